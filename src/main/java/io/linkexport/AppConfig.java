@@ -1,0 +1,164 @@
+package io.linkexport;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The one typed view over the service's configuration. Every key is the name of the environment variable that
+ * overrides it (README, "Configuration"). Precedence, lowest first: {@code conf/config.json} (or the file named by
+ * {@code CONFIG_FILE}), environment variables, JVM system properties. Secrets ({@code S3_SECRET_ACCESS_KEY},
+ * {@code SMTP_PASSWORD}, {@code SUPABASE_JWT_SECRET}) belong in the environment, never in the file.
+ *
+ * <p>The raw JSON travels to every verticle as its deployment config; each verticle rebuilds this view with
+ * {@link #from(JsonObject)} so that there is exactly one place that knows key names and defaults.
+ */
+public final class AppConfig {
+
+  public static final String HTTP_PORT = "HTTP_PORT";
+  public static final String HTTP_HOST = "HTTP_HOST";
+  public static final String PG_URL = "PG_URL";
+  public static final String PG_POOL_SIZE = "PG_POOL_SIZE";
+  public static final String S3_ENDPOINT = "S3_ENDPOINT";
+  public static final String S3_REGION = "S3_REGION";
+  public static final String S3_BUCKET = "S3_BUCKET";
+  public static final String S3_ACCESS_KEY_ID = "S3_ACCESS_KEY_ID";
+  public static final String S3_SECRET_ACCESS_KEY = "S3_SECRET_ACCESS_KEY";
+  public static final String S3_PATH_STYLE = "S3_PATH_STYLE";
+  public static final String SMTP_HOST = "SMTP_HOST";
+  public static final String SMTP_PORT = "SMTP_PORT";
+  public static final String SMTP_USERNAME = "SMTP_USERNAME";
+  public static final String SMTP_PASSWORD = "SMTP_PASSWORD";
+  public static final String SMTP_STARTTLS = "SMTP_STARTTLS";
+  public static final String MAIL_FROM = "MAIL_FROM";
+  public static final String SUPABASE_JWT_SECRET = "SUPABASE_JWT_SECRET";
+  public static final String SUPABASE_JWKS_URL = "SUPABASE_JWKS_URL";
+  public static final String SUPABASE_JWT_ISSUER = "SUPABASE_JWT_ISSUER";
+  public static final String EXPORT_MAX_ROWS = "EXPORT_MAX_ROWS";
+  public static final String EXPORT_WORKERS = "EXPORT_WORKERS";
+  public static final String EXPORT_PART_SIZE_MB = "EXPORT_PART_SIZE_MB";
+  public static final String EXPORT_FETCH_SIZE = "EXPORT_FETCH_SIZE";
+  public static final String EXPORT_LEASE_SECONDS = "EXPORT_LEASE_SECONDS";
+  public static final String EXPORT_MAX_ATTEMPTS = "EXPORT_MAX_ATTEMPTS";
+  public static final String DASHBOARD_URL = "DASHBOARD_URL";
+
+  private final JsonObject json;
+
+  private AppConfig(JsonObject json) {
+    this.json = json;
+  }
+
+  public static AppConfig from(JsonObject json) {
+    return new AppConfig(Objects.requireNonNull(json, "config"));
+  }
+
+  /**
+   * Loads the configuration with explicit stores. {@code ConfigRetriever.create(vertx)} with its default stores
+   * would let the file override the environment; here the environment always wins over the file.
+   */
+  public static Future<AppConfig> load(Vertx vertx) {
+    String file = System.getenv().getOrDefault("CONFIG_FILE", "conf/config.json");
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(0);
+    if (Files.isRegularFile(Path.of(file))) {
+      options.addStore(new ConfigStoreOptions().setType("file").setFormat("json")
+        .setConfig(new JsonObject().put("path", file)));
+    }
+    options.addStore(new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true)));
+    options.addStore(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("raw-data", true)));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    return retriever.getConfig().map(AppConfig::from).eventually(retriever::close);
+  }
+
+  public JsonObject json() {
+    return json.copy();
+  }
+
+  /** A copy with one key replaced; used by tests and the dev stack. */
+  public AppConfig with(String key, Object value) {
+    return new AppConfig(json.copy().put(key, value));
+  }
+
+  public int httpPort() { return integer(HTTP_PORT, 8080); }
+  public String httpHost() { return string(HTTP_HOST, "0.0.0.0"); }
+  public String pgUrl() { return string(PG_URL, "postgresql://postgres:postgres@localhost:5432/linkexport"); }
+  public int pgPoolSize() { return integer(PG_POOL_SIZE, 8); }
+
+  public String s3Endpoint() { return string(S3_ENDPOINT, "http://localhost:9000"); }
+  public String s3Region() { return string(S3_REGION, "us-east-1"); }
+  public String s3Bucket() { return string(S3_BUCKET, "link-exports"); }
+  public String s3AccessKeyId() { return string(S3_ACCESS_KEY_ID, ""); }
+  public String s3SecretAccessKey() { return string(S3_SECRET_ACCESS_KEY, ""); }
+  public boolean s3PathStyle() { return bool(S3_PATH_STYLE, true); }
+
+  public String smtpHost() { return string(SMTP_HOST, "localhost"); }
+  public int smtpPort() { return integer(SMTP_PORT, 587); }
+  public String smtpUsername() { return string(SMTP_USERNAME, ""); }
+  public String smtpPassword() { return string(SMTP_PASSWORD, ""); }
+  /** DISABLED, OPTIONAL or REQUIRED (the default: production mail must not travel in clear text). */
+  public String smtpStartTls() { return string(SMTP_STARTTLS, "REQUIRED").toUpperCase(Locale.ROOT); }
+  public String mailFrom() { return string(MAIL_FROM, "Link Export <no-reply@localhost>"); }
+
+  public String jwtSecret() { return string(SUPABASE_JWT_SECRET, ""); }
+  public String jwksUrl() { return string(SUPABASE_JWKS_URL, ""); }
+  public String jwtIssuer() { return string(SUPABASE_JWT_ISSUER, ""); }
+
+  public long exportMaxRows() { return longValue(EXPORT_MAX_ROWS, 100_000L); }
+  public int exportWorkers() { return integer(EXPORT_WORKERS, 2); }
+  public int exportPartSizeBytes() { return integer(EXPORT_PART_SIZE_MB, 8) * 1024 * 1024; }
+  public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 2000); }
+  public int exportLeaseSeconds() { return integer(EXPORT_LEASE_SECONDS, 30); }
+  public int exportMaxAttempts() { return integer(EXPORT_MAX_ATTEMPTS, 5); }
+  public String dashboardUrl() { return string(DASHBOARD_URL, "http://localhost:8080"); }
+
+  // Values from the environment arrive as strings; values from the file as JSON types. Accept both.
+
+  private String string(String key, String def) {
+    Object v = json.getValue(key);
+    return v == null ? def : v.toString().trim();
+  }
+
+  private int integer(String key, int def) {
+    return (int) longValue(key, def);
+  }
+
+  private long longValue(String key, long def) {
+    Object v = json.getValue(key);
+    if (v == null || v.toString().isBlank()) {
+      return def;
+    }
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    try {
+      return Long.parseLong(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("config " + key + " must be a whole number, got '" + v + "'");
+    }
+  }
+
+  private boolean bool(String key, boolean def) {
+    Object v = json.getValue(key);
+    if (v == null || v.toString().isBlank()) {
+      return def;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    String s = v.toString().trim().toLowerCase(Locale.ROOT);
+    if (s.equals("true") || s.equals("1") || s.equals("yes")) {
+      return true;
+    }
+    if (s.equals("false") || s.equals("0") || s.equals("no")) {
+      return false;
+    }
+    throw new IllegalArgumentException("config " + key + " must be true or false, got '" + v + "'");
+  }
+}

@@ -1,0 +1,49 @@
+package io.linkexport.db;
+
+import io.linkexport.AppConfig;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** Builds the Postgres pool from {@code PG_URL}. {@code PgPool} is gone in Vert.x 5: {@link PgBuilder} replaces it. */
+public final class Db {
+
+  private Db() {
+  }
+
+  public static PgConnectOptions connectOptions(AppConfig config) {
+    PgConnectOptions options;
+    try {
+      options = PgConnectOptions.fromUri(config.pgUrl());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("PG_URL is not a valid postgresql:// URL", e);
+    }
+    return options
+      .addProperty("application_name", "link-export")
+      .setReconnectAttempts(2)
+      .setReconnectInterval(500)
+      .setCachePreparedStatements(true)
+      .setPreparedStatementCacheMaxSize(256);
+  }
+
+  public static Pool pool(Vertx vertx, AppConfig config) {
+    return pool(vertx, config, config.pgPoolSize());
+  }
+
+  public static Pool pool(Vertx vertx, AppConfig config, int size) {
+    return PgBuilder.pool()
+      .with(new PoolOptions().setMaxSize(size).setName("link-export-" + size).setShared(false)
+        .setIdleTimeout(60).setMaxWaitQueueSize(1024))
+      .connectingTo(connectOptions(config))
+      .using(vertx)
+      .build();
+  }
+
+  /** "host:port/db" for messages; never the password. */
+  public static String describe(AppConfig config) {
+    PgConnectOptions o = connectOptions(config);
+    return o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+  }
+}

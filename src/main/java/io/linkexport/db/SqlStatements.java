@@ -1,0 +1,35 @@
+package io.linkexport.db;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Named SQL statements kept as resources under {@code sql/<name>.sql}, so that queries are read and reviewed as SQL.
+ * The only SQL assembled in Java is the list filter (see {@code links.LinkQuery}).
+ */
+public final class SqlStatements {
+
+  private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
+
+  private SqlStatements() {
+  }
+
+  public static String get(String name) {
+    return CACHE.computeIfAbsent(name, n -> resource("sql/" + n + ".sql"));
+  }
+
+  public static String resource(String path) {
+    try (InputStream in = SqlStatements.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

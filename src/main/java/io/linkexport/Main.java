@@ -1,0 +1,126 @@
+package io.linkexport;
+
+import io.linkexport.db.Db;
+import io.linkexport.db.StatsRebuilder;
+import io.linkexport.seed.SeedCommand;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Entry point. {@code java -jar link-export.jar [serve]} runs the service; {@code migrate}, {@code seed ...} and
+ * {@code rebuild-stats [--project UUID]} are operator commands. Exits 1, with a message naming what failed, when
+ * anything goes wrong at start.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    String command = args.length == 0 ? "serve" : args[0];
+    List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
+    switch (command) {
+      case "serve" -> serve();
+      case "migrate" -> runOnce(Main::migrate, rest);
+      case "seed" -> runOnce(Main::seed, rest);
+      case "rebuild-stats" -> runOnce(Main::rebuildStats, rest);
+      case "-h", "--help", "help" -> usage(0);
+      default -> usage(2);
+    }
+  }
+
+  private static void usage(int code) {
+    System.out.println("""
+      usage: java -jar link-export.jar [command]
+        serve                                  run the service (default)
+        migrate                                apply pending schema migrations and exit
+        seed --links N --clicks M [--project UUID] [--plan free|starter|pro|enterprise] [--user UUID]
+                                               create demo data; last line: project=<uuid> user=<uuid>
+        rebuild-stats [--project UUID]         recompute the analytics rollups from the raw events
+      configuration: conf/config.json overridden by environment variables (see README)""");
+    System.exit(code);
+  }
+
+  private static void serve() {
+    Vertx vertx = Vertx.vertx();
+    AppConfig.load(vertx)
+      .compose(config -> Application.start(vertx, config))
+      .onSuccess(app -> LOG.info("link-export ready on port {}", app.httpPort()))
+      .onFailure(err -> {
+        LOG.error("startup failed: {}", err.getMessage(), err.getCause() != null ? err.getCause() : err);
+        System.err.println("link-export: startup failed: " + err.getMessage());
+        vertx.close().onComplete(v -> System.exit(1));
+      });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // SIGTERM: undeploy everything (workers stop claiming and get a grace period), close pools.
+      CountDownLatch done = new CountDownLatch(1);
+      vertx.close().onComplete(v -> done.countDown());
+      try {
+        done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown"));
+  }
+
+  interface Command {
+    Future<String> run(Vertx vertx, AppConfig config, List<String> args);
+  }
+
+  /** Runs a command to completion and exits with its status. */
+  private static void runOnce(Command command, List<String> args) throws InterruptedException {
+    Vertx vertx = Vertx.vertx();
+    AtomicInteger status = new AtomicInteger(1);
+    CountDownLatch done = new CountDownLatch(1);
+    AppConfig.load(vertx)
+      .compose(config -> command.run(vertx, config, args))
+      .onComplete(ar -> {
+        if (ar.succeeded()) {
+          if (ar.result() != null && !ar.result().isEmpty()) {
+            System.out.println(ar.result());
+          }
+          status.set(0);
+        } else {
+          System.err.println("link-export: " + ar.cause().getMessage());
+        }
+        vertx.close().onComplete(v -> done.countDown());
+      });
+    done.await();
+    System.exit(status.get());
+  }
+
+  private static Future<String> migrate(Vertx vertx, AppConfig config, List<String> args) {
+    return Application.migrate(vertx, config).map("schema is up to date");
+  }
+
+  private static Future<String> seed(Vertx vertx, AppConfig config, List<String> args) {
+    return Application.migrate(vertx, config).compose(v -> SeedCommand.run(vertx, config, args));
+  }
+
+  private static Future<String> rebuildStats(Vertx vertx, AppConfig config, List<String> args) {
+    UUID project = null;
+    if (args.size() == 2 && args.get(0).equals("--project")) {
+      project = UUID.fromString(args.get(1));
+    } else if (!args.isEmpty()) {
+      return Future.failedFuture("usage: rebuild-stats [--project UUID]");
+    }
+    UUID p = project;
+    Pool pool = Db.pool(vertx, config, 1);
+    long started = System.nanoTime();
+    return Application.migrate(vertx, config)
+      .compose(v -> StatsRebuilder.rebuild(pool, p))
+      .map(n -> "rebuilt the rollups of " + n + " links in " + (System.nanoTime() - started) / 1_000_000 + " ms")
+      .eventually(pool::close);
+  }
+}

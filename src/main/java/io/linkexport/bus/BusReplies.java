@@ -1,0 +1,114 @@
+package io.linkexport.bus;
+
+import io.linkexport.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The two sides of the bus contract in one place: servers reply or fail with an HTTP status
+ * ({@code msg.fail(status, message)}); clients send with a timeout and turn every {@link ReplyException} back into an
+ * {@link ApiException} ({@code TIMEOUT} -> 503, {@code NO_HANDLERS} -> 503, {@code RECIPIENT_FAILURE} -> its code).
+ */
+public final class BusReplies {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BusReplies.class);
+  public static final long SEND_TIMEOUT_MS = 5_000;
+
+  private BusReplies() {
+  }
+
+  /** Runs {@code work} and replies with its result, or fails the message with the mapped status. */
+  public static void reply(Message<JsonObject> msg, Supplier<Future<JsonObject>> work) {
+    Future<JsonObject> f;
+    try {
+      f = work.get();
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.onSuccess(msg::reply).onFailure(err -> {
+      ApiException api = toApi(err);
+      if (api.status() >= 500) {
+        LOG.error("{} failed", msg.address(), err);
+      }
+      msg.fail(api.status(), api.getMessage());
+    });
+  }
+
+  /** Sends a request with the standard timeout; failures arrive as {@link ApiException}. */
+  public static Future<JsonObject> request(EventBus bus, String address, JsonObject body) {
+    return request(bus, address, body, SEND_TIMEOUT_MS);
+  }
+
+  public static Future<JsonObject> request(EventBus bus, String address, JsonObject body, long timeoutMs) {
+    return bus.<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMs))
+      .map(Message::body)
+      .recover(err -> Future.failedFuture(toApi(err)));
+  }
+
+  /** Maps any failure to the status it means for a caller. */
+  public static ApiException toApi(Throwable err) {
+    if (err instanceof ApiException api) {
+      return api;
+    }
+    if (err instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.TIMEOUT) {
+        return new ApiException(503, "UNAVAILABLE", "the service is busy, try again shortly");
+      }
+      if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+        return new ApiException(503, "UNAVAILABLE", "the service is starting or unavailable, try again shortly");
+      }
+      int code = re.failureCode();
+      if (code >= 400 && code < 600) {
+        return new ApiException(code, codeName(code), re.getMessage());
+      }
+      return new ApiException(500, "INTERNAL", "internal error");
+    }
+    if (err instanceof io.vertx.pgclient.PgException
+      || err instanceof io.vertx.core.impl.NoStackTraceThrowable && String.valueOf(err.getMessage()).contains("Timeout")) {
+      return new ApiException(503, "UNAVAILABLE", "the database is unavailable, try again shortly");
+    }
+    if (err instanceof io.vertx.core.VertxException && String.valueOf(err.getMessage()).toLowerCase().contains("connection")) {
+      return new ApiException(503, "UNAVAILABLE", "the database is unavailable, try again shortly");
+    }
+    return new ApiException(500, "INTERNAL", "internal error");
+  }
+
+  public static String codeName(int status) {
+    return switch (status) {
+      case 400 -> "BAD_REQUEST";
+      case 401 -> "UNAUTHORIZED";
+      case 402 -> "PLAN_REQUIRED";
+      case 403 -> "FORBIDDEN";
+      case 404 -> "NOT_FOUND";
+      case 409 -> "CONFLICT";
+      case 410 -> "GONE";
+      case 413 -> "PAYLOAD_TOO_LARGE";
+      case 429 -> "RATE_LIMITED";
+      case 503 -> "UNAVAILABLE";
+      default -> status >= 500 ? "INTERNAL" : "ERROR";
+    };
+  }
+
+  /** A required UUID field of a bus request (400 when missing or malformed). */
+  public static UUID uuid(JsonObject body, String field) {
+    Object v = body == null ? null : body.getValue(field);
+    if (v == null) {
+      throw ApiException.badRequest(field, field + " is required");
+    }
+    try {
+      return UUID.fromString(v.toString());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(field, field + " must be a UUID");
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package io.linkexport.export;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+
+/**
+ * The end of the export pipe: encodes each row into the current part buffer and uploads a part whenever it reaches
+ * the part size. Memory is bounded by {@code (maxInFlight + 1) * partSize} plus one fetch batch, whatever the row
+ * count: while {@code maxInFlight} parts are uploading and the current buffer is full, {@link #writeQueueFull()} is
+ * true, the pipe pauses the database cursor, and {@link #drainHandler} resumes it when a part is done.
+ *
+ * <p>{@link #end()} uploads the last (possibly small) part and completes the multipart upload; a failure of any part
+ * fails the sink (the pipe then stops) and the caller aborts the upload. Runs on one context: no locking.
+ *
+ * @param <T> the row type
+ */
+public final class CsvUploadSink<T> implements WriteStream<T> {
+
+  /** Uploads one part and answers its ETag; completes the upload with the part list. */
+  public interface Parts {
+    Future<String> upload(int partNumber, Buffer body);
+
+    Future<Void> complete(List<PartRef> parts);
+  }
+
+  /** An uploaded part. */
+  public record PartRef(int number, String etag) {
+  }
+
+  /** Thrown into the pipe when the job was cancelled or its lease lost. */
+  public static final class StoppedException extends RuntimeException {
+    public StoppedException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static final int SLACK = 256 * 1024;
+
+  private final Parts parts;
+  private final BiConsumer<T, Buffer> encoder;
+  private final int partSize;
+  private final int maxInFlight;
+  private final TreeMap<Integer, String> etags = new TreeMap<>();
+  private Buffer current;
+  private int nextPart = 1;
+  private int inFlight;
+  private long rows;
+  private long bytes;
+  private boolean ending;
+  private String stopReason;
+  private Throwable failure;
+  private Promise<Void> endPromise;
+  private Handler<Throwable> exceptionHandler;
+  private Handler<Void> drainHandler;
+
+  public CsvUploadSink(Parts parts, BiConsumer<T, Buffer> encoder, Buffer header, int partSize, int maxInFlight) {
+    this.parts = parts;
+    this.encoder = encoder;
+    this.partSize = partSize;
+    this.maxInFlight = Math.max(1, maxInFlight);
+    this.current = Buffer.buffer(partSize + SLACK);
+    this.current.appendBuffer(header);
+  }
+
+  /** Makes the next write (or the end) fail: the job was cancelled or this attempt lost its lease. */
+  public void stop(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+    }
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  /** Bytes handed to uploads so far (the whole file once {@link #end()} completed). */
+  public long bytes() {
+    return bytes;
+  }
+
+  @Override
+  public Future<Void> write(T row) {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (stopReason != null) {
+      fail(new StoppedException(stopReason));
+      return Future.failedFuture(failure);
+    }
+    encoder.accept(row, current);
+    rows++;
+    if (current.length() >= partSize && inFlight < maxInFlight) {
+      flush();
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return failure == null && inFlight >= maxInFlight && current.length() >= partSize;
+  }
+
+  @Override
+  public Future<Void> end() {
+    if (endPromise != null) {
+      return endPromise.future();
+    }
+    endPromise = Promise.promise();
+    ending = true;
+    if (failure != null) {
+      endPromise.fail(failure);
+    } else if (stopReason != null) {
+      fail(new StoppedException(stopReason));
+    } else {
+      // The last part may be smaller than 5 MiB; an empty export still uploads its header row.
+      if (current.length() > 0 || nextPart == 1) {
+        flush();
+      }
+      maybeComplete();
+    }
+    return endPromise.future();
+  }
+
+  private void flush() {
+    Buffer part = current;
+    current = ending ? Buffer.buffer(0) : Buffer.buffer(partSize + SLACK);
+    int number = nextPart++;
+    inFlight++;
+    bytes += part.length();
+    parts.upload(number, part).onComplete(ar -> {
+      inFlight--;
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      etags.put(number, ar.result());
+      if (failure != null) {
+        return;
+      }
+      if (!ending && current.length() >= partSize && inFlight < maxInFlight) {
+        flush();
+      }
+      if (ending) {
+        maybeComplete();
+      } else if (!writeQueueFull() && drainHandler != null) {
+        drainHandler.handle(null);
+      }
+    });
+  }
+
+  private void maybeComplete() {
+    if (inFlight > 0 || failure != null || endPromise.future().isComplete()) {
+      return;
+    }
+    if (stopReason != null) {
+      fail(new StoppedException(stopReason));
+      return;
+    }
+    List<PartRef> list = new ArrayList<>(etags.size());
+    etags.forEach((n, etag) -> list.add(new PartRef(n, etag)));
+    parts.complete(list).onComplete(ar -> {
+      if (ar.succeeded()) {
+        endPromise.tryComplete();
+      } else {
+        fail(ar.cause());
+      }
+    });
+  }
+
+  private void fail(Throwable err) {
+    if (failure != null) {
+      return;
+    }
+    failure = err;
+    current = Buffer.buffer(0);
+    if (endPromise != null) {
+      endPromise.tryFail(err);
+    }
+    if (exceptionHandler != null) {
+      exceptionHandler.handle(err);
+    }
+  }
+
+  @Override
+  public WriteStream<T> exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public WriteStream<T> setWriteQueueMaxSize(int maxSize) {
+    return this;
+  }
+
+  @Override
+  public WriteStream<T> drainHandler(Handler<Void> handler) {
+    this.drainHandler = handler;
+    return this;
+  }
+}

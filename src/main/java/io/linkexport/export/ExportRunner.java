@@ -1,0 +1,254 @@
+package io.linkexport.export;
+
+import io.linkexport.AppConfig;
+import io.linkexport.bus.Addresses;
+import io.linkexport.db.SqlStatements;
+import io.linkexport.links.LinkFilter;
+import io.linkexport.links.LinkQuery;
+import io.linkexport.storage.S3Storage;
+import io.linkexport.storage.StorageException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedStatement;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs one attempt of one export: count and stream the links from one consistent snapshot (a read-only
+ * repeatable-read transaction), encode them as CSV and upload them as a multipart S3 object, then record the result
+ * with a fenced update. On failure the upload is aborted and the job is retried with backoff or failed for good.
+ */
+public final class ExportRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final JobStore jobs;
+  private final S3Storage storage;
+  private final AppConfig config;
+  private final String workerId;
+
+  public ExportRunner(Vertx vertx, Pool pool, S3Storage storage, AppConfig config, String workerId) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.jobs = new JobStore(pool);
+    this.storage = storage;
+    this.config = config;
+    this.workerId = workerId;
+  }
+
+  /** Runs the claimed job to its next state; never fails (every outcome is written to the job table). */
+  public Future<Void> run(Job job) {
+    long started = System.nanoTime();
+    LOG.info("export {} attempt {} started (project {})", job.id(), job.attempt(), job.projectId());
+    publish(job.event());
+    Attempt attempt = new Attempt(job);
+    long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> attempt.heartbeat());
+    return abortPrevious(job)
+      .compose(v -> job.attempt() > job.maxAttempts()
+        ? Future.failedFuture(new ExportFailure("ATTEMPTS_EXHAUSTED", "The export could not be completed after "
+          + job.maxAttempts() + " attempts. Please try again later.", true))
+        : attempt.export())
+      .compose(bytes -> finishCompleted(attempt, bytes, started))
+      .recover(err -> handleFailure(attempt, err))
+      .eventually(() -> {
+        vertx.cancelTimer(heartbeat);
+        return Future.succeededFuture();
+      });
+  }
+
+  private int heartbeatMs() {
+    return Math.max(500, Math.min(2_000, config.exportLeaseSeconds() * 1000 / 3));
+  }
+
+  /** A rescued job may have left a multipart upload behind: abort it before starting afresh. */
+  private Future<Void> abortPrevious(Job job) {
+    if (job.uploadId() == null || job.objectKey() == null) {
+      return Future.succeededFuture();
+    }
+    return storage.abortMultipartUpload(job.objectKey(), job.uploadId())
+      .compose(v -> jobs.clearUpload(job.id(), job.uploadId()))
+      .onSuccess(v -> LOG.info("export {} aborted the upload of a previous attempt", job.id()));
+  }
+
+  /** One attempt's state: the sink, the upload, the fence. */
+  private final class Attempt {
+    final Job job;
+    final String key;
+    CsvUploadSink<Row> sink;
+    String uploadId;
+    boolean lost;
+
+    Attempt(Job job) {
+      this.job = job;
+      this.key = Job.objectKey(job.projectId(), job.id());
+    }
+
+    void heartbeat() {
+      long rows = sink == null ? 0 : sink.rows();
+      jobs.heartbeat(job, workerId, config.exportLeaseSeconds(), rows).onComplete(ar -> {
+        if (ar.succeeded() && !ar.result()) {
+          lost = true;
+          if (sink != null) {
+            sink.stop("the export was cancelled or taken over by another worker");
+          }
+        } else if (ar.succeeded()) {
+          publish(job.event().put("rowsWritten", rows));
+        }
+      });
+    }
+
+    /** Streams the CSV into S3; completes with the object's size. */
+    Future<Long> export() {
+      LinkFilter filter = LinkFilter.fromJson(job.filters());
+      LinkQuery query = LinkQuery.of(job.projectId(), filter);
+      return pool.getConnection().compose(conn -> conn.begin()
+        .compose(tx -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+          .compose(v -> checkCap(conn, query))
+          .compose(v -> startUpload())
+          .compose(v -> stream(conn, query))
+          .eventually(() -> tx.rollback().otherwiseEmpty()))
+        .eventually(conn::close));
+    }
+
+    private Future<Void> checkCap(SqlConnection conn, LinkQuery query) {
+      LinkQuery.Sql count = query.render(SqlStatements.get("links_count"), null);
+      return conn.preparedQuery(count.text()).execute(count.params()).compose(rows -> {
+        long n = rows.iterator().next().getLong(0);
+        return n > config.exportMaxRows()
+          ? Future.failedFuture(ExportFailure.tooManyRows(n, config.exportMaxRows()))
+          : Future.succeededFuture();
+      });
+    }
+
+    private Future<Void> startUpload() {
+      String disposition = "attachment; filename=\"" + job.filename() + "\"";
+      return storage.createMultipartUpload(key, "text/csv; charset=utf-8", disposition)
+        .compose(id -> {
+          uploadId = id;
+          return jobs.recordUpload(job, id, key);
+        })
+        .compose(recorded -> recorded ? Future.succeededFuture()
+          : Future.failedFuture(new CsvUploadSink.StoppedException("the export was cancelled")));
+    }
+
+    private Future<Long> stream(SqlConnection conn, LinkQuery query) {
+      LinkQuery.Sql sql = query.render(SqlStatements.get("links_export"), null);
+      CsvUploadSink.Parts parts = new CsvUploadSink.Parts() {
+        @Override
+        public Future<String> upload(int partNumber, Buffer body) {
+          return storage.uploadPart(key, uploadId, partNumber, body);
+        }
+
+        @Override
+        public Future<Void> complete(java.util.List<CsvUploadSink.PartRef> refs) {
+          return storage.completeMultipartUpload(key, uploadId, refs.stream()
+            .map(p -> new io.linkexport.storage.PartEtag(p.number(), p.etag())).toList());
+        }
+      };
+      Buffer header = Buffer.buffer();
+      ExportRows.header(header);
+      sink = new CsvUploadSink<>(parts, ExportRows::encode, header, config.exportPartSizeBytes(), 1);
+      if (lost) {
+        sink.stop("the export was cancelled");
+      }
+      return conn.prepare(sql.text()).compose(ps -> {
+        RowStream<Row> rows = ps.createStream(config.exportFetchSize(), sql.params());
+        return rows.pipe().endOnFailure(false).to(sink)
+          .eventually(() -> rows.close().otherwiseEmpty())
+          .eventually(() -> ps.close().otherwiseEmpty());
+      }).map(v -> sink.bytes());
+    }
+  }
+
+  private Future<Void> finishCompleted(Attempt a, long bytes, long startedNanos) {
+    long rows = a.sink.rows();
+    return jobs.complete(a.job, rows, bytes, new JsonObject()).compose(done -> {
+      long ms = (System.nanoTime() - startedNanos) / 1_000_000;
+      if (done == null) {
+        // Cancelled (or rescued) after the object was completed: this attempt's object must not linger.
+        LOG.info("export {} attempt {} finished but no longer owns the job; deleting its object", a.job.id(),
+          a.job.attempt());
+        return storage.deleteObject(a.key).otherwiseEmpty();
+      }
+      LOG.info("export {} completed: project {}, {} rows, {} bytes, {} ms ({} rows/s)", done.id(), done.projectId(),
+        rows, bytes, ms, ms == 0 ? rows : rows * 1000 / ms);
+      publish(done.event());
+      vertx.eventBus().publish(Addresses.MAIL_WAKEUP, new JsonObject());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> handleFailure(Attempt a, Throwable err) {
+    Future<Void> abort = a.uploadId == null ? Future.succeededFuture()
+      : storage.abortMultipartUpload(a.key, a.uploadId)
+        .compose(v -> jobs.clearUpload(a.job.id(), a.uploadId))
+        .recover(e -> {
+          LOG.warn("export {} could not abort its upload (the next attempt will): {}", a.job.id(), e.getMessage());
+          return Future.succeededFuture();
+        });
+    return abort.compose(v -> decide(a, err)).recover(e -> {
+      LOG.error("export {} attempt {} could not record its failure; the lease will expire and it will be retried",
+        a.job.id(), a.job.attempt(), e);
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> decide(Attempt a, Throwable err) {
+    Job job = a.job;
+    if (a.lost || err instanceof CsvUploadSink.StoppedException) {
+      LOG.info("export {} attempt {} stopped: {}", job.id(), job.attempt(), err.getMessage());
+      return Future.succeededFuture();
+    }
+    ExportFailure failure = classify(err);
+    if (failure.permanent() || job.attempt() >= job.maxAttempts()) {
+      String message = failure.permanent() ? failure.getMessage()
+        : "The export could not be completed after " + job.attempt() + " attempts (" + failure.getMessage()
+          + "). Please try again later.";
+      return jobs.fail(job, failure.code(), message, null, new JsonObject()).map(failed -> {
+        if (failed != null) {
+          LOG.warn("export {} failed (project {}): {} ({})", job.id(), job.projectId(), failure.code(), message);
+          publish(failed.event());
+          vertx.eventBus().publish(Addresses.MAIL_WAKEUP, new JsonObject());
+        }
+        return null;
+      });
+    }
+    double delay = backoffSeconds(job.attempt());
+    LOG.warn("export {} attempt {} failed ({}), retrying in {} s: {}", job.id(), job.attempt(), failure.code(),
+      String.format("%.1f", delay), err.toString());
+    return jobs.retryLater(job, failure.code(), delay).mapEmpty();
+  }
+
+  /** Transient unless we know better: a storage hiccup or a database restart deserve another attempt. */
+  static ExportFailure classify(Throwable err) {
+    if (err instanceof ExportFailure f) {
+      return f;
+    }
+    if (err instanceof io.vertx.core.streams.WriteException we && we.getCause() != null) {
+      return classify(we.getCause());
+    }
+    if (err instanceof StorageException se) {
+      return new ExportFailure("STORAGE_ERROR", "file storage is unavailable", !se.retryable());
+    }
+    return new ExportFailure("TRANSIENT_ERROR", "a temporary error interrupted it", false);
+  }
+
+  double backoffSeconds(int attempt) {
+    double base = config.exportRetryBaseMillis() / 1000.0 * Math.pow(2, Math.max(0, attempt - 1));
+    return Math.min(300, base) * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble());
+  }
+
+  private void publish(JsonObject event) {
+    vertx.eventBus().publish(Addresses.EXPORT_EVENTS, event);
+  }
+}

@@ -1,0 +1,94 @@
+package io.linkexport.export;
+
+import io.linkexport.AppConfig;
+import io.linkexport.bus.Addresses;
+import io.linkexport.db.Db;
+import io.linkexport.storage.S3Storage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * One export worker: claims a job from the table (polling, and woken by {@link Addresses#EXPORT_WAKEUP}), runs it,
+ * claims the next. Deployed as a WORKER verticle, {@code EXPORT_WORKERS} instances per node; its code never blocks
+ * anyway. On undeploy it stops claiming and gives its current job a bounded time to finish; a job it cannot finish
+ * keeps its lease until expiry, then another worker rescues it.
+ */
+public class ExportWorkerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExportWorkerVerticle.class);
+  private static final long STOP_GRACE_MS = 20_000;
+
+  private AppConfig config;
+  private Pool pool;
+  private WebClient http;
+  private JobStore jobs;
+  private ExportRunner runner;
+  private String workerId;
+  private boolean busy;
+  private boolean stopping;
+  private Future<Void> current = Future.succeededFuture();
+  private long pollTimer;
+
+  @Override
+  public Future<?> start() {
+    config = AppConfig.from(config());
+    pool = Db.pool(vertx, config, 3);
+    http = WebClient.create(vertx, new WebClientOptions().setMaxPoolSize(8).setKeepAlive(true)
+      .setConnectTimeout(5_000).setIdleTimeout(60).setTryUseCompression(false));
+    workerId = hostTag() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    jobs = new JobStore(pool);
+    runner = new ExportRunner(vertx, pool, new S3Storage(vertx, http), config, workerId);
+    pollTimer = vertx.setPeriodic(config.exportPollMillis(), id -> claimNext());
+    return vertx.eventBus().consumer(Addresses.EXPORT_WAKEUP, msg -> claimNext()).completion()
+      .onSuccess(v -> vertx.runOnContext(x -> claimNext()));
+  }
+
+  private void claimNext() {
+    if (busy || stopping) {
+      return;
+    }
+    busy = true;
+    jobs.claim(workerId, config.exportLeaseSeconds())
+      .compose(job -> job == null ? Future.succeededFuture(false) : (current = runner.run(job)).map(true))
+      .onComplete(ar -> {
+        busy = false;
+        if (ar.failed()) {
+          LOG.warn("worker {} could not claim a job: {}", workerId, ar.cause().getMessage());
+        } else if (ar.result()) {
+          claimNext();
+        }
+      });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(pollTimer);
+    Promise<Void> grace = Promise.promise();
+    long timer = vertx.setTimer(STOP_GRACE_MS, id -> grace.tryComplete());
+    current.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      grace.tryComplete();
+    });
+    return grace.future().eventually(() -> {
+      http.close();
+      return pool.close();
+    });
+  }
+
+  private static String hostTag() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName() + ":" + ProcessHandle.current().pid();
+    } catch (java.net.UnknownHostException e) {
+      return "pid-" + ProcessHandle.current().pid();
+    }
+  }
+}

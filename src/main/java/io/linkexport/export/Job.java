@@ -1,0 +1,99 @@
+package io.linkexport.export;
+
+import io.linkexport.links.LinkRepository;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.UUID;
+
+/** One row of {@code export_jobs}, as the worker and the API see it. */
+public record Job(
+  UUID id,
+  UUID projectId,
+  String projectName,
+  UUID requestedBy,
+  String email,
+  JsonObject filters,
+  String status,
+  int attempt,
+  int maxAttempts,
+  String uploadId,
+  String objectKey,
+  Long rowCount,
+  long rowsWritten,
+  Long bytes,
+  String error,
+  String errorCode,
+  OffsetDateTime createdAt,
+  OffsetDateTime startedAt,
+  OffsetDateTime finishedAt) {
+
+  public static Job from(Row r) {
+    Object filters = r.getValue("filters");
+    return new Job(
+      r.getUUID("id"), r.getUUID("project_id"), r.getString("project_name"), r.getUUID("requested_by"),
+      r.getString("requester_email"), filters instanceof JsonObject j ? j : new JsonObject(),
+      r.getString("status"), r.getInteger("attempt"), r.getInteger("max_attempts"), r.getString("upload_id"),
+      r.getString("object_key"), r.getLong("row_count"), r.getLong("rows_written"), r.getLong("bytes"),
+      r.getString("error"), r.getString("error_code"), r.getOffsetDateTime("created_at"),
+      r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"));
+  }
+
+  /** Where this job's CSV lives in the bucket. */
+  public static String objectKey(UUID projectId, UUID jobId) {
+    return "exports/" + projectId + "/" + jobId + ".csv";
+  }
+
+  /** {@code links-<project>-<yyyy-mm-dd>.csv}: the project's name as a slug (its id when the name has no letters). */
+  public String filename() {
+    String slug = projectName == null ? "" : projectName.toLowerCase(Locale.ROOT)
+      .replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+    if (slug.length() > 40) {
+      slug = slug.substring(0, 40).replaceAll("-+$", "");
+    }
+    if (slug.isEmpty()) {
+      slug = projectId.toString();
+    }
+    LocalDate day = (createdAt == null ? OffsetDateTime.now(ZoneOffset.UTC) : createdAt)
+      .withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+    return "links-" + slug + "-" + day + ".csv";
+  }
+
+  public boolean finished() {
+    return "completed".equals(status) || "failed".equals(status);
+  }
+
+  /** The API view (without downloadUrl, which is minted per read). */
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("jobId", id.toString())
+      .put("projectId", projectId.toString())
+      .put("status", status)
+      .put("rowCount", rowCount)
+      .put("rowsWritten", "completed".equals(status) && rowCount != null ? rowCount : rowsWritten)
+      .put("error", error)
+      .put("errorCode", errorCode)
+      .put("attempt", attempt)
+      .put("filename", filename())
+      .put("createdAt", LinkRepository.iso(createdAt))
+      .put("startedAt", LinkRepository.iso(startedAt))
+      .put("finishedAt", LinkRepository.iso(finishedAt))
+      .put("filters", filters);
+  }
+
+  /** What {@code link-export.events} publishes on a state change. */
+  public JsonObject event() {
+    return new JsonObject()
+      .put("jobId", id.toString())
+      .put("projectId", projectId.toString())
+      .put("status", status)
+      .put("attempt", attempt)
+      .put("rowCount", rowCount)
+      .put("rowsWritten", rowsWritten)
+      .put("error", error);
+  }
+}

@@ -1,0 +1,116 @@
+package io.linkexport.export;
+
+import io.linkexport.db.SqlStatements;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The export job table: the durable queue. Every write after the claim is fenced by {@code (id, attempt)} and
+ * {@code status = 'processing'}, so an attempt that lost its lease (a paused or partitioned worker) or a cancelled
+ * job can never be completed or failed by a stale worker. Fenced writes answer {@code false} / {@code null} when the
+ * fence did not hold.
+ */
+public final class JobStore {
+
+  private final Pool pool;
+
+  public JobStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Job> create(UUID projectId, UUID userId, String email, JsonObject filters, int maxAttempts) {
+    return pool.preparedQuery(SqlStatements.get("job_insert"))
+      .execute(Tuple.of(projectId, userId, email, filters, maxAttempts))
+      .map(JobStore::first);
+  }
+
+  /** The job, or null when it does not exist in that project. */
+  public Future<Job> find(UUID projectId, UUID jobId) {
+    return pool.preparedQuery(SqlStatements.get("job_find")).execute(Tuple.of(jobId, projectId)).map(JobStore::first);
+  }
+
+  public Future<List<Job>> recent(UUID projectId, int limit) {
+    return pool.preparedQuery(SqlStatements.get("job_list")).execute(Tuple.of(projectId, limit)).map(rows -> {
+      List<Job> out = new ArrayList<>();
+      rows.forEach(r -> out.add(Job.from(r)));
+      return out;
+    });
+  }
+
+  /** The cancelled job, or null when no pending/processing job had that id in that project. */
+  public Future<Job> cancel(UUID projectId, UUID jobId) {
+    return pool.preparedQuery(SqlStatements.get("job_cancel")).execute(Tuple.of(jobId, projectId)).map(JobStore::first);
+  }
+
+  /** Claims the next runnable job for {@code workerId}, or null when none is due. */
+  public Future<Job> claim(String workerId, int leaseSeconds) {
+    return pool.preparedQuery(SqlStatements.get("job_claim")).execute(Tuple.of(workerId, leaseSeconds))
+      .map(JobStore::first);
+  }
+
+  public Future<Boolean> heartbeat(Job job, String workerId, int leaseSeconds, long rowsWritten) {
+    return pool.preparedQuery(SqlStatements.get("job_heartbeat"))
+      .execute(Tuple.of(job.id(), job.attempt(), leaseSeconds, rowsWritten, workerId))
+      .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Boolean> recordUpload(Job job, String uploadId, String key) {
+    return pool.preparedQuery(SqlStatements.get("job_set_upload"))
+      .execute(Tuple.of(job.id(), job.attempt(), uploadId, key))
+      .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Void> clearUpload(UUID jobId, String uploadId) {
+    return pool.preparedQuery(SqlStatements.get("job_clear_upload")).execute(Tuple.of(jobId, uploadId)).mapEmpty();
+  }
+
+  /** Completes the attempt and queues its one email in the same transaction; null when the fence did not hold. */
+  public Future<Job> complete(Job job, long rowCount, long bytes, JsonObject mailPayload) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.get("job_complete"))
+      .execute(Tuple.of(job.id(), job.attempt(), rowCount, bytes))
+      .map(JobStore::first)
+      .compose(done -> enqueueMail(conn, done, "export_ready", mailPayload)));
+  }
+
+  /** Fails the job for good (and queues the failure email); null when the fence did not hold. */
+  public Future<Job> fail(Job job, String code, String message, Long rowCount, JsonObject mailPayload) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.get("job_fail"))
+      .execute(Tuple.of(job.id(), job.attempt(), message, code, rowCount))
+      .map(JobStore::first)
+      .compose(failed -> enqueueMail(conn, failed, "export_failed", mailPayload)));
+  }
+
+  /** Releases the job for another attempt after {@code delaySeconds}; false when the fence did not hold. */
+  public Future<Boolean> retryLater(Job job, String code, double delaySeconds) {
+    return pool.preparedQuery(SqlStatements.get("job_retry"))
+      .execute(Tuple.of(job.id(), job.attempt(), delaySeconds, code))
+      .map(rows -> rows.rowCount() == 1);
+  }
+
+  private static Future<Job> enqueueMail(SqlClient conn, Job job, String kind, JsonObject payload) {
+    if (job == null || job.email() == null || job.email().isBlank()) {
+      return Future.succeededFuture(job);
+    }
+    return conn.preparedQuery(SqlStatements.get("job_outbox_enqueue"))
+      .execute(Tuple.of(job.id(), kind, job.email(), payload.copy()
+        .put("jobId", job.id().toString()).put("projectId", job.projectId().toString())
+        .put("projectName", job.projectName()).put("rowCount", job.rowCount()).put("objectKey", job.objectKey())
+        .put("filename", job.filename()).put("error", job.error())
+        .put("createdAt", io.linkexport.links.LinkRepository.iso(job.createdAt()))))
+      .map(job);
+  }
+
+  private static Job first(RowSet<Row> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Job.from(it.next()) : null;
+  }
+}

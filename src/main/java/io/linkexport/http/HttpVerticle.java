@@ -1,0 +1,84 @@
+package io.linkexport.http;
+
+import io.linkexport.AppConfig;
+import io.linkexport.db.Db;
+import io.linkexport.http.auth.AccessControl;
+import io.linkexport.http.auth.ApiKeys;
+import io.linkexport.http.auth.AuthHandler;
+import io.linkexport.http.auth.SessionTokenVerifier;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API: routes, authentication and the error body; no business logic (handlers call the query and export
+ * verticles over the event bus). Its small pool serves authorisation look-ups and {@code /health} only.
+ */
+public class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  /** Export requests carry filters only; anything larger is not a filter. */
+  static final long MAX_BODY_BYTES = 16 * 1024;
+  static final String API = "/api/v1/projects/:projectId/links";
+
+  private Pool pool;
+  private WebClient web;
+  private SessionTokenVerifier sessions;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    AppConfig config = AppConfig.from(config());
+    pool = Db.pool(vertx, config, 4);
+    web = WebClient.create(vertx);
+    sessions = new SessionTokenVerifier(vertx, web, config);
+    AccessControl access = new AccessControl(pool);
+    LinksHandler links = new LinksHandler(vertx.eventBus(), access);
+    ExportHandler exports = new ExportHandler(vertx.eventBus(), access);
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(new HealthHandler(pool)::handle);
+    router.route("/api/*").handler(new AuthHandler(sessions, new ApiKeys(pool)));
+    router.get(API).handler(links::list);
+    router.get(API + "/count").handler(links::count);
+    router.post(API + "/export").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+      .handler(exports::start);
+    router.get(API + "/export").handler(exports::list);
+    router.get(API + "/export/:jobId").handler(exports::status);
+    router.delete(API + "/export/:jobId").handler(exports::cancel);
+    router.route().failureHandler(ApiErrors::handle);
+    router.route().last().handler(ctx -> ApiErrors.send(ctx, ApiException.notFound("no such endpoint")));
+
+    return sessions.start()
+      .compose(v -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
+          .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024))
+        .requestHandler(router)
+        .listen(config.httpPort(), config.httpHost()))
+      .onSuccess(s -> {
+        server = s;
+        LOG.info("HTTP API listening on {}:{}", config.httpHost(), s.actualPort());
+      });
+  }
+
+  /** The bound port (tests use port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> {
+      sessions.close();
+      web.close();
+      return pool.close();
+    });
+  }
+}

@@ -1,0 +1,5 @@
+-- Remembers this attempt's multipart upload, so that whoever rescues the job can abort it.
+UPDATE export_jobs
+   SET upload_id = $3, object_key = $4, updated_at = now()
+ WHERE id = $1 AND attempt = $2 AND status = 'processing'
+RETURNING id

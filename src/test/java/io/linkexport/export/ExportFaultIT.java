@@ -1,0 +1,111 @@
+package io.linkexport.export;
+
+import io.linkexport.AppConfig;
+import io.linkexport.support.Exports;
+import io.linkexport.support.FaultProxy;
+import io.linkexport.support.Fixtures;
+import io.linkexport.support.TestApp;
+import io.linkexport.support.TestServices;
+import io.linkexport.support.TestTokens;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Exports under real faults: S3 reached through a TCP proxy that cuts, refuses or stalls connections; a small row
+ * cap. Runs its own copy of the service on its own database, so its jobs never mix with other tests'.
+ */
+class ExportFaultIT {
+
+  static FaultProxy s3;
+  static TestApp app;
+  static Fixtures db;
+  static UUID project;
+  static UUID user;
+  static String token;
+  static String s;
+
+  @BeforeAll
+  static void start() {
+    s3 = FaultProxy.start(TestServices.get().s3Port());
+    app = TestApp.isolated(new JsonObject()
+      .put(AppConfig.S3_ENDPOINT, "http://127.0.0.1:" + s3.port())
+      .put(AppConfig.EXPORT_MAX_ROWS, 250));
+    db = new Fixtures(TestServices.jdbcUrl(app.config));
+    s = UUID.randomUUID().toString().substring(0, 8);
+    project = db.project("Faults " + s, "pro");
+    user = db.member(project);
+    token = TestTokens.session(user, "faults-" + s + "@example.com");
+    db.bulkLinks(project, 280, "f-" + s);
+  }
+
+  @AfterAll
+  static void stop() {
+    db.close();
+    app.close();
+    s3.close();
+  }
+
+  private JsonObject run(JsonObject filters, Duration timeout) {
+    return Exports.await(app, project, token, Exports.start(app, project, token, filters), timeout);
+  }
+
+  private static Path object(String jobId) {
+    return TestServices.get().s3Dir().resolve("link-exports").resolve("exports").resolve(project.toString())
+      .resolve(jobId + ".csv");
+  }
+
+  /** Verifies that a part upload whose connection is cut is retried and the file is still exact. */
+  @Test
+  void aPartUploadCutOnceIsRetriedAndTheFileIsExact() {
+    s3.cutNext(1, line -> line.startsWith("PUT ") && line.contains("partNumber=1"));
+    JsonObject job = run(new JsonObject().put("domain", "lnk.example.io"), Duration.ofSeconds(60));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+    assertThat(s3.cuts()).isEqualTo(1);
+    List<List<String>> rows = Exports.parse(Exports.download(app, job.getString("downloadUrl")).body());
+    assertThat(rows).hasSize(1 + (int) db.count("SELECT count(*) FROM links WHERE project_id = ? AND NOT archived"
+      + " AND domain = 'lnk.example.io'", project));
+  }
+
+  /** Verifies that an export started while S3 is down is retried and completes once S3 is back. */
+  @Test
+  void anExportSurvivesAnS3OutageAndCompletesWhenItEnds() {
+    s3.down(true);
+    String jobId = Exports.start(app, project, token, new JsonObject().put("domain", "dub.sh"));
+    try {
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (db.count("SELECT attempt FROM export_jobs WHERE id = ?", UUID.fromString(jobId)) < 2) {
+        assertThat(System.currentTimeMillis()).isLessThan(deadline);
+        Exports.sleep(100);
+      }
+      assertThat(app.get(Exports.base(project) + "/" + jobId, token).data().getString("status"))
+        .isEqualTo("processing");
+    } finally {
+      s3.down(false);
+    }
+    JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(60));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+    assertThat(job.getInteger("attempt")).isGreaterThanOrEqualTo(2);
+    assertThat(Files.exists(object(jobId))).isTrue();
+  }
+
+  /** Verifies that over the cap the job fails with a message to narrow the filters and leaves no object. */
+  @Test
+  void anExportOverTheCapFailsWithAHelpfulMessageAndLeavesNoObject() {
+    JsonObject job = run(new JsonObject().put("showArchived", true), Duration.ofSeconds(30));
+    assertThat(job.getString("status")).isEqualTo("failed");
+    assertThat(job.getString("error")).isEqualTo("This export matches 280 links, over the 250-link limit. Narrow the"
+      + " filters, for example split the export by date range.");
+    assertThat(job.getString("downloadUrl")).isNull();
+    assertThat(Files.exists(object(job.getString("jobId")))).isFalse();
+  }
+}

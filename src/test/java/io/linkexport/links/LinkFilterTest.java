@@ -1,0 +1,115 @@
+package io.linkexport.links;
+
+import io.linkexport.http.ApiException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LinkFilterTest {
+
+  private static LinkFilter parse(String... kv) {
+    Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.computeIfAbsent(kv[i], k -> new java.util.ArrayList<>()).add(kv[i + 1]);
+    }
+    return LinkFilter.parse(m);
+  }
+
+  @Test
+  void defaultsMatchDub() {
+    LinkFilter f = LinkFilter.defaults();
+    assertThat(f.sortBy()).isEqualTo(LinkFilter.SortBy.CREATED_AT);
+    assertThat(f.ascending()).isFalse();
+    assertThat(f.page()).isEqualTo(1);
+    assertThat(f.pageSize()).isEqualTo(100);
+    assertThat(f.showArchived()).isFalse();
+  }
+
+  @Test
+  void dateOnlyBoundsCoverTheWholeUtcDay() {
+    LinkFilter f = parse("createdAfter", "2025-01-01", "createdBefore", "2025-01-31");
+    assertThat(f.createdAfter()).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
+    assertThat(f.createdBefore()).isEqualTo(Instant.parse("2025-01-31T23:59:59.999999Z"));
+  }
+
+  @Test
+  void timestampBoundsKeepTheirOffset() {
+    LinkFilter f = parse("createdAfter", "2025-01-01T10:00:00+02:00");
+    assertThat(f.createdAfter()).isEqualTo(Instant.parse("2025-01-01T08:00:00Z"));
+  }
+
+  @Test
+  void listParametersAcceptCommasRepeatsAndJsonArrays() {
+    UUID a = UUID.randomUUID();
+    UUID b = UUID.randomUUID();
+    assertThat(parse("tagIds", a + "," + b).tagIds()).containsExactly(a, b);
+    assertThat(parse("tagIds", a.toString(), "tagIds", b.toString()).tagIds()).containsExactly(a, b);
+    assertThat(LinkFilter.fromJson(new JsonObject().put("tagIds", new JsonArray().add(a.toString()))).tagIds())
+      .containsExactly(a);
+    assertThat(parse("tagNames", "Marketing,Q3 Launch").tagNames()).containsExactly("marketing", "q3 launch");
+  }
+
+  @Test
+  void canonicalJsonRoundTrips() {
+    LinkFilter f = parse("domain", "dub.sh", "search", "50%_off", "sortBy", "clicks", "sortOrder", "asc",
+      "showArchived", "true", "type", "unified", "createdAfter", "2025-02-01", "page", "3", "pageSize", "10",
+      "tagNames", "A", "folderId", UUID.randomUUID().toString(), "tenantId", "t1", "userId", UUID.randomUUID().toString());
+    assertThat(LinkFilter.fromJson(f.toJson())).isEqualTo(f);
+    assertThat(f.toExportJson().containsKey("page")).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "sortBy, clickz", "sortOrder, up", "page, 0", "page, x", "pageSize, 101", "pageSize, 0", "showArchived, maybe",
+    "createdAfter, 2025-13-01", "createdBefore, yesterday", "folderId, 123", "userId, not-a-uuid", "tagIds, abc",
+    "type, static", "sortby, clicks"
+  })
+  void rejectsBadValuesNamingTheField(String name, String value) {
+    assertThatThrownBy(() -> parse(name, value))
+      .isInstanceOfSatisfying(ApiException.class, e -> {
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.field()).isEqualTo(name);
+      });
+  }
+
+  @Test
+  void rejectsInvertedDateRange() {
+    assertThatThrownBy(() -> parse("createdAfter", "2025-02-01", "createdBefore", "2025-01-01"))
+      .isInstanceOf(ApiException.class).hasMessageContaining("createdAfter");
+  }
+
+  @Test
+  void rejectsOverlongSearchAndRepeatedSingles() {
+    assertThatThrownBy(() -> parse("search", "x".repeat(201))).isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> parse("domain", "a", "domain", "b")).isInstanceOf(ApiException.class);
+  }
+
+  @Test
+  void rejectsObjectsInJson() {
+    assertThatThrownBy(() -> LinkFilter.fromJson(new JsonObject().put("search", new JsonObject())))
+      .isInstanceOf(ApiException.class);
+  }
+
+  @Test
+  void likeMetacharactersAreEscaped() {
+    assertThat(LinkQuery.escapeLike("50%_off\\x")).isEqualTo("50\\%\\_off\\\\x");
+  }
+
+  @Test
+  void userTextNeverReachesTheSqlText() {
+    LinkFilter f = parse("search", "'; DROP TABLE links; --", "domain", "x' OR '1'='1", "tagNames", "a'b");
+    LinkQuery q = LinkQuery.of(UUID.randomUUID(), f);
+    assertThat(q.where()).doesNotContain("DROP").doesNotContain("'1'='1").doesNotContain("a'b");
+    assertThat(q.render("SELECT 1 FROM links l WHERE /*WHERE*/ ORDER BY /*ORDER*/", f).params().size()).isEqualTo(6);
+  }
+}

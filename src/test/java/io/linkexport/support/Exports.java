@@ -1,0 +1,166 @@
+package io.linkexport.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Drives exports through the HTTP API the way the dashboard does, and reads their CSV back with a real parser. */
+public final class Exports {
+
+  private Exports() {
+  }
+
+  public static String base(UUID project) {
+    return "/api/v1/projects/" + project + "/links/export";
+  }
+
+  /** Starts an export and answers its job id (asserts the 202). */
+  public static String start(TestApp app, UUID project, String token, JsonObject filters) {
+    TestApp.Res res = app.post(base(project), token, filters.encode());
+    assertThat(res.status()).as(res.raw().body()).isEqualTo(202);
+    assertThat(res.data().getString("status")).isEqualTo("pending");
+    return res.data().getString("jobId");
+  }
+
+  /** Polls until the job is completed or failed. */
+  public static JsonObject await(TestApp app, UUID project, String token, String jobId, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonObject job = null;
+    while (System.nanoTime() < deadline) {
+      TestApp.Res res = app.get(base(project) + "/" + jobId, token);
+      assertThat(res.status()).as(res.raw().body()).isEqualTo(200);
+      job = res.data();
+      if ("completed".equals(job.getString("status")) || "failed".equals(job.getString("status"))) {
+        return job;
+      }
+      sleep(100);
+    }
+    throw new AssertionError("export " + jobId + " did not finish in " + timeout + "; last state " + job);
+  }
+
+  public static HttpResponse<byte[]> download(TestApp app, String url) {
+    try {
+      return app.http().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The CSV's records, header included, as lists of cells. */
+  public static List<List<String>> parse(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    try (CSVParser parser = CSVParser.parse(new StringReader(text), CSVFormat.RFC4180)) {
+      List<List<String>> out = new ArrayList<>();
+      for (CSVRecord r : parser) {
+        List<String> cells = new ArrayList<>();
+        r.forEach(cells::add);
+        out.add(cells);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Undoes the CSV-injection guard: a leading ' before a formula trigger character. */
+  public static String unguard(String cell) {
+    if (cell.length() >= 2 && cell.charAt(0) == '\'' && "=+-@\t\r\n".indexOf(cell.charAt(1)) >= 0) {
+      return cell.substring(1);
+    }
+    return cell;
+  }
+
+  /** Every link the list API returns for these filters, paging through all pages, as CSV-comparable rows. */
+  public static List<List<String>> listRows(TestApp app, UUID project, String token, String query) {
+    List<List<String>> rows = new ArrayList<>();
+    for (int page = 1; ; page++) {
+      String sep = query.isEmpty() ? "?" : query + "&";
+      TestApp.Res res = app.get("/api/v1/projects/" + project + "/links" + (query.isEmpty() ? "?" : sep)
+        + "pageSize=100&page=" + page, token);
+      assertThat(res.status()).as(res.raw().body()).isEqualTo(200);
+      JsonArray data = res.json().getJsonArray("data");
+      for (int i = 0; i < data.size(); i++) {
+        JsonObject l = data.getJsonObject(i);
+        List<String> r = new ArrayList<>();
+        r.add(nz(l.getString("name")));
+        r.add(l.getString("type"));
+        r.add(l.getString("key"));
+        r.add(l.getString("shortLink"));
+        r.add(l.getString("createdAt"));
+        r.add(String.valueOf(l.getLong("clicks")));
+        r.add(String.valueOf(l.getLong("newInstalls")));
+        r.add(String.valueOf(l.getLong("returningUsers")));
+        r.add(String.valueOf(l.getLong("attributedClicks")));
+        r.add(nz(l.getString("topDevice")));
+        r.add(nz(l.getString("topOs")));
+        r.add(nz(l.getString("topBrowser")));
+        r.add(nz(l.getString("topCountry")));
+        r.add(nz(l.getString("lastClicked")));
+        rows.add(r);
+      }
+      if (!res.json().getJsonObject("meta").getBoolean("hasMore")) {
+        return rows;
+      }
+    }
+  }
+
+  /** A CSV data row made comparable with {@link #listRows}: guard undone, timestamps as instants. */
+  public static List<String> comparable(List<String> csvRow) {
+    List<String> r = new ArrayList<>(csvRow);
+    r.replaceAll(Exports::unguard);
+    for (int i : new int[] {4, 13}) {
+      if (!r.get(i).isEmpty()) {
+        r.set(i, Instant.parse(r.get(i)).toString());
+      }
+    }
+    return r;
+  }
+
+  /** List API rows with timestamps normalised the same way. */
+  public static List<List<String>> comparableList(List<List<String>> rows) {
+    List<List<String>> out = new ArrayList<>();
+    for (List<String> row : rows) {
+      List<String> r = new ArrayList<>(row);
+      for (int i : new int[] {4, 13}) {
+        if (!r.get(i).isEmpty()) {
+          r.set(i, Instant.parse(r.get(i)).toString());
+        }
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  public static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.linkexport.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A TCP proxy on loopback between the service and a dependency (s3proxy, Postgres) that injects real network
+ * faults: refuse/close connections ({@link #down}), stall traffic ({@link #stall}), or cut the connection that
+ * carries the next request(s) whose first line matches a predicate ({@link #cutNext}).
+ */
+public final class FaultProxy implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final NetServer server;
+  private final NetClient client;
+  private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean down;
+  private volatile boolean stalled;
+  private volatile Predicate<String> cutWhen = s -> false;
+  private final AtomicInteger cutsLeft = new AtomicInteger();
+  private final AtomicInteger cuts = new AtomicInteger();
+  private final AtomicInteger requests = new AtomicInteger();
+
+  private FaultProxy(Vertx vertx, NetServer server, NetClient client) {
+    this.vertx = vertx;
+    this.server = server;
+    this.client = client;
+  }
+
+  public static FaultProxy start(int targetPort) {
+    Vertx vertx = Vertx.vertx();
+    NetClient client = vertx.createNetClient();
+    FaultProxy[] self = new FaultProxy[1];
+    NetServer server = vertx.createNetServer().connectHandler(in -> self[0].accept(in, targetPort));
+    self[0] = new FaultProxy(vertx, server, client);
+    try {
+      server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return self[0];
+  }
+
+  private void accept(NetSocket in, int targetPort) {
+    if (down) {
+      in.close();
+      return;
+    }
+    in.pause();
+    open.add(in);
+    client.connect(targetPort, "127.0.0.1").onComplete(ar -> {
+      if (ar.failed()) {
+        in.close();
+        return;
+      }
+      NetSocket out = ar.result();
+      open.add(out);
+      in.handler(buf -> forward(in, out, buf));
+      out.handler(buf -> {
+        if (!stalled) {
+          in.write(buf);
+        }
+      });
+      in.closeHandler(v -> {
+        out.close();
+        open.remove(in);
+      });
+      out.closeHandler(v -> {
+        in.close();
+        open.remove(out);
+      });
+      in.resume();
+    });
+  }
+
+  private void forward(NetSocket in, NetSocket out, Buffer buf) {
+    if (down) {
+      in.close();
+      return;
+    }
+    String head = buf.length() > 0 ? buf.getString(0, Math.min(buf.length(), 512), StandardCharsets.ISO_8859_1.name()) : "";
+    int eol = head.indexOf("\r\n");
+    if (eol > 0 && head.matches("(?s)^[A-Z]+ /.*")) {
+      requests.incrementAndGet();
+      if (cutWhen.test(head.substring(0, eol)) && cutsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        cuts.incrementAndGet();
+        in.close();
+        out.close();
+        return;
+      }
+    }
+    if (!stalled) {
+      out.write(buf);
+    }
+  }
+
+  /** Cuts the connection carrying each of the next {@code times} requests whose request line matches. */
+  public FaultProxy cutNext(int times, Predicate<String> requestLine) {
+    cutWhen = requestLine;
+    cutsLeft.set(times);
+    return this;
+  }
+
+  /** While down, every connection (open or new) is closed at once. */
+  public FaultProxy down(boolean value) {
+    down = value;
+    if (value) {
+      open.forEach(NetSocket::close);
+    }
+    return this;
+  }
+
+  /** While stalled, bytes are swallowed in both directions: requests hang until the client's timeout. */
+  public FaultProxy stall(boolean value) {
+    stalled = value;
+    return this;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public int cuts() {
+    return cuts.get();
+  }
+
+  public int requests() {
+    return requests.get();
+  }
+
+  @Override
+  public void close() {
+    vertx.close();
+  }
+}

@@ -1,0 +1,143 @@
+package io.linkexport.support;
+
+import io.linkexport.AppConfig;
+import io.linkexport.Application;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole service, started once per test JVM on the embedded servers with an ephemeral HTTP port, plus a small
+ * blocking HTTP client for tests. Export settings are shortened (small lease, fast polling and retries) so fault
+ * tests run in seconds.
+ */
+public final class TestApp {
+
+  private static TestApp instance;
+
+  public final Vertx vertx;
+  public final int port;
+  public final AppConfig config;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestApp(Vertx vertx, int port, AppConfig config) {
+    this.vertx = vertx;
+    this.port = port;
+    this.config = config;
+  }
+
+  public static synchronized TestApp get() {
+    if (instance == null) {
+      AppConfig config = testConfig();
+      Vertx vertx = Vertx.vertx();
+      try {
+        Application app = Application.start(vertx, config).toCompletionStage().toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+        instance = new TestApp(vertx, app.httpPort(), config);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot start the service for tests", e);
+      }
+    }
+    return instance;
+  }
+
+  /**
+   * A separate copy of the service on its own new database, for tests that change its configuration or break its
+   * dependencies. Close it with {@link #close()}.
+   */
+  public static TestApp isolated(JsonObject overrides) {
+    JsonObject json = testConfig(TestServices.isolatedConfig()).json().mergeIn(overrides);
+    AppConfig config = AppConfig.from(json);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Application app = Application.start(vertx, config).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+      return new TestApp(vertx, app.httpPort(), config);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("cannot start an isolated service", e);
+    }
+  }
+
+  public void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The configuration tests run the service with. */
+  public static AppConfig testConfig() {
+    return testConfig(TestServices.get().config());
+  }
+
+  private static AppConfig testConfig(JsonObject base) {
+    JsonObject json = base.copy()
+      .put(AppConfig.HTTP_PORT, 0)
+      .put(AppConfig.EXPORT_WORKERS, 2)
+      .put(AppConfig.EXPORT_LEASE_SECONDS, 6)
+      .put(AppConfig.EXPORT_POLL_MS, 200)
+      .put(AppConfig.EXPORT_RETRY_BASE_MS, 200)
+      .put(AppConfig.EXPORT_MAX_ATTEMPTS, 3)
+      .put(AppConfig.EXPORT_PART_SIZE_MB, 5)
+      .put("MAIL_POLL_MS", 200);
+    return AppConfig.from(json);
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  /** A parsed response. */
+  public record Res(int status, JsonObject json, HttpResponse<String> raw) {
+    public JsonObject data() {
+      return json.getJsonObject("data");
+    }
+
+    public String errorCode() {
+      return json.getJsonObject("error").getString("code");
+    }
+  }
+
+  public Res get(String path, String token) {
+    return send(builder(path, token).GET().build());
+  }
+
+  public Res delete(String path, String token) {
+    return send(builder(path, token).DELETE().build());
+  }
+
+  public Res post(String path, String token, String body) {
+    return send(builder(path, token).header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  private HttpRequest.Builder builder(String path, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  private Res send(HttpRequest req) {
+    try {
+      HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+      JsonObject json = res.body().isEmpty() ? new JsonObject() : new JsonObject(res.body());
+      return new Res(res.statusCode(), json, res);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpClient http() {
+    return http;
+  }
+}

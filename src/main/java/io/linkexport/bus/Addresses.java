@@ -56,13 +56,28 @@ public final class Addresses {
    * Signs one S3 request (the signing verticle is the only holder of S3 credentials). Request:
    * {@code {"method", "key", "query": {name: value}, "headers": {name: value}, "payloadSha256": hex}}; reply
    * {@code {"url", "headers": {name: value}}}: send exactly that URL with those headers.
+   * <ul>
+   *   <li>{@code method}: GET, HEAD, PUT, POST or DELETE. {@code key}: the object key, unencoded ({@code /} separates
+   *   "folders"); {@code ""} addresses the bucket itself (e.g. {@code ?uploads} listing).</li>
+   *   <li>{@code query}: raw (unencoded) values, {@code ""} for flags like {@code uploads}; the URL carries them
+   *   encoded exactly as signed.</li>
+   *   <li>{@code headers}: extra headers to sign and send (Content-MD5, Content-Type, ...). Host, Authorization,
+   *   X-Amz-Date and x-amz-content-sha256 belong to the signer and are refused.</li>
+   *   <li>{@code payloadSha256}: lowercase hex SHA-256 of the exact body (of the empty string when there is none);
+   *   the body itself never crosses the bus.</li>
+   *   <li>Reply {@code headers} include Authorization, X-Amz-Date and x-amz-content-sha256 but not Host: the HTTP
+   *   client derives it from the URL, which is what was signed. Signatures are time-bound: sign each attempt.</li>
+   * </ul>
+   * Fails 400 on a malformed request (message says what), 500 otherwise.
    */
   public static final String STORAGE_SIGN = "link-export.storage.sign";
 
   /**
-   * Presigns a GET of an object. Request {@code {"key", "filename", "expiresSeconds"}} (at most 604800); reply
-   * {@code {"url", "expiresAt"}}. The response of that URL carries {@code Content-Disposition: attachment} with the
-   * filename and {@code text/csv; charset=utf-8}.
+   * Presigns a GET of an object. Request {@code {"key", "filename", "expiresSeconds"}} (1..604800, the SigV4 limit);
+   * reply {@code {"url", "expiresAt"}} (ISO-8601 instant). The response of that URL carries
+   * {@code Content-Disposition: attachment; filename="<filename>"} (filename reduced to printable ASCII without
+   * quotes, separators or CR/LF; default {@code export.csv}) and {@code Content-Type: text/csv; charset=utf-8}.
+   * Fails 400 when key or expiresSeconds is missing or out of range. The URL is a bearer credential: never log it.
    */
   public static final String STORAGE_PRESIGN = "link-export.storage.presign";
 

@@ -1,0 +1,252 @@
+package io.linkexport.storage;
+
+import io.linkexport.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The S3 client the export workers use. It holds no credentials: every request is signed by the signing verticle
+ * ({@link Addresses#STORAGE_SIGN}) and then sent from here with the worker's own {@link WebClient}, so the secret
+ * never leaves one verticle and large bodies never cross the event bus (only their SHA-256 does).
+ *
+ * <p>All failures are {@link StorageException}s. Idempotent operations (part upload, abort, delete, list) retry
+ * transient failures with exponential backoff and full jitter, re-signing each attempt (a signature is tied to its
+ * timestamp). Create and Complete are not retried here: repeating them is not harmless (an orphan upload; a
+ * NoSuchUpload after a Complete that did succeed), so the export job decides.
+ */
+public final class S3Storage {
+
+  /** A presigned download URL and the instant it stops working. */
+  public record Presigned(String url, Instant expiresAt) {
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
+  private static final DeliveryOptions BUS = new DeliveryOptions().setSendTimeout(5_000);
+  private static final long MAX_BACKOFF_MS = 10_000;
+
+  private final Vertx vertx;
+  private final WebClient client;
+  private final int maxAttempts;
+  private final long baseDelayMs;
+
+  /** Production defaults: 4 attempts, 200 ms base delay. */
+  public S3Storage(Vertx vertx, WebClient client) {
+    this(vertx, client, 4, Duration.ofMillis(200));
+  }
+
+  public S3Storage(Vertx vertx, WebClient client, int maxAttempts, Duration baseDelay) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1");
+    }
+    this.vertx = vertx;
+    this.client = client;
+    this.maxAttempts = maxAttempts;
+    this.baseDelayMs = Math.max(1, baseDelay.toMillis());
+  }
+
+  /** Starts a multipart upload; {@code contentDisposition} may be null. Replies the upload id. */
+  public Future<String> createMultipartUpload(String key, String contentType, String contentDisposition) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", contentType);
+    if (contentDisposition != null) {
+      headers.put("Content-Disposition", contentDisposition);
+    }
+    return send("POST", key, Map.of("uploads", ""), headers, Buffer.buffer())
+      .compose(this::expectSuccess)
+      .compose(resp -> read(resp, S3Xml::uploadId));
+  }
+
+  /**
+   * Uploads one part (all but the last must be at least 5 MiB) with an explicit Content-Length (never chunked: S3
+   * rejects that), its Content-MD5 and its SHA-256 as the signed {@code x-amz-content-sha256}. Replies the ETag.
+   */
+  public Future<String> uploadPart(String key, String uploadId, int partNumber, Buffer body) {
+    Map<String, String> query = Map.of("partNumber", Integer.toString(partNumber), "uploadId", uploadId);
+    // Digesting 8-16 MiB takes tens of ms: keep it off the event loop, and do it once for all attempts.
+    return vertx.executeBlocking(() -> digests(body), false)
+      .compose(d -> retrying("upload part " + partNumber + " of " + key, () ->
+        send("PUT", key, query, Map.of("Content-MD5", d[0]), d[1], body).compose(this::expectSuccess)))
+      .compose(resp -> {
+        String etag = resp.getHeader("ETag");
+        return etag == null
+          ? Future.failedFuture(new StorageException(resp.statusCode(), "NO_ETAG", "UploadPart reply without ETag",
+          false, null))
+          : Future.succeededFuture(etag);
+      });
+  }
+
+  /** Completes an upload. A 200 whose body is an {@code <Error>} (S3 does that on Complete) is a failure. */
+  public Future<Void> completeMultipartUpload(String key, String uploadId, List<PartEtag> parts) {
+    Buffer body = Buffer.buffer(S3Xml.completeBody(parts), StandardCharsets.UTF_8.name());
+    return send("POST", key, Map.of("uploadId", uploadId), Map.of("Content-Type", "application/xml"), body)
+      .compose(this::expectSuccess)
+      .compose(resp -> S3Xml.error(bytes(resp))
+        .<Future<Void>>map(e -> Future.failedFuture(StorageException.fromS3(resp.statusCode(), e.code(), e.message())))
+        .orElse(Future.succeededFuture()));
+  }
+
+  /** Aborts an upload, freeing its parts. Idempotent: an upload that no longer exists counts as aborted. */
+  public Future<Void> abortMultipartUpload(String key, String uploadId) {
+    return retrying("abort upload of " + key, () -> send("DELETE", key, Map.of("uploadId", uploadId), Map.of(), null)
+      .compose(resp -> resp.statusCode() == 404 ? Future.succeededFuture(resp) : expectSuccess(resp)))
+      .mapEmpty();
+  }
+
+  /** Deletes an object (S3 answers 204 whether or not it existed). */
+  public Future<Void> deleteObject(String key) {
+    return retrying("delete " + key, () -> send("DELETE", key, Map.of(), Map.of(), null)
+      .compose(resp -> resp.statusCode() == 404 ? Future.succeededFuture(resp) : expectSuccess(resp)))
+      .mapEmpty();
+  }
+
+  /** All incomplete multipart uploads whose key starts with {@code prefix}, following S3's pagination. */
+  public Future<List<MultipartUpload>> listMultipartUploads(String prefix) {
+    return listPage(prefix, null, null, new ArrayList<>());
+  }
+
+  /** A presigned GET for downloading {@code key} as {@code filename} (CSV, attachment); at most 7 days. */
+  public Future<Presigned> presignGet(String key, String filename, Duration expiry) {
+    try {
+      S3Signer.requireExpiry(expiry);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    JsonObject request = new JsonObject().put("key", key).put("filename", filename)
+      .put("expiresSeconds", expiry.getSeconds());
+    return vertx.eventBus().<JsonObject>request(Addresses.STORAGE_PRESIGN, request, BUS)
+      .recover(e -> Future.failedFuture(StorageException.fromBus(e)))
+      .map(msg -> new Presigned(msg.body().getString("url"), Instant.parse(msg.body().getString("expiresAt"))));
+  }
+
+  private Future<List<MultipartUpload>> listPage(String prefix, String keyMarker, String idMarker,
+                                                 List<MultipartUpload> acc) {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("uploads", "");
+    query.put("prefix", prefix);
+    if (keyMarker != null) {
+      query.put("key-marker", keyMarker);
+      query.put("upload-id-marker", idMarker == null ? "" : idMarker);
+    }
+    return retrying("list uploads " + prefix, () -> send("GET", "", query, Map.of(), null).compose(this::expectSuccess))
+      .compose(resp -> read(resp, S3Xml::uploads))
+      .compose(page -> {
+        acc.addAll(page.uploads());
+        return page.truncated() && page.nextKeyMarker() != null
+          ? listPage(prefix, page.nextKeyMarker(), page.nextUploadIdMarker(), acc)
+          : Future.succeededFuture(acc);
+      });
+  }
+
+  private Future<HttpResponse<Buffer>> send(String method, String key, Map<String, String> query,
+                                            Map<String, String> headers, Buffer body) {
+    return send(method, key, query, headers, sha256Hex(body), body);
+  }
+
+  /** Asks the signing verticle to sign, then sends exactly the URL and headers it replied. */
+  private Future<HttpResponse<Buffer>> send(String method, String key, Map<String, String> query,
+                                            Map<String, String> headers, String sha256, Buffer body) {
+    JsonObject request = new JsonObject().put("method", method).put("key", key)
+      .put("query", new JsonObject(new LinkedHashMap<>(query))).put("headers", new JsonObject(new LinkedHashMap<>(headers)))
+      .put("payloadSha256", sha256);
+    return vertx.eventBus().<JsonObject>request(Addresses.STORAGE_SIGN, request, BUS)
+      .recover(e -> Future.failedFuture(StorageException.fromBus(e)))
+      .compose(reply -> {
+        JsonObject signed = reply.body();
+        HttpRequest<Buffer> http = client.requestAbs(HttpMethod.valueOf(method), signed.getString("url"))
+          .connectTimeout(5_000).idleTimeout(30_000);
+        signed.getJsonObject("headers").forEach(h -> http.putHeader(h.getKey(), String.valueOf(h.getValue())));
+        Future<HttpResponse<Buffer>> sent = body == null ? http.send() : http.sendBuffer(body);
+        return sent.recover(e -> Future.failedFuture(StorageException.connection(e)));
+      });
+  }
+
+  private Future<HttpResponse<Buffer>> expectSuccess(HttpResponse<Buffer> resp) {
+    if (resp.statusCode() / 100 == 2) {
+      return Future.succeededFuture(resp);
+    }
+    S3Xml.S3Error error = S3Xml.error(bytes(resp)).orElse(new S3Xml.S3Error(null, resp.statusMessage()));
+    return Future.failedFuture(StorageException.fromS3(resp.statusCode(), error.code(), error.message()));
+  }
+
+  private <T> Future<T> retrying(String what, Supplier<Future<T>> operation) {
+    return attempt(what, operation, 1);
+  }
+
+  private <T> Future<T> attempt(String what, Supplier<Future<T>> operation, int attempt) {
+    return operation.get().recover(err -> {
+      if (!StorageException.isRetryable(err)) {
+        return Future.failedFuture(err);
+      }
+      if (attempt >= maxAttempts) {
+        return Future.failedFuture(((StorageException) err).afterAttempts(attempt));
+      }
+      long delay = backoffMillis(attempt);
+      LOG.warn("{} failed (attempt {}/{}), retrying in {} ms: {}", what, attempt, maxAttempts, delay, err.getMessage());
+      return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> attempt(what, operation, attempt + 1));
+    });
+  }
+
+  /** Full jitter (uniform in [0, base * 2^(n-1)], capped) so that workers failing together do not retry together. */
+  long backoffMillis(int attempt) {
+    long ceiling = Math.min(MAX_BACKOFF_MS, baseDelayMs << Math.min(attempt - 1, 20));
+    return 1 + ThreadLocalRandom.current().nextLong(ceiling);
+  }
+
+  /** Parses a reply body; a body we cannot read is a non-retryable failure, not a stray IllegalArgumentException. */
+  private static <T> Future<T> read(HttpResponse<Buffer> resp, Function<byte[], T> parser) {
+    try {
+      return Future.succeededFuture(parser.apply(bytes(resp)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new StorageException(resp.statusCode(), "MALFORMED_REPLY",
+        "unreadable S3 reply: " + e.getMessage(), false, e));
+    }
+  }
+
+  private static byte[] bytes(HttpResponse<Buffer> resp) {
+    return resp.body() == null ? new byte[0] : resp.body().getBytes();
+  }
+
+  /** [Content-MD5 (base64), SHA-256 (hex)] of a body. */
+  private static String[] digests(Buffer body) throws NoSuchAlgorithmException {
+    byte[] bytes = body.getBytes();
+    String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    return new String[] {md5, sha};
+  }
+
+  private static String sha256Hex(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return S3Signer.EMPTY_SHA256;
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("JDK without SHA-256", e);
+    }
+  }
+}

@@ -205,7 +205,7 @@ public final class ExportRunner {
 
   private Future<Void> decide(Attempt a, Throwable err) {
     Job job = a.job;
-    if (a.lost || err instanceof CsvUploadSink.StoppedException) {
+    if (a.lost || causedBy(err, CsvUploadSink.StoppedException.class)) {
       LOG.info("export {} attempt {} stopped: {}", job.id(), job.attempt(), err.getMessage());
       return Future.succeededFuture();
     }
@@ -234,13 +234,26 @@ public final class ExportRunner {
     if (err instanceof ExportFailure f) {
       return f;
     }
-    if (err instanceof io.vertx.core.streams.WriteException we && we.getCause() != null) {
-      return classify(we.getCause());
-    }
     if (err instanceof StorageException se) {
       return new ExportFailure("STORAGE_ERROR", "file storage is unavailable", !se.retryable());
     }
+    if (err.getCause() != null && err.getCause() != err) {
+      // the pipe wraps the sink's failure
+      ExportFailure inner = classify(err.getCause());
+      if (!"TRANSIENT_ERROR".equals(inner.code())) {
+        return inner;
+      }
+    }
     return new ExportFailure("TRANSIENT_ERROR", "a temporary error interrupted it", false);
+  }
+
+  static boolean causedBy(Throwable err, Class<? extends Throwable> type) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   double backoffSeconds(int attempt) {

@@ -41,8 +41,8 @@ public class ExportWorkerVerticle extends VerticleBase {
   public Future<?> start() {
     config = AppConfig.from(config());
     pool = Db.pool(vertx, config, 3);
-    http = WebClient.create(vertx, new WebClientOptions().setMaxPoolSize(8).setKeepAlive(true)
-      .setConnectTimeout(5_000).setIdleTimeout(60).setTryUseCompression(false));
+    http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
+      .setConnectTimeout(5_000).setIdleTimeout(60));
     workerId = hostTag() + "/" + UUID.randomUUID().toString().substring(0, 8);
     jobs = new JobStore(pool);
     runner = new ExportRunner(vertx, pool, new S3Storage(vertx, http), config, workerId);

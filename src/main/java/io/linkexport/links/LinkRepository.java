@@ -16,7 +16,9 @@ import java.util.UUID;
 /** Reads links for the list API. Rows become the dub.co-style link JSON plus the link's analytics. */
 public final class LinkRepository {
 
-  private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
+  /** The same text as the CSV: UTC, always three fraction digits (like JavaScript's toISOString). */
+  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+    .withZone(ZoneOffset.UTC);
 
   private final Pool pool;
 
@@ -90,7 +92,7 @@ public final class LinkRepository {
 
   /** ISO-8601 UTC with milliseconds, the same text the CSV uses. */
   public static String iso(OffsetDateTime t) {
-    return t == null ? null : ISO.format(t.withOffsetSameInstant(ZoneOffset.UTC).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    return t == null ? null : ISO.format(t.toInstant());
   }
 
   private static String str(UUID u) {

@@ -47,7 +47,7 @@ class LinksApiIT {
     UUID sales = db.tag(project, "Sales");
 
     l1 = db.link(project, "alpha-" + s).name("Alpha").folder(folder).tenant("t1").user(user)
-      .createdAt(Instant.parse("2025-01-10T12:00:00Z")).insert();
+      .createdAt(Instant.parse("2025-01-10T12:00:00.000Z")).insert();
     UUID l2 = db.link(project, "beta-" + s).domain("go.acme.com").name("Beta").type("unified")
       .createdAt(Instant.parse("2025-01-20T00:00:00Z")).insert();
     UUID l3 = db.link(project, "gamma_50%-" + s).name("Promo 50% off").archived(true)
@@ -131,7 +131,7 @@ class LinksApiIT {
   void createdBoundsAreInclusiveWholeUtcDays() {
     assertThat(names("?showArchived=true&createdAfter=2025-01-20&createdBefore=2025-02-05"))
       .containsExactly("gamma_50%", "beta");
-    assertThat(names("?createdAfter=" + enc("2025-01-10T12:00:00Z") + "&createdBefore=" + enc("2025-01-10T12:00:00Z")))
+    assertThat(names("?createdAfter=" + enc("2025-01-10T12:00:00.000Z") + "&createdBefore=" + enc("2025-01-10T12:00:00.000Z")))
       .containsExactly("alpha");
   }
 
@@ -155,14 +155,14 @@ class LinksApiIT {
     assertThat(alpha.getString("shortLink")).isEqualTo("https://dub.sh/alpha-" + s);
     assertThat(alpha.getString("domain")).isEqualTo("dub.sh");
     assertThat(alpha.getString("folderId")).isEqualTo(folder.toString());
-    assertThat(alpha.getString("createdAt")).isEqualTo("2025-01-10T12:00:00Z");
+    assertThat(alpha.getString("createdAt")).isEqualTo("2025-01-10T12:00:00.000Z");
     assertThat(alpha.getJsonArray("tags").getJsonObject(0).getString("name")).isEqualTo("Marketing");
     assertThat(alpha.getLong("clicks")).isEqualTo(5);
     assertThat(alpha.getLong("newInstalls")).isEqualTo(2);
     assertThat(alpha.getLong("returningUsers")).isEqualTo(1);
     assertThat(alpha.getString("topDevice")).isEqualTo("iPhone");
     assertThat(alpha.getString("topCountry")).isEqualTo("US");
-    assertThat(alpha.getString("lastClicked")).isEqualTo("2025-03-01T10:01:00Z");
+    assertThat(alpha.getString("lastClicked")).isEqualTo("2025-03-01T10:01:00.000Z");
   }
 
   @Test

@@ -84,10 +84,7 @@ public final class Exports {
 
   /** Undoes the CSV-injection guard: a leading ' before a formula trigger character. */
   public static String unguard(String cell) {
-    if (cell.length() >= 2 && cell.charAt(0) == '\'' && "=+-@\t\r\n".indexOf(cell.charAt(1)) >= 0) {
-      return cell.substring(1);
-    }
-    return cell;
+    return io.linkexport.export.CsvEncoder.unguard(cell);
   }
 
   /** Every link the list API returns for these filters, paging through all pages, as CSV-comparable rows. */

@@ -1,0 +1,198 @@
+package io.linkexport.export;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * RFC 4180 CSV for the export, written straight into a {@link Buffer}: comma separated, CRLF line ends, UTF-8
+ * without a byte-order mark (a BOM confuses many parsers and tools that read the file programmatically; Excel, Numbers
+ * and Google Sheets detect UTF-8 on import), a field quoted (with {@code "} doubled) only when it contains
+ * {@code ,} {@code "} CR or LF, or when it is guarded.
+ *
+ * <p>Formula injection (OWASP "CSV Injection"): a text cell that starts with {@code =} {@code +} {@code -}
+ * {@code @}, tab, CR or LF is prefixed with a single quote and quoted, so spreadsheets show it as text instead of
+ * running it. So that the guard can always be undone, a cell whose leading run of single quotes is followed by a
+ * trigger ({@code '=1}) is guarded too. A reader recovers the original exactly by {@link #unguard}: drop one
+ * leading {@code '} when the cell is one or more {@code '} followed by a trigger. Numbers and timestamps are never
+ * guarded.
+ *
+ * <p>Timestamps are ISO-8601 UTC with millisecond precision, e.g. {@code 2025-03-04T05:06:07.123Z} (always three
+ * fraction digits, so the column sorts as text). Short URL is {@code https://{domain}/{slug}}.
+ *
+ * <p>Hot path: no regex, no String.format, ASCII written byte by byte, other text encoded once per cell.
+ */
+public final class CsvEncoder {
+
+  public static final List<String> HEADER = List.of("Name", "Type", "Slug", "Short URL", "Created At", "Clicks",
+    "New Installs", "Returning Users", "Attributed Clicks", "Top Device", "Top OS", "Top Browser", "Top Country",
+    "Last Clicked At");
+
+  private static final byte[] HEADER_BYTES = (String.join(",", HEADER) + "\r\n").getBytes(
+    java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HTTPS = "https://".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  public void header(Buffer out) {
+    out.appendBytes(HEADER_BYTES);
+  }
+
+  public void row(ExportRow r, Buffer out) {
+    text(out, r.name());
+    out.appendByte((byte) ',');
+    text(out, r.type());
+    out.appendByte((byte) ',');
+    text(out, r.slug());
+    out.appendByte((byte) ',');
+    shortUrl(out, r.domain(), r.slug());
+    out.appendByte((byte) ',');
+    timestamp(out, r.createdAt());
+    out.appendByte((byte) ',');
+    number(out, r.clicks());
+    out.appendByte((byte) ',');
+    number(out, r.newInstalls());
+    out.appendByte((byte) ',');
+    number(out, r.returningUsers());
+    out.appendByte((byte) ',');
+    number(out, r.attributedClicks());
+    out.appendByte((byte) ',');
+    text(out, r.topDevice());
+    out.appendByte((byte) ',');
+    text(out, r.topOs());
+    out.appendByte((byte) ',');
+    text(out, r.topBrowser());
+    out.appendByte((byte) ',');
+    text(out, r.topCountry());
+    out.appendByte((byte) ',');
+    timestamp(out, r.lastClickedAt());
+    out.appendByte((byte) '\r').appendByte((byte) '\n');
+  }
+
+  /** True when a spreadsheet would treat a cell starting with {@code c} as a formula. */
+  public static boolean isTrigger(char c) {
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == '\n';
+  }
+
+  /** True when the cell, after any leading single quotes, starts with a trigger. */
+  static boolean needsGuard(String s) {
+    int i = 0;
+    while (i < s.length() && s.charAt(i) == '\'') {
+      i++;
+    }
+    return i < s.length() && isTrigger(s.charAt(i));
+  }
+
+  /** The inverse of the guard, for readers of the file (and tests). */
+  public static String unguard(String cell) {
+    return cell.length() >= 2 && cell.charAt(0) == '\'' && needsGuard(cell.substring(1)) ? cell.substring(1) : cell;
+  }
+
+  /** A text cell: guarded against formulas, quoted when needed, null as empty. */
+  public static void text(Buffer out, String s) {
+    if (s == null || s.isEmpty()) {
+      return;
+    }
+    boolean guard = needsGuard(s);
+    boolean quote = guard;
+    boolean ascii = true;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+        quote = true;
+      } else if (c >= 0x80) {
+        ascii = false;
+      }
+    }
+    if (!quote && ascii) {
+      appendAscii(out, s);
+      return;
+    }
+    if (quote) {
+      out.appendByte((byte) '"');
+    }
+    if (guard) {
+      out.appendByte((byte) '\'');
+    }
+    if (quote && s.indexOf('"') >= 0) {
+      s = s.replace("\"", "\"\"");
+    }
+    if (ascii) {
+      appendAscii(out, s);
+    } else {
+      out.appendString(s, "UTF-8");
+    }
+    if (quote) {
+      out.appendByte((byte) '"');
+    }
+  }
+
+  /** {@code https://{domain}/{slug}}: host names are ASCII; a slug may need quoting, so it goes through text(). */
+  static void shortUrl(Buffer out, String domain, String slug) {
+    if (domain == null || slug == null) {
+      return;
+    }
+    text(out, "https://" + domain + "/" + slug);
+  }
+
+  public static void number(Buffer out, long n) {
+    if (n >= 0 && n < 10) {
+      out.appendByte((byte) ('0' + n));
+      return;
+    }
+    appendAscii(out, Long.toString(n));
+  }
+
+  /** ISO-8601 UTC, milliseconds, {@code Z}; null as empty. */
+  public static void timestamp(Buffer out, OffsetDateTime t) {
+    if (t == null) {
+      return;
+    }
+    OffsetDateTime u = t.withOffsetSameInstant(ZoneOffset.UTC);
+    int year = u.getYear();
+    if (year < 0 || year > 9999) {
+      appendAscii(out, u.toInstant().toString());
+      return;
+    }
+    byte[] b = new byte[24];
+    put4(b, 0, year);
+    b[4] = '-';
+    put2(b, 5, u.getMonthValue());
+    b[7] = '-';
+    put2(b, 8, u.getDayOfMonth());
+    b[10] = 'T';
+    put2(b, 11, u.getHour());
+    b[13] = ':';
+    put2(b, 14, u.getMinute());
+    b[16] = ':';
+    put2(b, 17, u.getSecond());
+    b[19] = '.';
+    int ms = u.getNano() / 1_000_000;
+    b[20] = (byte) ('0' + ms / 100);
+    b[21] = (byte) ('0' + ms / 10 % 10);
+    b[22] = (byte) ('0' + ms % 10);
+    b[23] = 'Z';
+    out.appendBytes(b);
+  }
+
+  private static void put2(byte[] b, int at, int v) {
+    b[at] = (byte) ('0' + v / 10);
+    b[at + 1] = (byte) ('0' + v % 10);
+  }
+
+  private static void put4(byte[] b, int at, int v) {
+    b[at] = (byte) ('0' + v / 1000);
+    b[at + 1] = (byte) ('0' + v / 100 % 10);
+    b[at + 2] = (byte) ('0' + v / 10 % 10);
+    b[at + 3] = (byte) ('0' + v % 10);
+  }
+
+  private static void appendAscii(Buffer out, String s) {
+    int n = s.length();
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) s.charAt(i);
+    }
+    out.appendBytes(b);
+  }
+}

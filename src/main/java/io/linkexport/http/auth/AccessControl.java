@@ -1,0 +1,69 @@
+package io.linkexport.http.auth;
+
+import io.linkexport.db.SqlStatements;
+import io.linkexport.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Decides whether a principal may use a project. Unknown project, non-member and another project's API key all get
+ * the same 404, so ids of other tenants' projects cannot be probed. Positive answers are cached for a few seconds
+ * (the list API's hot path); a removed member loses access within {@link #TTL_MS}.
+ */
+public final class AccessControl {
+
+  static final long TTL_MS = 5_000;
+  private static final int MAX_ENTRIES = 10_000;
+
+  private final Pool pool;
+  private final Map<String, Cached> cache = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+      return size() > MAX_ENTRIES;
+    }
+  };
+
+  private record Cached(ProjectAccess access, long expiresAt) {
+  }
+
+  public AccessControl(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<ProjectAccess> check(Principal p, UUID projectId) {
+    String key = p.kind() + ":" + (p.kind() == Principal.Kind.SESSION ? p.userId() : p.apiKeyProjectId()) + ":" + projectId;
+    long now = System.currentTimeMillis();
+    synchronized (cache) {
+      Cached c = cache.get(key);
+      if (c != null && c.expiresAt() > now) {
+        return Future.succeededFuture(c.access());
+      }
+    }
+    Future<ProjectAccess> lookup = p.kind() == Principal.Kind.SESSION
+      ? pool.preparedQuery(SqlStatements.get("access_member")).execute(Tuple.of(projectId, p.userId()))
+        .map(rows -> rows.size() == 0 ? null : access(rows.iterator().next()))
+      : p.apiKeyProjectId().equals(projectId)
+        ? pool.preparedQuery(SqlStatements.get("access_project")).execute(Tuple.of(projectId))
+          .map(rows -> rows.size() == 0 ? null : access(rows.iterator().next()))
+        : Future.succeededFuture(null);
+    return lookup.compose(a -> {
+      if (a == null) {
+        return Future.failedFuture(ApiException.notFound("project not found"));
+      }
+      synchronized (cache) {
+        cache.put(key, new Cached(a, now + TTL_MS));
+      }
+      return Future.succeededFuture(a);
+    });
+  }
+
+  private static ProjectAccess access(Row r) {
+    return new ProjectAccess(r.getUUID("id"), r.getString("plan"), r.getString("role"));
+  }
+}

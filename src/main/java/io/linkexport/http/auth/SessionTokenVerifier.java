@@ -1,0 +1,252 @@
+package io.linkexport.http.auth;
+
+import io.linkexport.AppConfig;
+import io.linkexport.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.WebClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Verifies Supabase session JWTs the way RFC 8725 asks, on top of vertx-auth-jwt (which alone is unsafe: with no
+ * keys it accepts {@code alg: none}, it accepts tokens without {@code exp}, and it never refreshes a JWKS):
+ * <ul>
+ *   <li>algorithms are allowlisted per key type: HS256 only with {@code SUPABASE_JWT_SECRET}; ES256 / RS256 only with
+ *   a key from {@code SUPABASE_JWKS_URL} whose type matches; anything else, {@code none} in any spelling included, is
+ *   refused before any cryptography runs;</li>
+ *   <li>{@code kid} is only a look-up key into the fetched JWKS; {@code jku}, {@code x5u}, {@code jwk} and
+ *   {@code x5c} headers are never read, so a token cannot bring its own key;</li>
+ *   <li>claims: {@code exp} required (30 s leeway), {@code nbf} honoured, {@code aud} must contain
+ *   {@code authenticated}, {@code role} must be {@code authenticated}, {@code iss} must match when configured,
+ *   {@code sub} must be a UUID;</li>
+ *   <li>the JWKS is fetched at start (a failure there is logged, not fatal: the service starts and keeps retrying,
+ *   HS256 sessions work meanwhile), refreshed every 10 minutes and, at most once a minute, on an unknown
+ *   {@code kid}; when the endpoint is down the cached keys keep working.</li>
+ * </ul>
+ */
+public final class SessionTokenVerifier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionTokenVerifier.class);
+  static final int LEEWAY_SECONDS = 30;
+  static final long REFRESH_EVERY_MS = 10 * 60_000;
+  static final long UNKNOWN_KID_MIN_INTERVAL_MS = 60_000;
+  private static final Set<String> HEADER_KEYS_WE_UNDERSTAND = Set.of("alg", "typ", "kid", "cty", "jku", "x5u", "jwk",
+    "x5c", "x5t", "x5t#S256");
+
+  private final Vertx vertx;
+  private final WebClient web;
+  private final String jwksUrl;
+  private final String issuer;
+  private final JWTAuth hmac;
+  private volatile Map<String, KeyEntry> keys = Map.of();
+  private long lastFetchAttempt;
+  private long timer = -1;
+
+  private record KeyEntry(String alg, JWTAuth auth) {
+  }
+
+  public SessionTokenVerifier(Vertx vertx, WebClient web, AppConfig config) {
+    this.vertx = vertx;
+    this.web = web;
+    this.jwksUrl = config.jwksUrl();
+    this.issuer = config.jwtIssuer();
+    String secret = config.jwtSecret();
+    if (secret.isEmpty() && jwksUrl.isEmpty()) {
+      throw new IllegalStateException("no way to verify dashboard sessions: set SUPABASE_JWT_SECRET and/or "
+        + "SUPABASE_JWKS_URL (refusing to run unsecured)");
+    }
+    if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw new IllegalStateException("SUPABASE_JWT_SECRET must be at least 32 bytes (RFC 7518 for HS256)");
+    }
+    this.hmac = secret.isEmpty() ? null : JWTAuth.create(vertx, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
+      .setJWTOptions(new JWTOptions().setLeeway(LEEWAY_SECONDS)));
+  }
+
+  /** Loads the JWKS (if configured) and schedules its refresh. Never fails: see the class comment. */
+  public Future<Void> start() {
+    if (jwksUrl.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    timer = vertx.setPeriodic(REFRESH_EVERY_MS, id -> fetchKeys());
+    return fetchKeys();
+  }
+
+  public void close() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** The session principal, or a failed Future with a 401 {@link ApiException} (never echoing the token). */
+  public Future<Principal> verify(String token) {
+    JsonObject header;
+    JsonObject claims;
+    try {
+      String[] parts = token.split("\\.", -1);
+      if (parts.length != 3 || parts[2].isEmpty()) {
+        throw new IllegalArgumentException();
+      }
+      header = decode(parts[0]);
+      claims = decode(parts[1]);
+    } catch (RuntimeException e) {
+      return unauthorized("malformed session token");
+    }
+    for (String name : header.fieldNames()) {
+      if ("crit".equals(name) || !HEADER_KEYS_WE_UNDERSTAND.contains(name)) {
+        return unauthorized("unsupported token header");
+      }
+    }
+    Object algValue = header.getValue("alg");
+    String alg = algValue instanceof String s ? s : "";
+    Future<JWTAuth> verifier;
+    if ("HS256".equals(alg)) {
+      verifier = hmac == null ? unauthorized("HS256 session tokens are not accepted") : Future.succeededFuture(hmac);
+    } else if ("ES256".equals(alg) || "RS256".equals(alg)) {
+      Object kid = header.getValue("kid");
+      verifier = kid instanceof String k && !k.isEmpty() ? keyFor(k, alg) : unauthorized("token has no key id");
+    } else {
+      verifier = unauthorized("token algorithm not allowed");
+    }
+    return verifier
+      .compose(auth -> auth.authenticate(new TokenCredentials(token))
+        .recover(err -> unauthorized("invalid or expired session token")))
+      .compose(user -> checkClaims(claims));
+  }
+
+  private Future<JWTAuth> keyFor(String kid, String alg) {
+    if (jwksUrl.isEmpty()) {
+      return unauthorized("asymmetric session tokens are not accepted");
+    }
+    KeyEntry entry = keys.get(kid);
+    Future<KeyEntry> found = entry != null ? Future.succeededFuture(entry) : refreshForUnknownKid().map(v -> keys.get(kid));
+    return found.compose(e -> {
+      if (e == null) {
+        return unauthorized("unknown signing key");
+      }
+      if (!e.alg().equals(alg)) {
+        return unauthorized("token algorithm does not match its key");
+      }
+      return Future.succeededFuture(e.auth());
+    });
+  }
+
+  private Future<Principal> checkClaims(JsonObject c) {
+    long now = System.currentTimeMillis() / 1000;
+    if (!(c.getValue("exp") instanceof Number exp)) {
+      return unauthorized("session token has no expiry");
+    }
+    if (now > exp.longValue() + LEEWAY_SECONDS) {
+      return unauthorized("session token expired");
+    }
+    if (c.getValue("nbf") != null && !(c.getValue("nbf") instanceof Number)
+      || c.getValue("nbf") instanceof Number nbf && now + LEEWAY_SECONDS < nbf.longValue()) {
+      return unauthorized("session token not yet valid");
+    }
+    Object aud = c.getValue("aud");
+    boolean audOk = "authenticated".equals(aud) || aud instanceof JsonArray a && a.contains("authenticated");
+    if (!audOk) {
+      return unauthorized("session token has the wrong audience");
+    }
+    if (!"authenticated".equals(c.getValue("role"))) {
+      return unauthorized("session token is not a signed-in user's");
+    }
+    if (!issuer.isEmpty() && !issuer.equals(c.getValue("iss"))) {
+      return unauthorized("session token has the wrong issuer");
+    }
+    UUID sub;
+    try {
+      Object s = c.getValue("sub");
+      if (!(s instanceof String str) || str.length() != 36) {
+        throw new IllegalArgumentException();
+      }
+      sub = UUID.fromString(str);
+    } catch (IllegalArgumentException e) {
+      return unauthorized("session token has no user id");
+    }
+    Object email = c.getValue("email");
+    return Future.succeededFuture(Principal.session(sub, email instanceof String e && !e.isBlank() ? e : null));
+  }
+
+  /** Refetches the JWKS for an unknown kid, at most once per minute (a flood of random kids costs one fetch). */
+  private Future<Void> refreshForUnknownKid() {
+    if (System.currentTimeMillis() - lastFetchAttempt < UNKNOWN_KID_MIN_INTERVAL_MS) {
+      return Future.succeededFuture();
+    }
+    return fetchKeys();
+  }
+
+  private Future<Void> fetchKeys() {
+    lastFetchAttempt = System.currentTimeMillis();
+    return web.getAbs(jwksUrl).timeout(5_000).send()
+      .compose(res -> res.statusCode() == 200 ? Future.succeededFuture(res.body())
+        : Future.failedFuture("JWKS endpoint answered " + res.statusCode()))
+      .map(this::install)
+      .otherwise(err -> {
+        LOG.warn("could not refresh the JWKS from {} (keeping {} cached keys): {}", jwksUrl, keys.size(),
+          err.getMessage());
+        return null;
+      });
+  }
+
+  private Void install(Buffer body) {
+    Map<String, KeyEntry> next = new HashMap<>();
+    JsonArray list = new JsonObject(body).getJsonArray("keys", new JsonArray());
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject jwk = list.getJsonObject(i).copy();
+      String kid = jwk.getString("kid");
+      String alg = algFor(jwk);
+      if (kid == null || alg == null || jwk.containsKey("use") && !"sig".equals(jwk.getString("use"))) {
+        continue;
+      }
+      jwk.put("alg", alg);
+      try {
+        JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(jwk)
+          .setJWTOptions(new JWTOptions().setLeeway(LEEWAY_SECONDS)));
+        next.put(kid, new KeyEntry(alg, auth));
+      } catch (RuntimeException e) {
+        LOG.warn("ignoring unusable JWK {}: {}", kid, e.getMessage());
+      }
+    }
+    keys = Map.copyOf(next);
+    LOG.info("loaded {} session signing keys from the JWKS", next.size());
+    return null;
+  }
+
+  /** ES256 for EC P-256 keys, RS256 for RSA keys; anything else (or a mismatching declared alg) is not used. */
+  static String algFor(JsonObject jwk) {
+    String kty = jwk.getString("kty");
+    String declared = jwk.getString("alg");
+    String alg = "EC".equals(kty) && "P-256".equals(jwk.getString("crv")) ? "ES256" : "RSA".equals(kty) ? "RS256" : null;
+    return alg != null && (declared == null || declared.equals(alg)) ? alg : null;
+  }
+
+  private static JsonObject decode(String part) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8));
+  }
+
+  private static <T> Future<T> unauthorized(String message) {
+    return Future.failedFuture(ApiException.unauthorized(message));
+  }
+
+  /** Number of cached JWKS keys (tests). */
+  int cachedKeys() {
+    return keys.size();
+  }
+}

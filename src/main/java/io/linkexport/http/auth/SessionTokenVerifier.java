@@ -55,7 +55,7 @@ public final class SessionTokenVerifier {
   private final String issuer;
   private final JWTAuth hmac;
   private volatile Map<String, KeyEntry> keys = Map.of();
-  private long lastFetchAttempt;
+  private volatile long lastFetchAttempt;
   private long timer = -1;
 
   private record KeyEntry(String alg, JWTAuth auth) {
@@ -243,6 +243,11 @@ public final class SessionTokenVerifier {
 
   private static <T> Future<T> unauthorized(String message) {
     return Future.failedFuture(ApiException.unauthorized(message));
+  }
+
+  /** Lets the next unknown kid trigger a fetch (tests). */
+  void backdateLastFetch() {
+    lastFetchAttempt = 0;
   }
 
   /** Number of cached JWKS keys (tests). */

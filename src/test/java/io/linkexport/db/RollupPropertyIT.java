@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -155,13 +156,21 @@ class RollupPropertyIT {
   void concurrentReadCommittedWritersAreAllCounted() throws Exception {
     UUID project;
     List<UUID> links;
+    List<Long> sharedClicks;
+    List<Long> lateClicks;
     try (Connection c = connect()) {
       project = createProject(c);
       links = createLinks(c, project, 3);
+      insertClicks(c, new Random(7), links, 12);
+      sharedClicks = ids(c, "link_clicks", links);
+      insertClicks(c, new Random(8), links, 5);
+      lateClicks = new ArrayList<>(ids(c, "link_clicks", links));
+      lateClicks.removeAll(sharedClicks);
     }
     int threads = 4;
-    int txPerThread = 25;
+    int txPerThread = 30;
     CountDownLatch start = new CountDownLatch(1);
+    CyclicBarrier barrier = new CyclicBarrier(threads);
     AtomicInteger retries = new AtomicInteger();
     ExecutorService executor = Executors.newFixedThreadPool(threads);
     List<Future<?>> done = new ArrayList<>();
@@ -174,8 +183,24 @@ class RollupPropertyIT {
           c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
           start.await();
           for (int i = 0; i < txPerThread; i++) {
-            concurrentTransaction(c, rnd, links, thread, retries);
+            concurrentTransaction(c, rnd, links, sharedClicks, thread, retries);
           }
+          // Final races whose outcome no later transaction repairs. Each thread's batch makes its own value the top
+          // in its own view, so a trigger that missed the others' commits leaves a wrong top_* behind; installs
+          // that all point at the same fresh clicks are counted more than once by a trigger that read stale matches.
+          barrier.await();
+          exec(c, """
+            INSERT INTO link_clicks (link_id, device, os, browser, country)
+            SELECT l, ?, ?, ?, ? FROM unnest(?::uuid[]) l, generate_series(1, ?)""",
+            "device-" + thread, "os-" + thread, "browser-" + thread, "country-" + thread,
+            links.toArray(UUID[]::new), 200 + 10 * thread);
+          exec(c, "SELECT pg_sleep(0.05)");
+          c.commit();
+          barrier.await();
+          exec(c, "INSERT INTO link_installs (link_id, click_id, kind) SELECT l, k, 'install'"
+            + " FROM unnest(?::uuid[]) l, unnest(?::bigint[]) k", links.toArray(UUID[]::new), lateClicks.toArray(Long[]::new));
+          exec(c, "SELECT pg_sleep(0.05)");
+          c.commit();
         }
         return null;
       }));
@@ -196,32 +221,37 @@ class RollupPropertyIT {
     }
   }
 
-  /** Clicks for every link in one statement, then installs, then a delete of some own clicks; retried on deadlock. */
-  private void concurrentTransaction(Connection c, Random rnd, List<UUID> links, int thread, AtomicInteger retries)
-    throws SQLException {
+  /**
+   * Clicks for every link in one statement, then installs pointing at clicks shared by all threads, then a pause that
+   * keeps the transaction open while the others run their triggers. Each thread writes its own dimension values, so
+   * the top values (and the distinct attributed clicks) are right only if every trigger saw the others' commits.
+   */
+  private void concurrentTransaction(Connection c, Random rnd, List<UUID> links, List<Long> sharedClicks, int thread,
+                                     AtomicInteger retries) throws SQLException {
     while (true) {
       try {
-        // Each thread favours its own device so that the final top values depend on every thread's events.
         try (PreparedStatement ps = c.prepareStatement("""
-            INSERT INTO link_clicks (link_id, device, os, country, clicked_at)
-            SELECT l, CASE WHEN random() < 0.7 THEN ? ELSE 'desktop' END, ?, ?, now() - random() * interval '9 days'
+            INSERT INTO link_clicks (link_id, device, os, browser, country, clicked_at)
+            SELECT l, ?, ?, ?, ?, now() - random() * interval '9 days'
             FROM unnest(?::uuid[]) l, generate_series(1, ?)""")) {
           ps.setString(1, "device-" + thread);
-          ps.setString(2, one(rnd, OSES));
-          ps.setString(3, one(rnd, COUNTRIES));
-          ps.setArray(4, c.createArrayOf("uuid", links.toArray()));
-          ps.setInt(5, 1 + rnd.nextInt(5));
+          ps.setString(2, "os-" + thread);
+          ps.setString(3, "browser-" + thread);
+          ps.setString(4, "country-" + thread);
+          ps.setArray(5, c.createArrayOf("uuid", links.toArray()));
+          ps.setInt(6, 1 + rnd.nextInt(4));
           ps.executeUpdate();
         }
         exec(c, """
           INSERT INTO link_installs (link_id, click_id, kind)
-          SELECT link_id, CASE WHEN random() < 0.8 THEN id END, CASE WHEN random() < 0.6 THEN 'install' ELSE 'reopen' END
-          FROM (SELECT id, link_id FROM link_clicks WHERE link_id = ANY (?) ORDER BY id DESC LIMIT 12) x""",
-          (Object) links.toArray(UUID[]::new));
+          SELECT l, (?::bigint[])[1 + floor(random() * ?)::int], CASE WHEN random() < 0.6 THEN 'install' ELSE 'reopen' END
+          FROM unnest(?::uuid[]) l""", sharedClicks.toArray(Long[]::new), sharedClicks.size(),
+          links.toArray(UUID[]::new));
         if (rnd.nextInt(4) == 0) {
           exec(c, "DELETE FROM link_clicks WHERE id IN (SELECT id FROM link_clicks WHERE link_id = ANY (?)"
             + " AND device = ? ORDER BY id DESC LIMIT 2)", links.toArray(UUID[]::new), "device-" + thread);
         }
+        exec(c, "SELECT pg_sleep(?)", rnd.nextInt(5) / 1000.0);
         c.commit();
         return;
       } catch (SQLException e) {

@@ -87,34 +87,33 @@ BEGIN
   END IF;
   PERFORM link_stats_lock(ARRAY(SELECT d.link_id FROM unnest(p_links) d), p_ensure);
 
-  WITH d AS (SELECT * FROM unnest(p_dims)),
-  raised AS (
-    INSERT INTO link_dim_counts AS c (link_id, dim, value, n)
-    SELECT d.link_id, d.dim, d.value, d.delta FROM d WHERE d.delta > 0
-    ON CONFLICT (link_id, dim, value) DO UPDATE SET n = c.n + excluded.n
-  ),
-  emptied AS (
-    DELETE FROM link_dim_counts c USING d
-    WHERE d.delta < 0 AND c.link_id = d.link_id AND c.dim = d.dim AND c.value = d.value AND c.n + d.delta <= 0
-  )
+  -- Counters: empty, then change, then create. A joined UPDATE of the existing keys costs far less per key than
+  -- INSERT ... ON CONFLICT DO UPDATE (which probes, locks, then updates each row); the ON CONFLICT below only
+  -- backs up the creation of new keys.
+  DELETE FROM link_dim_counts c USING unnest(p_dims) d
+  WHERE d.delta < 0 AND c.link_id = d.link_id AND c.dim = d.dim AND c.value = d.value AND c.n + d.delta <= 0;
   UPDATE link_dim_counts c SET n = c.n + d.delta
-  FROM d
-  WHERE d.delta < 0 AND c.link_id = d.link_id AND c.dim = d.dim AND c.value = d.value AND c.n + d.delta > 0;
+  FROM unnest(p_dims) d
+  WHERE c.link_id = d.link_id AND c.dim = d.dim AND c.value = d.value;
+  INSERT INTO link_dim_counts AS c (link_id, dim, value, n)
+  SELECT d.link_id, d.dim, d.value, d.delta
+  FROM unnest(p_dims) d
+  WHERE d.delta > 0
+    AND NOT EXISTS (SELECT 1 FROM link_dim_counts e WHERE e.link_id = d.link_id AND e.dim = d.dim AND e.value = d.value)
+  ON CONFLICT (link_id, dim, value) DO UPDATE SET n = c.n + excluded.n;
 
+  -- Derived values, from a fresh snapshot. The tops of a link are read with one index range scan of its counters,
+  -- restricted to the dimensions whose counts changed (mask bits 1 device, 2 os, 4 browser, 8 country).
   UPDATE link_stats s SET
     clicks = s.clicks + c.clicks,
     -- Removing clicks can remove the latest one: ask link_clicks_link_idx (link_id, clicked_at) for the new max.
     last_clicked_at = CASE WHEN c.removed
       THEN (SELECT max(k.clicked_at) FROM link_clicks k WHERE k.link_id = s.link_id)
       ELSE greatest(s.last_clicked_at, c.max_clicked_at) END,
-    top_device = CASE WHEN c.mask & 1 = 0 THEN s.top_device ELSE (SELECT t.value FROM link_dim_counts t
-      WHERE t.link_id = s.link_id AND t.dim = 'device' ORDER BY t.n DESC, t.value COLLATE "C" LIMIT 1) END,
-    top_os = CASE WHEN c.mask & 2 = 0 THEN s.top_os ELSE (SELECT t.value FROM link_dim_counts t
-      WHERE t.link_id = s.link_id AND t.dim = 'os' ORDER BY t.n DESC, t.value COLLATE "C" LIMIT 1) END,
-    top_browser = CASE WHEN c.mask & 4 = 0 THEN s.top_browser ELSE (SELECT t.value FROM link_dim_counts t
-      WHERE t.link_id = s.link_id AND t.dim = 'browser' ORDER BY t.n DESC, t.value COLLATE "C" LIMIT 1) END,
-    top_country = CASE WHEN c.mask & 8 = 0 THEN s.top_country ELSE (SELECT t.value FROM link_dim_counts t
-      WHERE t.link_id = s.link_id AND t.dim = 'country' ORDER BY t.n DESC, t.value COLLATE "C" LIMIT 1) END
+    top_device = CASE WHEN c.mask & 1 = 0 THEN s.top_device ELSE t.top_device END,
+    top_os = CASE WHEN c.mask & 2 = 0 THEN s.top_os ELSE t.top_os END,
+    top_browser = CASE WHEN c.mask & 4 = 0 THEN s.top_browser ELSE t.top_browser END,
+    top_country = CASE WHEN c.mask & 8 = 0 THEN s.top_country ELSE t.top_country END
   FROM (
     SELECT l.link_id, l.clicks, l.max_clicked_at, l.removed, coalesce(m.mask, 0) AS mask
     FROM unnest(p_links) l
@@ -123,6 +122,19 @@ BEGIN
       FROM unnest(p_dims) d GROUP BY d.link_id
     ) m ON m.link_id = l.link_id
   ) c
+  CROSS JOIN LATERAL (
+    SELECT max(x.value) FILTER (WHERE x.dim = 'device') AS top_device,
+           max(x.value) FILTER (WHERE x.dim = 'os') AS top_os,
+           max(x.value) FILTER (WHERE x.dim = 'browser') AS top_browser,
+           max(x.value) FILTER (WHERE x.dim = 'country') AS top_country
+    FROM (
+      SELECT DISTINCT ON (k.dim) k.dim, k.value
+      FROM link_dim_counts k
+      WHERE c.mask <> 0 AND k.link_id = c.link_id
+        AND c.mask & CASE k.dim WHEN 'device' THEN 1 WHEN 'os' THEN 2 WHEN 'browser' THEN 4 ELSE 8 END <> 0
+      ORDER BY k.dim, k.n DESC, k.value COLLATE "C"
+    ) x
+  ) t
   WHERE s.link_id = c.link_id;
 END $$;
 

@@ -124,10 +124,20 @@ public final class SessionTokenVerifier {
     } else {
       verifier = unauthorized("token algorithm not allowed");
     }
-    return verifier
-      .compose(auth -> auth.authenticate(new TokenCredentials(token))
-        .recover(err -> unauthorized("invalid or expired session token")))
-      .compose(user -> checkClaims(claims));
+    // Claims are checked first (cheap, and vertx-auth-jwt throws on some malformed claim types), then the signature;
+    // nothing is accepted unless both pass.
+    return checkClaims(claims)
+      .compose(principal -> verifier.compose(auth -> authenticate(auth, token)).map(principal));
+  }
+
+  private static Future<Void> authenticate(JWTAuth auth, String token) {
+    try {
+      return auth.authenticate(new TokenCredentials(token))
+        .<Void>mapEmpty()
+        .recover(err -> unauthorized("invalid or expired session token"));
+    } catch (RuntimeException e) {
+      return unauthorized("invalid session token");
+    }
   }
 
   private Future<JWTAuth> keyFor(String kid, String alg) {

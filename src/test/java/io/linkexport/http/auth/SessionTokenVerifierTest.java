@@ -119,8 +119,10 @@ class SessionTokenVerifierTest {
   static <T> T get(Supplier<io.vertx.core.Future<T>> f) {
     try {
       return f.get().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
     } catch (Exception e) {
-      throw new RuntimeException(e.getCause() != null ? e.getCause() : e);
+      throw new RuntimeException(e);
     }
   }
 

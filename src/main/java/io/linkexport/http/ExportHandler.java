@@ -95,7 +95,7 @@ public final class ExportHandler {
     }
     Object parsed;
     try {
-      parsed = raw.toJson();
+      parsed = io.vertx.core.json.Json.decodeValue(raw);
     } catch (DecodeException e) {
       throw ApiException.badRequest("body", "request body must be a JSON object");
     }

@@ -45,11 +45,12 @@ public class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.get("/health").handler(new HealthHandler(pool)::handle);
+    // The body handler must run before anything asynchronous (authentication) or the body is lost.
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route("/api/*").handler(new AuthHandler(sessions, new ApiKeys(pool)));
     router.get(API).handler(links::list);
     router.get(API + "/count").handler(links::count);
-    router.post(API + "/export").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-      .handler(exports::start);
+    router.post(API + "/export").handler(exports::start);
     router.get(API + "/export").handler(exports::list);
     router.get(API + "/export/:jobId").handler(exports::status);
     router.delete(API + "/export/:jobId").handler(exports::cancel);

@@ -4,6 +4,7 @@ import io.linkexport.AppConfig;
 import io.linkexport.support.Exports;
 import io.linkexport.support.FaultProxy;
 import io.linkexport.support.Fixtures;
+import io.linkexport.support.Storage;
 import io.linkexport.support.TestApp;
 import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
@@ -107,5 +108,40 @@ class ExportFaultIT {
       + " filters, for example split the export by date range.");
     assertThat(job.getString("downloadUrl")).isNull();
     assertThat(Files.exists(object(job.getString("jobId")))).isFalse();
+  }
+
+  /** Verifies that cancelling a processing export aborts its multipart upload and leaves no object. */
+  @Test
+  void cancellingAProcessingExportAbortsItsUpload() throws Exception {
+    s3.hold(line -> line.startsWith("PUT ") && line.contains("partNumber="));
+    String jobId;
+    try {
+      jobId = Exports.start(app, project, token, new JsonObject().put("domain", "go.acme.com"));
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (s3.heldRequests() == 0) {
+        assertThat(System.currentTimeMillis()).as("a part upload reached S3").isLessThan(deadline);
+        Exports.sleep(50);
+      }
+      TestApp.Res cancelled = app.delete(Exports.base(project) + "/" + jobId, token);
+      assertThat(cancelled.status()).isEqualTo(200);
+      assertThat(cancelled.data().getString("status")).isEqualTo("failed");
+      // let the worker's heartbeat see the cancellation while its part is still in flight
+      Exports.sleep(3_000);
+    } finally {
+      s3.release();
+    }
+    String key = "exports/" + project + "/" + jobId + ".csv";
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (db.count("SELECT count(*) FROM export_jobs WHERE id = ? AND upload_id IS NOT NULL",
+      UUID.fromString(jobId)) > 0) {
+      assertThat(System.currentTimeMillis()).as("the upload was aborted").isLessThan(deadline);
+      Exports.sleep(100);
+    }
+    JsonObject job = app.get(Exports.base(project) + "/" + jobId, token).data();
+    assertThat(job.getString("status")).isEqualTo("failed");
+    assertThat(job.getString("error")).isEqualTo("cancelled");
+    assertThat(job.getString("downloadUrl")).isNull();
+    assertThat(Files.exists(object(jobId))).isFalse();
+    assertThat(Storage.incompleteUploads(app, key)).isEmpty();
   }
 }

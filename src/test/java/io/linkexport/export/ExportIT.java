@@ -190,6 +190,9 @@ class ExportIT {
     }
     assertThat(app.post(Exports.base(project), token, "{\"sortBy\":\"clickz\"}").json().getJsonObject("error")
       .getString("message")).contains("sortBy");
+    TestApp.Res huge = app.post(Exports.base(project), token, "{\"search\":\"" + "x".repeat(40_000) + "\"}");
+    assertThat(huge.status()).isEqualTo(413);
+    assertThat(huge.errorCode()).isEqualTo("PAYLOAD_TOO_LARGE");
     assertThat(db.count("SELECT count(*) FROM export_jobs WHERE project_id = ?", project)).isEqualTo(before);
   }
 

@@ -30,6 +30,9 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicInteger cutsLeft = new AtomicInteger();
   private final AtomicInteger cuts = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
+  private volatile Predicate<String> holdWhen = x -> false;
+  private final java.util.Map<NetSocket, Buffer> held = new ConcurrentHashMap<>();
+  private final java.util.Map<NetSocket, NetSocket> heldTargets = new ConcurrentHashMap<>();
 
   private FaultProxy(Vertx vertx, NetServer server, NetClient client) {
     this.vertx = vertx;
@@ -88,6 +91,7 @@ public final class FaultProxy implements AutoCloseable {
       in.close();
       return;
     }
+
     String head = buf.length() > 0 ? buf.getString(0, Math.min(buf.length(), 512), StandardCharsets.ISO_8859_1.name()) : "";
     int eol = head.indexOf("\r\n");
     if (eol > 0 && head.matches("(?s)^[A-Z]+ /.*")) {
@@ -96,6 +100,13 @@ public final class FaultProxy implements AutoCloseable {
         cuts.incrementAndGet();
         in.close();
         out.close();
+        return;
+      }
+      if (holdWhen.test(head.substring(0, eol))) {
+        // Pausing the client socket keeps the rest of the request in order behind this first chunk.
+        in.pause();
+        heldTargets.put(in, out);
+        held.put(in, buf);
         return;
       }
     }
@@ -108,6 +119,29 @@ public final class FaultProxy implements AutoCloseable {
   public FaultProxy cutNext(int times, Predicate<String> requestLine) {
     cutWhen = requestLine;
     cutsLeft.set(times);
+    return this;
+  }
+
+  /** Holds (does not forward) every request whose request line matches, until {@link #release()}. */
+  public FaultProxy hold(Predicate<String> requestLine) {
+    holdWhen = requestLine;
+    return this;
+  }
+
+  /** Number of requests held right now. */
+  public int heldRequests() {
+    return held.size();
+  }
+
+  /** Stops holding and forwards everything held, in order. */
+  public FaultProxy release() {
+    holdWhen = x -> false;
+    for (NetSocket in : new java.util.ArrayList<>(held.keySet())) {
+      Buffer first = held.remove(in);
+      NetSocket out = heldTargets.remove(in);
+      out.write(first);
+      in.resume();
+    }
     return this;
   }
 

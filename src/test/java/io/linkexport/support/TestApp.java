@@ -52,7 +52,16 @@ public final class TestApp {
    * dependencies. Close it with {@link #close()}.
    */
   public static TestApp isolated(JsonObject overrides) {
-    JsonObject json = testConfig(TestServices.isolatedConfig()).json().mergeIn(overrides);
+    return start(isolatedConfig(overrides));
+  }
+
+  /** The configuration of a new isolated database (migrated), with test settings and {@code overrides}. */
+  public static JsonObject isolatedConfig(JsonObject overrides) {
+    return testConfig(TestServices.isolatedConfig()).json().mergeIn(overrides);
+  }
+
+  /** Starts a copy of the service with exactly this configuration. */
+  public static TestApp start(JsonObject json) {
     AppConfig config = AppConfig.from(json);
     Vertx vertx = Vertx.vertx();
     try {

@@ -1,0 +1,115 @@
+package io.linkexport.export;
+
+import io.linkexport.bus.Addresses;
+import io.linkexport.support.Fixtures;
+import io.linkexport.support.TestApp;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Another verticle drives an export purely over the documented event-bus addresses and watches its events. */
+class EventBusApiIT {
+
+  static TestApp app;
+  static Fixtures db;
+  static UUID project;
+  static UUID user;
+
+  @BeforeAll
+  static void seed() {
+    app = TestApp.get();
+    db = new Fixtures();
+    project = db.project("Bus " + UUID.randomUUID(), "pro");
+    user = db.member(project);
+    db.bulkLinks(project, 30, "bus-" + UUID.randomUUID().toString().substring(0, 6));
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  /** A client verticle: starts an export, collects the job's events until a final status, then reads the job. */
+  static final class ClientVerticle extends VerticleBase {
+    final List<JsonObject> events = new CopyOnWriteArrayList<>();
+    final CompletableFuture<JsonObject> done = new CompletableFuture<>();
+    String jobId;
+
+    @Override
+    public Future<?> start() {
+      DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(5_000);
+      vertx.eventBus().<JsonObject>consumer(Addresses.EXPORT_EVENTS, msg -> {
+        JsonObject e = msg.body();
+        if (jobId != null && jobId.equals(e.getString("jobId"))) {
+          events.add(e);
+          String status = e.getString("status");
+          if ("completed".equals(status) || "failed".equals(status)) {
+            vertx.eventBus().<JsonObject>request(Addresses.EXPORT_STATUS, new JsonObject()
+                .put("projectId", project.toString()).put("jobId", jobId), timeout)
+              .map(Message::body).onComplete(ar -> {
+                if (ar.succeeded()) {
+                  done.complete(ar.result());
+                } else {
+                  done.completeExceptionally(ar.cause());
+                }
+              });
+          }
+        }
+      });
+      return vertx.eventBus().<JsonObject>request(Addresses.EXPORT_START, new JsonObject()
+          .put("projectId", project.toString()).put("userId", user.toString()).put("email", "bus@example.com")
+          .put("filters", new JsonObject().put("sortBy", "clicks")), timeout)
+        .onSuccess(reply -> jobId = reply.body().getString("jobId"));
+    }
+  }
+
+  @Test
+  void anotherVerticleStartsAnExportAndWatchesItOverTheBus() throws Exception {
+    ClientVerticle client = new ClientVerticle();
+    app.vertx.deployVerticle(client).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    JsonObject job = client.done.get(60, TimeUnit.SECONDS);
+    assertThat(job.getString("status")).isEqualTo("completed");
+    assertThat(job.getLong("rowCount")).isEqualTo(db.count("SELECT count(*) FROM links WHERE project_id = ? AND NOT archived", project));
+    assertThat(job.getString("downloadUrl")).contains("X-Amz-Signature=");
+    assertThat(client.events).extracting(e -> e.getString("status")).contains("processing", "completed");
+  }
+
+  @Test
+  void busFailuresCarryHttpStatusCodes() {
+    UUID free = db.project("Bus free " + UUID.randomUUID(), "free");
+    UUID member = db.member(free);
+    assertThatThrownBy(() -> request(Addresses.EXPORT_START, new JsonObject().put("projectId", free.toString())
+      .put("userId", member.toString()).put("filters", new JsonObject())))
+      .hasCauseInstanceOf(ReplyException.class)
+      .satisfies(e -> assertThat(((ReplyException) e.getCause()).failureCode()).isEqualTo(402));
+    assertThatThrownBy(() -> request(Addresses.EXPORT_START, new JsonObject().put("projectId", project.toString())
+      .put("userId", UUID.randomUUID().toString())))
+      .satisfies(e -> assertThat(((ReplyException) e.getCause()).failureCode()).isEqualTo(404));
+    assertThatThrownBy(() -> request(Addresses.EXPORT_START, new JsonObject().put("projectId", project.toString())
+      .put("userId", user.toString()).put("filters", new JsonObject().put("sortBy", "nope"))))
+      .satisfies(e -> assertThat(((ReplyException) e.getCause()).failureCode()).isEqualTo(400));
+    assertThatThrownBy(() -> request(Addresses.EXPORT_STATUS, new JsonObject().put("projectId", project.toString())
+      .put("jobId", UUID.randomUUID().toString())))
+      .satisfies(e -> assertThat(((ReplyException) e.getCause()).failureCode()).isEqualTo(404));
+  }
+
+  static JsonObject request(String address, JsonObject body) throws Exception {
+    return app.vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(5_000))
+      .map(Message::body).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,89 @@
+package io.linkexport.export;
+
+import io.linkexport.AppConfig;
+import io.linkexport.db.Db;
+import io.linkexport.storage.S3Storage;
+import io.linkexport.storage.SigningVerticle;
+import io.linkexport.support.Exports;
+import io.linkexport.support.Fixtures;
+import io.linkexport.support.Storage;
+import io.linkexport.support.TestApp;
+import io.linkexport.support.TestServices;
+import io.linkexport.support.TestTokens;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A worker that dies mid-export (its lease expires with a part already uploaded) is rescued: the next attempt aborts
+ * the dead attempt's multipart upload, exports from scratch and completes; the dead attempt can never complete or
+ * fail the job afterwards (fencing), and exactly one email is queued.
+ */
+class ExportRecoveryIT {
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aJobWhoseWorkerDiedIsRescuedFencedAndMailedOnce() throws Exception {
+    JsonObject conf = TestApp.isolatedConfig(new JsonObject());
+    AppConfig config = AppConfig.from(conf);
+    Fixtures db = new Fixtures(TestServices.jdbcUrl(config));
+    UUID project = db.project("Recovery", "enterprise");
+    UUID user = db.member(project);
+    long links = db.bulkLinks(project, 120, "rec-" + UUID.randomUUID().toString().substring(0, 6));
+
+    // The "dead" worker: claims the job, starts the upload, uploads one part, then vanishes.
+    Vertx dead = Vertx.vertx();
+    Pool pool = Db.pool(dead, config, 2);
+    await(dead.deployVerticle(new SigningVerticle(), new DeploymentOptions().setConfig(conf)));
+    JobStore jobs = new JobStore(pool);
+    Job created = await(jobs.create(project, user, "rescued@example.com", new JsonObject().put("showArchived", true), 5));
+    Job claimed = await(jobs.claim("dead-worker", 2));
+    assertThat(claimed.id()).isEqualTo(created.id());
+    String key = Job.objectKey(project, created.id());
+    S3Storage s3 = new S3Storage(dead, WebClient.create(dead));
+    String uploadId = await(s3.createMultipartUpload(key, "text/csv", null));
+    assertThat(await(jobs.recordUpload(claimed, uploadId, key))).isTrue();
+    await(s3.uploadPart(key, uploadId, 1, Buffer.buffer(new byte[5 * 1024 * 1024])));
+
+    long killedAt = System.nanoTime();
+    TestApp app = TestApp.start(conf);
+    try {
+      String token = TestTokens.session(user, "rescued@example.com");
+      JsonObject job = Exports.await(app, project, token, created.id().toString(), Duration.ofSeconds(60));
+      long recoveredMs = (System.nanoTime() - killedAt) / 1_000_000;
+      System.out.println("rescued a dead worker's export in " + recoveredMs + " ms (lease 2 s)");
+      assertThat(job.getString("status")).isEqualTo("completed");
+      assertThat(job.getInteger("attempt")).isEqualTo(2);
+      List<List<String>> rows = Exports.parse(Exports.download(app, job.getString("downloadUrl")).body());
+      assertThat(rows).hasSize(1 + (int) links);
+      assertThat(Storage.incompleteUploads(app, key)).isEmpty();
+
+      // The dead attempt wakes up: every write it tries is refused by the fence.
+      assertThat(await(jobs.complete(claimed, 1, 1, new JsonObject()))).isNull();
+      assertThat(await(jobs.fail(claimed, "X", "zombie", null, new JsonObject()))).isNull();
+      assertThat(await(jobs.heartbeat(claimed, "dead-worker", 30, 5))).isFalse();
+      assertThat(db.count("SELECT row_count FROM export_jobs WHERE id = ?", created.id())).isEqualTo(links);
+      assertThat(db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ?", created.id())).isEqualTo(1);
+    } finally {
+      app.close();
+      pool.close();
+      dead.close();
+      db.close();
+    }
+  }
+}

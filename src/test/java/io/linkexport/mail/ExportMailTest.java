@@ -1,0 +1,51 @@
+package io.linkexport.mail;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExportMailTest {
+
+  @Test
+  void theReadyMailCarriesTheLinkAndTheDashboard() {
+    ExportMail.Rendered m = ExportMail.ready(new JsonObject().put("rowCount", 1234).put("projectName", "Acme")
+      .put("filename", "links-acme-2025-01-01.csv"), "https://s3/x?X-Amz-Signature=abc&b=1", "https://dash");
+    assertThat(m.subject()).isEqualTo("Your links export is ready (1,234 links)");
+    assertThat(m.text()).contains("https://s3/x?X-Amz-Signature=abc&b=1").contains("https://dash").contains("7 days");
+    assertThat(m.html()).contains("href=\"https://s3/x?X-Amz-Signature=abc&amp;b=1\"");
+  }
+
+  @Test
+  void projectNamesAreEscapedAndCannotInjectHeaders() {
+    ExportMail.Rendered m = ExportMail.ready(new JsonObject().put("rowCount", 1)
+      .put("projectName", "<script>x</script>\r\nBcc: victim@example.com"), "u", "d");
+    assertThat(m.subject()).doesNotContain("\r").doesNotContain("\n");
+    assertThat(m.html()).doesNotContain("<script>").contains("&lt;script&gt;");
+    assertThat(m.text()).doesNotContain("\r\nBcc");
+  }
+
+  @Test
+  void theFailedMailSaysWhy() {
+    ExportMail.Rendered m = ExportMail.failed(new JsonObject().put("projectName", "Acme")
+      .put("error", "This export matches 123,456 links, over the 100,000-link limit."), "https://dash");
+    assertThat(m.subject()).isEqualTo("Your links export failed");
+    assertThat(m.text()).contains("123,456 links");
+  }
+
+  @Test
+  void onlyPlainSingleAddressesAreRecipients() {
+    assertThat(ExportMail.plausibleAddress("a.b+c@example.com")).isTrue();
+    assertThat(ExportMail.plausibleAddress("a@example.com\r\nBcc: x@y.z")).isFalse();
+    assertThat(ExportMail.plausibleAddress("a@example.com, b@example.com")).isFalse();
+    assertThat(ExportMail.plausibleAddress("Name <a@example.com>")).isFalse();
+    assertThat(ExportMail.plausibleAddress(null)).isFalse();
+  }
+
+  @Test
+  void retriesBackOffUpToTenMinutes() {
+    assertThat(OutboxSender.backoffSeconds(1)).isEqualTo(5);
+    assertThat(OutboxSender.backoffSeconds(2)).isEqualTo(10);
+    assertThat(OutboxSender.backoffSeconds(12)).isEqualTo(600);
+  }
+}

@@ -92,6 +92,26 @@ class ExportIT {
     assertThat(job.getLong("rowCount")).isEqualTo(expected.size());
   }
 
+  /** Verifies that a file over the 5 MiB part size is uploaded in several parts and still equals the list API. */
+  @Test
+  void aLargeExportIsUploadedInSeveralPartsAndEqualsTheList() {
+    UUID big = db.project("Big export", "pro");
+    UUID owner = db.member(big);
+    String bigToken = TestTokens.session(owner, "big@example.com");
+    db.bulkLinks(big, 32_000, "big-" + UUID.randomUUID().toString().substring(0, 6), 2);
+    String jobId = Exports.start(app, big, bigToken, new JsonObject().put("showArchived", true));
+    JsonObject job = Exports.await(app, big, bigToken, jobId, Duration.ofSeconds(120));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+    HttpResponse<byte[]> file = Exports.download(app, job.getString("downloadUrl"));
+    assertThat(file.body().length).isGreaterThan(app.config.exportPartSizeBytes());
+    assertThat(db.count("SELECT bytes FROM export_jobs WHERE id = ?", UUID.fromString(jobId)))
+      .isEqualTo(file.body().length);
+    List<List<String>> rows = Exports.parse(file.body());
+    assertThat(rows).hasSize(32_001);
+    List<List<String>> expected = Exports.comparableList(Exports.listRows(app, big, bigToken, "?showArchived=true"));
+    assertThat(rows.subList(1, rows.size()).stream().map(Exports::comparable).toList()).isEqualTo(expected);
+  }
+
   @Test
   void anEmptyResultIsAHeaderOnlyFile() {
     JsonObject job = export(new JsonObject().put("search", "no link has this text"));

@@ -62,6 +62,11 @@ public final class Fixtures implements AutoCloseable {
    * given prefix. Answers the number of links inserted.
    */
   public long bulkLinks(UUID project, int n, String prefix) {
+    return bulkLinks(project, n, prefix, 40);
+  }
+
+  /** As {@link #bulkLinks(UUID, int, String)} with at most {@code maxClicks} clicks per link. */
+  public long bulkLinks(UUID project, int n, String prefix, int maxClicks) {
     exec("INSERT INTO links (project_id, domain, slug, url, name, type, archived, tenant_id, created_at, updated_at)"
       + " SELECT ?, (ARRAY['dub.sh','go.acme.com','lnk.example.io'])[1 + i % 3], ? || '-' || i,"
       + "        'https://example.com/p/' || i || '?utm=x',"
@@ -80,7 +85,7 @@ public final class Fixtures implements AutoCloseable {
       + "        (ARRAY['Safari','Chrome','Firefox'])[1 + (g * 7) % 3],"
       + "        (ARRAY['US','DE','FR','IN','BR'])[1 + (g * 3 + length(l.slug)) % 5]"
       + " FROM links l, generate_series(1, 40) g"
-      + " WHERE l.project_id = ? AND g <= (length(l.slug) * 7) % 41", project);
+      + " WHERE l.project_id = ? AND g <= least(?, (length(l.slug) * 7) % 41)", project, maxClicks);
     exec("INSERT INTO link_installs (link_id, click_id, kind, occurred_at)"
       + " SELECT c.link_id, c.id, CASE WHEN c.id % 3 = 0 THEN 'reopen' ELSE 'install' END, c.clicked_at"
       + " FROM link_clicks c JOIN links l ON l.id = c.link_id WHERE l.project_id = ? AND c.id % 5 = 0", project);

@@ -50,6 +50,9 @@ public final class AppConfig {
   public static final String EXPORT_MAX_ATTEMPTS = "EXPORT_MAX_ATTEMPTS";
   public static final String EXPORT_RETRY_BASE_MS = "EXPORT_RETRY_BASE_MS";
   public static final String EXPORT_POLL_MS = "EXPORT_POLL_MS";
+  public static final String EXPORT_HOURLY_LIMIT = "EXPORT_HOURLY_LIMIT";
+  public static final String EXPORT_RETENTION_DAYS = "EXPORT_RETENTION_DAYS";
+  public static final String EXPORT_JANITOR_MS = "EXPORT_JANITOR_MS";
   public static final String DASHBOARD_URL = "DASHBOARD_URL";
 
   private final JsonObject json;
@@ -122,6 +125,12 @@ public final class AppConfig {
   public long exportRetryBaseMillis() { return longValue(EXPORT_RETRY_BASE_MS, 5_000L); }
   /** How often an idle worker polls the job table (a new job also wakes workers over the event bus). */
   public long exportPollMillis() { return longValue(EXPORT_POLL_MS, 1_000L); }
+  /** Exports a project may start per rolling hour (429 with Retry-After beyond it). */
+  public int exportHourlyLimit() { return integer(EXPORT_HOURLY_LIMIT, 20); }
+  /** Days an export file is kept; afterwards it is deleted and its job answers 410 Gone. */
+  public int exportRetentionDays() { return integer(EXPORT_RETENTION_DAYS, 30); }
+  /** How often the retention janitor runs (one node at a time). */
+  public long exportJanitorMillis() { return longValue(EXPORT_JANITOR_MS, 3_600_000L); }
   public String dashboardUrl() { return string(DASHBOARD_URL, "http://localhost:8080"); }
 
   // Values from the environment arrive as strings; values from the file as JSON types. Accept both.

@@ -23,6 +23,8 @@ public final class BusReplies {
 
   private static final Logger LOG = LoggerFactory.getLogger(BusReplies.class);
   public static final long SEND_TIMEOUT_MS = 5_000;
+  /** Prefix of a failure message that carries a Retry-After: {@code retry-after=<seconds>;<message>}. */
+  public static final String RETRY_AFTER = "retry-after=";
 
   private BusReplies() {
   }
@@ -40,7 +42,9 @@ public final class BusReplies {
       if (api.status() >= 500) {
         LOG.error("{} failed", msg.address(), err);
       }
-      msg.fail(api.status(), api.getMessage());
+      // ReplyException carries a code and a message only: a Retry-After travels as a message prefix.
+      msg.fail(api.status(), api.retryAfterSeconds() > 0
+        ? RETRY_AFTER + api.retryAfterSeconds() + ";" + api.getMessage() : api.getMessage());
     });
   }
 
@@ -68,19 +72,52 @@ public final class BusReplies {
         return new ApiException(503, "UNAVAILABLE", "the service is starting or unavailable, try again shortly");
       }
       int code = re.failureCode();
+      String message = String.valueOf(re.getMessage());
+      long retryAfter = -1;
+      int semi = message.indexOf(';');
+      if (message.startsWith(RETRY_AFTER) && semi > 0) {
+        try {
+          retryAfter = Long.parseLong(message.substring(RETRY_AFTER.length(), semi));
+          message = message.substring(semi + 1);
+        } catch (NumberFormatException ignored) {
+          // not ours: keep the message whole
+        }
+      }
       if (code >= 400 && code < 600) {
-        return new ApiException(code, codeName(code), re.getMessage());
+        ApiException api = new ApiException(code, codeName(code), message);
+        return retryAfter > 0 ? api.retryAfter(retryAfter) : api;
       }
       return new ApiException(500, "INTERNAL", "internal error");
     }
-    if (err instanceof io.vertx.pgclient.PgException
-      || err instanceof io.vertx.core.impl.NoStackTraceThrowable && String.valueOf(err.getMessage()).contains("Timeout")) {
-      return new ApiException(503, "UNAVAILABLE", "the database is unavailable, try again shortly");
-    }
-    if (err instanceof io.vertx.core.VertxException && String.valueOf(err.getMessage()).toLowerCase().contains("connection")) {
-      return new ApiException(503, "UNAVAILABLE", "the database is unavailable, try again shortly");
+    if (unavailable(err)) {
+      return new ApiException(503, "UNAVAILABLE", "a dependency is unavailable, try again shortly").retryAfter(5);
     }
     return new ApiException(500, "INTERNAL", "internal error");
+  }
+
+  /**
+   * True for failures that mean "a dependency is down or overloaded" (a 503 with Retry-After for the caller), as
+   * opposed to a bug (500): broken or refused connections, timeouts, and Postgres errors of the classes connection
+   * exception (08), insufficient resources (53), operator intervention (57, e.g. a restart) and serialization (40).
+   */
+  static boolean unavailable(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.pgclient.PgException pg) {
+        String state = String.valueOf(pg.getSqlState());
+        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40");
+      }
+      if (t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException
+        || t instanceof io.vertx.sqlclient.ClosedConnectionException
+        || t instanceof io.vertx.core.http.HttpClosedException) {
+        return true;
+      }
+      String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("connection refused") || m.contains("connection reset") || m.contains("connection was closed")
+        || m.contains("timeout") || m.contains("timed out") || m.contains("closed connection")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static String codeName(int status) {

@@ -30,7 +30,8 @@ public record Job(
   String errorCode,
   OffsetDateTime createdAt,
   OffsetDateTime startedAt,
-  OffsetDateTime finishedAt) {
+  OffsetDateTime finishedAt,
+  OffsetDateTime expiredAt) {
 
   public static Job from(Row r) {
     Object filters = r.getValue("filters");
@@ -40,7 +41,7 @@ public record Job(
       r.getString("status"), r.getInteger("attempt"), r.getInteger("max_attempts"), r.getString("upload_id"),
       r.getString("object_key"), r.getLong("row_count"), r.getLong("rows_written"), r.getLong("bytes"),
       r.getString("error"), r.getString("error_code"), r.getOffsetDateTime("created_at"),
-      r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"));
+      r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"), r.getOffsetDateTime("expired_at"));
   }
 
   /** Where this job's CSV lives in the bucket. */
@@ -82,6 +83,7 @@ public record Job(
       .put("createdAt", LinkRepository.iso(createdAt))
       .put("startedAt", LinkRepository.iso(startedAt))
       .put("finishedAt", LinkRepository.iso(finishedAt))
+      .put("expired", expiredAt != null)
       .put("filters", filters);
   }
 

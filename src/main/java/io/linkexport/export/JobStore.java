@@ -28,8 +28,20 @@ public final class JobStore {
   }
 
   public Future<Job> create(UUID projectId, UUID userId, String email, JsonObject filters, int maxAttempts) {
-    return pool.preparedQuery(SqlStatements.get("job_insert"))
-      .execute(Tuple.of(projectId, userId, email, filters, maxAttempts))
+    return create(pool, projectId, userId, email, filters, maxAttempts, null);
+  }
+
+  /** Inserts a pending job on {@code client} (a transaction when limits were checked in it). */
+  public Future<Job> create(SqlClient client, UUID projectId, UUID userId, String email, JsonObject filters,
+                            int maxAttempts, String idempotencyKey) {
+    return client.preparedQuery(SqlStatements.get("job_insert"))
+      .execute(Tuple.of(projectId, userId, email, filters, maxAttempts, idempotencyKey))
+      .map(JobStore::first);
+  }
+
+  /** The job a previous request with this Idempotency-Key created, or null. */
+  public Future<Job> findByIdempotencyKey(SqlClient client, UUID projectId, String key) {
+    return client.preparedQuery(SqlStatements.get("job_by_idempotency_key")).execute(Tuple.of(projectId, key))
       .map(JobStore::first);
   }
 

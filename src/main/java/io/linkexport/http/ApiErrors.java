@@ -38,7 +38,10 @@ public final class ApiErrors {
     } else {
       api = BusReplies.toApi(err);
     }
-    if (api.status() >= 500) {
+    if (api.status() == 503) {
+      LOG.warn("{} {} unavailable: {}", ctx.request().method(), ctx.request().path(),
+        err == null ? "-" : err.toString());
+    } else if (api.status() >= 500) {
       String id = UUID.randomUUID().toString();
       LOG.error("{} {} failed (error id {})", ctx.request().method(), ctx.request().path(), id, err);
       api = new ApiException(api.status(), api.code(), api.getMessage() + " (error id " + id + ")");
@@ -55,6 +58,9 @@ public final class ApiErrors {
     JsonObject error = new JsonObject().put("code", api.code()).put("message", api.getMessage());
     if (api.field() != null) {
       error.put("field", api.field());
+    }
+    if (api.retryAfterSeconds() > 0) {
+      res.putHeader("Retry-After", String.valueOf(api.retryAfterSeconds()));
     }
     if (api.status() == 401) {
       res.putHeader("WWW-Authenticate", "Bearer");

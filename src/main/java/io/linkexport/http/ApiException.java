@@ -9,6 +9,7 @@ public class ApiException extends RuntimeException {
   private final int status;
   private final String code;
   private final String field;
+  private long retryAfterSeconds = -1;
 
   public ApiException(int status, String code, String message) {
     this(status, code, message, null);
@@ -43,6 +44,17 @@ public class ApiException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** Adds a {@code Retry-After} (429, 503). */
+  public ApiException retryAfter(long seconds) {
+    this.retryAfterSeconds = Math.max(1, seconds);
+    return this;
+  }
+
+  /** Seconds for {@code Retry-After}, or -1. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   /** The request field at fault, or null. */

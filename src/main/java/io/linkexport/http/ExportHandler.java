@@ -33,7 +33,8 @@ public final class ExportHandler {
     Principal p = session(ctx);
     JsonObject filters = body(ctx);
     JsonObject req = new JsonObject().put("projectId", projectId.toString()).put("userId", p.userId().toString())
-      .put("email", p.email()).put("filters", filters);
+      .put("email", p.email()).put("filters", filters)
+      .put("idempotencyKey", ctx.request().getHeader("Idempotency-Key"));
     access.check(p, projectId)
       .compose(a -> BusReplies.request(bus, Addresses.EXPORT_START, req))
       .onSuccess(job -> {

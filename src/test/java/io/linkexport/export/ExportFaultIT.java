@@ -144,4 +144,23 @@ class ExportFaultIT {
     assertThat(Files.exists(object(jobId))).isFalse();
     assertThat(Storage.incompleteUploads(app, key)).isEmpty();
   }
+
+  /** Verifies that with S3 down for good the job fails after bounded attempts with a clear reason and one email. */
+  @Test
+  void anExportFailsAfterBoundedRetriesWhenS3StaysDown() {
+    s3.down(true);
+    JsonObject job;
+    try {
+      job = run(new JsonObject().put("domain", "go.acme.com"), Duration.ofSeconds(60));
+    } finally {
+      s3.down(false);
+    }
+    assertThat(job.getString("status")).isEqualTo("failed");
+    assertThat(job.getInteger("attempt")).isEqualTo(app.config.exportMaxAttempts());
+    assertThat(job.getString("error")).isEqualTo("The export could not be completed after 3 attempts (file storage is"
+      + " unavailable). Please try again later.");
+    assertThat(db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ? AND kind = 'export_failed'",
+      UUID.fromString(job.getString("jobId")))).isEqualTo(1);
+    assertThat(Files.exists(object(job.getString("jobId")))).isFalse();
+  }
 }

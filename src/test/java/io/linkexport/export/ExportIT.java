@@ -154,7 +154,8 @@ class ExportIT {
   void theExportReadyEmailArrivesOnceWithAWorkingLink() throws Exception {
     String s = UUID.randomUUID().toString().substring(0, 8);
     String mine = "mail-" + s + "@example.com";
-    JsonObject job = Exports.await(app, project, token, Exports.start(app, project, TestTokens.session(user, mine),
+    String mineToken = TestTokens.session(user, mine);
+    JsonObject job = Exports.await(app, project, mineToken, Exports.start(app, project, mineToken,
       new JsonObject().put("type", "unified")), Duration.ofSeconds(60));
     MimeMessage msg = awaitMail(mine);
     assertThat(msg.getSubject()).contains("ready");
@@ -219,6 +220,7 @@ class ExportIT {
   @Test
   void anotherProjectsJobIsNotFound() {
     String jobId = Exports.start(app, project, token, new JsonObject().put("search", "zzz-nothing"));
+    Exports.await(app, project, token, jobId, Duration.ofSeconds(60));
     UUID mineToo = db.project("Mine " + UUID.randomUUID(), "pro");
     UUID stranger = db.member(mineToo);
     String strangerToken = TestTokens.session(stranger, "s@example.com");
@@ -231,7 +233,9 @@ class ExportIT {
   @Test
   void recentExportsAreListedNewestFirst() {
     String a = Exports.start(app, project, token, new JsonObject().put("search", "list-a"));
+    Exports.await(app, project, token, a, Duration.ofSeconds(60));
     String b = Exports.start(app, project, token, new JsonObject().put("search", "list-b"));
+    Exports.await(app, project, token, b, Duration.ofSeconds(60));
     TestApp.Res res = app.get(Exports.base(project), token);
     assertThat(res.status()).isEqualTo(200);
     List<String> ids = res.json().getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("jobId")).toList();

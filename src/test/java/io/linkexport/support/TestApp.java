@@ -96,6 +96,7 @@ public final class TestApp {
       .put(AppConfig.EXPORT_RETRY_BASE_MS, 200)
       .put(AppConfig.EXPORT_MAX_ATTEMPTS, 3)
       .put(AppConfig.EXPORT_PART_SIZE_MB, 5)
+      .put(AppConfig.EXPORT_HOURLY_LIMIT, 1000)
       .put("MAIL_POLL_MS", 200);
     return AppConfig.from(json);
   }

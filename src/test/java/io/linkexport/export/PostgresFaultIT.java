@@ -1,0 +1,117 @@
+package io.linkexport.export;
+
+import io.linkexport.AppConfig;
+import io.linkexport.support.Exports;
+import io.linkexport.support.FaultProxy;
+import io.linkexport.support.Fixtures;
+import io.linkexport.support.Storage;
+import io.linkexport.support.TestApp;
+import io.linkexport.support.TestServices;
+import io.linkexport.support.TestTokens;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Postgres faults, for real: the service reaches Postgres (and S3) through TCP proxies on loopback. The backend of a
+ * running export's cursor is terminated mid-stream; Postgres becomes unreachable and comes back.
+ */
+class PostgresFaultIT {
+
+  static FaultProxy pg;
+  static FaultProxy s3;
+  static TestApp app;
+  static Fixtures db;
+  static String dbName;
+
+  @BeforeAll
+  static void start() {
+    JsonObject conf = TestApp.isolatedConfig(new JsonObject());
+    String direct = TestServices.jdbcUrl(AppConfig.from(conf));
+    dbName = direct.substring(direct.lastIndexOf('/') + 1);
+    int pgPort = TestServices.get().pgPort();
+    pg = FaultProxy.start(pgPort);
+    s3 = FaultProxy.start(TestServices.get().s3Port());
+    conf.put(AppConfig.PG_URL, conf.getString(AppConfig.PG_URL).replace(":" + pgPort + "/", ":" + pg.port() + "/"))
+      .put(AppConfig.S3_ENDPOINT, "http://127.0.0.1:" + s3.port());
+    app = TestApp.start(conf);
+    db = new Fixtures(direct);
+  }
+
+  @AfterAll
+  static void stop() {
+    db.close();
+    app.close();
+    pg.close();
+    s3.close();
+  }
+
+  /** Verifies that killing the cursor's backend mid-export makes the job retry from scratch and complete exactly. */
+  @Test
+  void anExportWhoseCursorBackendIsKilledRetriesAndCompletes() {
+    UUID project = db.project("Cursor kill", "pro");
+    UUID user = db.member(project);
+    String token = TestTokens.session(user, "kill@example.com");
+    long links = db.bulkLinks(project, 70_000, "kill-" + UUID.randomUUID().toString().substring(0, 6), 1);
+    s3.hold(line -> line.startsWith("PUT ") && line.matches(".*[?&]partNumber=1[& ].*"));
+    String jobId;
+    try {
+      jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (s3.heldRequests() == 0) {
+        assertThat(System.currentTimeMillis()).as("part 1 reached S3").isLessThan(deadline);
+        Exports.sleep(50);
+      }
+      Exports.sleep(1_000); // the second part buffer fills and the cursor pauses
+      List<String> killed = db.strings("SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity"
+        + " WHERE datname = ? AND application_name = 'link-export' AND state = 'idle in transaction'", dbName);
+      assertThat(killed).as("the cursor's backend was found and terminated").contains("true");
+    } finally {
+      s3.hold(line -> false);
+      s3.release();
+    }
+    JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(120));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+    assertThat(job.getInteger("attempt")).isGreaterThanOrEqualTo(2);
+    List<List<String>> rows = Exports.parse(Exports.download(app, job.getString("downloadUrl")).body());
+    assertThat(rows).hasSize((int) links + 1);
+    assertThat(rows.stream().skip(1).map(r -> r.get(2)).distinct().count()).as("no duplicate rows").isEqualTo(links);
+    assertThat(Storage.incompleteUploads(app, "exports/" + project + "/")).isEmpty();
+  }
+
+  /** Verifies that a Postgres outage shows in /health and as 503s, and the service recovers without a restart. */
+  @Test
+  void thServiceRecoversFromAPostgresOutageWithoutRestart() {
+    UUID project = db.project("Outage", "pro");
+    UUID user = db.member(project);
+    String token = TestTokens.session(user, "outage@example.com");
+    db.link(project, "outage-" + UUID.randomUUID()).insert();
+    assertThat(app.get("/health", null).status()).isEqualTo(200);
+    pg.down(true);
+    try {
+      TestApp.Res health = app.get("/health", null);
+      assertThat(health.status()).isEqualTo(503);
+      assertThat(health.json().getJsonObject("checks").getString("postgres")).isEqualTo("down");
+      TestApp.Res list = app.get("/api/v1/projects/" + project + "/links", token);
+      assertThat(list.status()).as(list.raw().body()).isEqualTo(503);
+      assertThat(list.raw().headers().firstValue("Retry-After")).isPresent();
+    } finally {
+      pg.down(false);
+    }
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (app.get("/health", null).status() != 200) {
+      assertThat(System.currentTimeMillis()).isLessThan(deadline);
+      Exports.sleep(200);
+    }
+    TestApp.Res list = app.get("/api/v1/projects/" + project + "/links", token);
+    assertThat(list.status()).isEqualTo(200);
+    assertThat(list.json().getJsonArray("data")).hasSize(1);
+  }
+}

@@ -1,0 +1,55 @@
+package io.linkexport.http;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.linkexport.support.Exports;
+import io.linkexport.support.Fixtures;
+import io.linkexport.support.TestApp;
+import io.linkexport.support.TestTokens;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tokens and presigned URL signatures never reach the logs, whatever happens during an export. */
+class LogLeakIT {
+
+  @Test
+  void tokensAndSignaturesNeverAppearInLogs() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger ours = (Logger) LoggerFactory.getLogger("io.linkexport");
+    ch.qos.logback.classic.Level before = ours.getLevel();
+    ours.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      TestApp app = TestApp.get();
+      try (Fixtures db = new Fixtures()) {
+        UUID project = db.project("Leaks", "pro");
+        UUID user = db.member(project);
+        db.bulkLinks(project, 20, "leak-" + UUID.randomUUID().toString().substring(0, 6));
+        String token = TestTokens.session(user, "leak@example.com");
+        JsonObject job = Exports.await(app, project, token, Exports.start(app, project, token, new JsonObject()),
+          Duration.ofSeconds(30));
+        String url = job.getString("downloadUrl");
+        String signature = url.substring(url.indexOf("X-Amz-Signature=") + 16);
+        app.get("/api/v1/projects/" + project + "/links", token + "tampered");
+        app.get("/api/v1/projects/" + project + "/links", "lx_not-a-real-key");
+        Exports.sleep(1500); // let the email go out, which mints and logs around another URL
+        String all = String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        assertThat(all).isNotEmpty();
+        assertThat(all).doesNotContain(signature).doesNotContain("X-Amz-Signature=").doesNotContain(token)
+          .doesNotContain("lx_not-a-real-key").doesNotContain(TestTokens.SECRET);
+      }
+    } finally {
+      root.detachAppender(logs);
+      ours.setLevel(before);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The benchmark (README, "Performance"). Needs Java 17 + Maven only: starts embedded Postgres and s3proxy, seeds with
+# the real jar, runs the service as a separate JVM, loads the list API on loopback, exports 3 times, prints a table
+# and appends it to docs/benchmarks.md.
+#   bench/run.sh                 100,000 links / 10,000,000 clicks (about 15 minutes on 2 cores, mostly seeding)
+#   bench/run.sh --quick         2,000 links / 50,000 clicks, 3 s of load (the CI smoke run)
+#   options: --links N --clicks M --heap 256m --seconds S
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B -DskipTests package
+mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.cp)" io.linkexport.bench.Bench "$@"

@@ -1,13 +1,14 @@
 -- One page of a project's links with their rollups and tags. Filled in by io.linkexport.links.LinkQuery.
+-- LinkRepository.toJson reads the columns by position: keep their order.
 SELECT l.id, l.domain, l.slug, l.url, l.name, l.type, l.archived, l.expires_at, l.folder_id, l.tenant_id,
        l.external_id, l.user_id, l.ios, l.android, l.utm_source, l.utm_medium, l.utm_campaign, l.utm_term,
        l.utm_content, l.created_at, l.updated_at,
        s.clicks, s.new_installs, s.returning_users, s.attributed_clicks, s.top_device, s.top_os, s.top_browser,
        s.top_country, s.last_clicked_at,
-       (SELECT coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) ORDER BY t.name), '[]')
-          FROM link_tags lt JOIN tags t ON t.id = lt.tag_id
-         WHERE lt.link_id = l.id) AS tags
+       -- Tag ids only (an index-only scan per row); LinkRepository resolves them with one tags query per page,
+       -- which costs far less than a json_agg join per row.
+       ARRAY(SELECT lt.tag_id FROM link_tags lt WHERE lt.link_id = l.id) AS tag_ids
   FROM links l
-  JOIN link_stats s ON s.link_id = l.id
+  JOIN link_stats s ON s.link_id = l.id AND s.project_id = l.project_id
  WHERE /*WHERE*/
  ORDER BY /*ORDER*/

@@ -25,6 +25,7 @@ public final class AppConfig {
 
   public static final String HTTP_PORT = "HTTP_PORT";
   public static final String HTTP_HOST = "HTTP_HOST";
+  public static final String HTTP_INSTANCES = "HTTP_INSTANCES";
   public static final String PG_URL = "PG_URL";
   public static final String PG_POOL_SIZE = "PG_POOL_SIZE";
   public static final String S3_ENDPOINT = "S3_ENDPOINT";
@@ -93,6 +94,8 @@ public final class AppConfig {
 
   public int httpPort() { return integer(HTTP_PORT, 8080); }
   public String httpHost() { return string(HTTP_HOST, "0.0.0.0"); }
+  /** HTTP verticle instances sharing the port (one event loop each); default: one per core. */
+  public int httpInstances() { return Math.max(1, integer(HTTP_INSTANCES, Runtime.getRuntime().availableProcessors())); }
   public String pgUrl() { return string(PG_URL, "postgresql://postgres:postgres@localhost:5432/linkexport"); }
   public int pgPoolSize() { return integer(PG_POOL_SIZE, 8); }
 

@@ -57,8 +57,21 @@ public final class Application {
       .compose(v -> step("export workers", vertx.deployVerticle(ExportWorkerVerticle::new,
         new DeploymentOptions(standard).setThreadingModel(ThreadingModel.WORKER)
           .setInstances(Math.max(1, config.exportWorkers())))))
-      .compose(v -> withHttp ? step("HTTP", vertx.deployVerticle(http, standard)) : Future.succeededFuture())
+      .compose(v -> withHttp ? step("HTTP", vertx.deployVerticle(http, standard)
+        .compose(first -> moreHttp(vertx, config, http.actualPort()))) : Future.succeededFuture())
       .map(v -> new Application(http));
+  }
+
+  /**
+   * The other HTTP instances: they listen on the same port and Vert.x spreads connections over their event loops. A
+   * random port (0, tests) gets one instance: servers on port 0 are never shared.
+   */
+  private static Future<String> moreHttp(Vertx vertx, AppConfig config, int port) {
+    int more = config.httpInstances() - 1;
+    if (more == 0 || config.httpPort() == 0) {
+      return Future.succeededFuture("");
+    }
+    return vertx.deployVerticle(HttpVerticle::new, new DeploymentOptions().setConfig(config.json()).setInstances(more));
   }
 
   /** Connects (so an unreachable database gets a clear message) and applies pending migrations. */

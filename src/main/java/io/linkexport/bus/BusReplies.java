@@ -37,15 +37,18 @@ public final class BusReplies {
     } catch (RuntimeException e) {
       f = Future.failedFuture(e);
     }
-    f.onSuccess(msg::reply).onFailure(err -> {
-      ApiException api = toApi(err);
-      if (api.status() >= 500) {
-        LOG.error("{} failed", msg.address(), err);
-      }
-      // ReplyException carries a code and a message only: a Retry-After travels as a message prefix.
-      msg.fail(api.status(), api.retryAfterSeconds() > 0
-        ? RETRY_AFTER + api.retryAfterSeconds() + ";" + api.getMessage() : api.getMessage());
-    });
+    f.onSuccess(msg::reply).onFailure(err -> fail(msg, err));
+  }
+
+  /** Fails a request with the status of the error ({@link #toApi}); 5xx are logged here. */
+  public static void fail(Message<?> msg, Throwable err) {
+    ApiException api = toApi(err);
+    if (api.status() >= 500) {
+      LOG.error("{} failed", msg.address(), err);
+    }
+    // ReplyException carries a code and a message only: a Retry-After travels as a message prefix.
+    msg.fail(api.status(), api.retryAfterSeconds() > 0
+      ? RETRY_AFTER + api.retryAfterSeconds() + ";" + api.getMessage() : api.getMessage());
   }
 
   /** Sends a request with the standard timeout; failures arrive as {@link ApiException}. */
@@ -56,6 +59,12 @@ public final class BusReplies {
   public static Future<JsonObject> request(EventBus bus, String address, JsonObject body, long timeoutMs) {
     return bus.<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMs))
       .map(Message::body)
+      .recover(err -> Future.failedFuture(toApi(err)));
+  }
+
+  /** Like {@link #request} for replies that are not JSON objects or carry headers: answers the whole message. */
+  public static <T> Future<Message<T>> requestMessage(EventBus bus, String address, JsonObject body) {
+    return bus.<T>request(address, body, new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
       .recover(err -> Future.failedFuture(toApi(err)));
   }
 

@@ -5,7 +5,9 @@ import io.linkexport.bus.BusReplies;
 import io.linkexport.http.auth.AccessControl;
 import io.linkexport.http.auth.Principal;
 import io.linkexport.links.LinkFilter;
+import io.linkexport.links.QueryVerticle;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -30,11 +32,11 @@ public final class LinksHandler {
     UUID projectId = Paths.uuid(ctx, "projectId");
     LinkFilter filter = LinkFilter.parse(params(ctx.queryParams()));
     access.check(Principal.of(ctx), projectId)
-      .compose(a -> BusReplies.request(bus, Addresses.LINKS_LIST,
+      .compose(a -> BusReplies.<Buffer>requestMessage(bus, Addresses.LINKS_LIST,
         new JsonObject().put("projectId", projectId.toString()).put("filters", filter.toJson())))
-      .onSuccess(page -> Responses.ok(ctx, 200, page.getJsonArray("links"), new JsonObject()
-        .put("page", page.getInteger("page")).put("pageSize", page.getInteger("pageSize"))
-        .put("hasMore", page.getBoolean("hasMore"))))
+      .onSuccess(page -> Responses.okEncoded(ctx, page.body(), new JsonObject()
+        .put("page", filter.page()).put("pageSize", filter.pageSize())
+        .put("hasMore", Boolean.parseBoolean(page.headers().get(QueryVerticle.HAS_MORE)))))
       .onFailure(ctx::fail);
   }
 

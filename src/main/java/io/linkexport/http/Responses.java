@@ -1,5 +1,6 @@
 package io.linkexport.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -11,6 +12,18 @@ public final class Responses {
 
   public static void ok(RoutingContext ctx, int status, Object data) {
     ok(ctx, status, data, null);
+  }
+
+  /** 200 with {@code data} already encoded as JSON (the list API's page comes encoded from the query verticle). */
+  public static void okEncoded(RoutingContext ctx, Buffer data, JsonObject meta) {
+    Buffer body = Buffer.buffer(data.length() + 128).appendString("{\"success\":true,\"data\":").appendBuffer(data);
+    if (meta != null) {
+      body.appendString(",\"meta\":").appendBuffer(meta.toBuffer());
+    }
+    body.appendString("}");
+    ctx.response().setStatusCode(200)
+      .putHeader("Content-Type", "application/json; charset=utf-8")
+      .end(body);
   }
 
   public static void ok(RoutingContext ctx, int status, Object data, JsonObject meta) {

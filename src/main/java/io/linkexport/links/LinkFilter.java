@@ -236,6 +236,9 @@ public record LinkFilter(
 
     String search() {
       String s = text("search", MAX_SEARCH_LENGTH);
+      if (s != null && s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw ApiException.badRequest("search", "search must not contain control characters");
+      }
       return s == null || s.isBlank() ? null : s.strip();
     }
 

@@ -72,8 +72,9 @@ public final class LinkQuery {
     }
     if (f.search() != null) {
       String p = bind(params, "%" + escapeLike(f.search()) + "%");
-      w.append(" AND (l.slug ILIKE ").append(p).append(" OR l.name ILIKE ").append(p)
-        .append(" OR l.url ILIKE ").append(p).append(")");
+      // search_text is lower(slug \n name \n url) (V4, trigram-indexed); search has no control characters, so a
+      // match never spans two fields.
+      w.append(" AND l.search_text LIKE lower(").append(p).append(")");
     }
     return new LinkQuery(w.toString(), params, orderBy(f));
   }

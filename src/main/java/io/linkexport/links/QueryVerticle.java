@@ -6,6 +6,7 @@ import io.linkexport.bus.BusReplies;
 import io.linkexport.db.Db;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -24,16 +25,34 @@ public class QueryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AppConfig config = AppConfig.from(config());
-    pool = Db.pool(vertx, config);
+    pool = Db.listPool(vertx, config);
     links = new LinkRepository(pool);
     return Future.all(
       vertx.eventBus().<JsonObject>consumer(Addresses.LINKS_LIST, this::list).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.LINKS_COUNT, this::count).completion());
   }
 
+  /**
+   * Replies with the page's links already encoded as a JSON array (a Buffer is copied, not deep-copied and re-encoded,
+   * on the way to the HTTP verticle) and the header {@link #HAS_MORE}.
+   */
   private void list(Message<JsonObject> msg) {
-    BusReplies.reply(msg, () -> links.list(projectId(msg.body()), LinkFilter.fromJson(msg.body().getJsonObject("filters"))));
+    LinkFilter filter;
+    UUID project;
+    try {
+      filter = LinkFilter.fromJson(msg.body().getJsonObject("filters"));
+      project = projectId(msg.body());
+    } catch (RuntimeException e) {
+      BusReplies.fail(msg, e);
+      return;
+    }
+    links.list(project, filter).onSuccess(page -> msg.reply(page.links().toBuffer(),
+        new DeliveryOptions().addHeader(HAS_MORE, String.valueOf(page.hasMore()))))
+      .onFailure(err -> BusReplies.fail(msg, err));
   }
+
+  /** Reply header of {@link Addresses#LINKS_LIST}: "true" when another page follows. */
+  public static final String HAS_MORE = "has-more";
 
   private void count(Message<JsonObject> msg) {
     BusReplies.reply(msg, () -> links.count(projectId(msg.body()), LinkFilter.fromJson(msg.body().getJsonObject("filters")))

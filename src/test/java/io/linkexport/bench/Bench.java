@@ -1,13 +1,18 @@
 package io.linkexport.bench;
 
+import io.linkexport.db.SqlStatements;
+import io.linkexport.links.LinkFilter;
+import io.linkexport.links.LinkQuery;
 import io.linkexport.support.EmbeddedServices;
-import io.linkexport.support.Exports;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,127 +20,289 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
 
 /**
- * The benchmark the repo keeps (README, "Performance"): real embedded Postgres and s3proxy, the seeding command and
- * the service run as separate processes from {@code target/link-export.jar}, a bounded load on loopback.
- * Run with {@code bench/run.sh [--quick] [--links N] [--clicks M] [--heap 256m] [--seconds S]}.
+ * The benchmark the repo keeps (README, "Performance"; issue 4). Real embedded Postgres and s3proxy; the seeding
+ * command and the service run as separate processes from {@code target/link-export.jar}; load on loopback only.
+ *
+ * <ol>
+ *   <li>seeds one project per size (1,000 / 10,000 / 100,000 links; with {@code --memory} also 1,000,000), skipped when
+ *   {@code --data DIR} already holds them;</li>
+ *   <li>COPY baseline: the export's exact SELECT as {@code COPY (...) TO STDOUT (FORMAT csv, HEADER)} through pgjdbc's
+ *   CopyManager into a file, {@code --runs} times, median;</li>
+ *   <li>export: the same rows through the HTTP API {@code --runs} times, median of the job's processing time and of
+ *   the wall time from POST to completed; every CSV is downloaded and its rows counted;</li>
+ *   <li>list API: wrk (or the built-in generator when wrk is absent), 32 connections;</li>
+ *   <li>memory: the service again at {@code -Xmx64m}, one export per size, peak heap each;</li>
+ *   <li>rollup ingestion: click events in batches with the triggers on and off.</li>
+ * </ol>
+ * Options: {@code --quick} (the CI smoke run: small sizes, short load), {@code --data DIR}, {@code --runs N},
+ * {@code --seconds S}, {@code --memory}, {@code --ingest N} (events, 0 skips), {@code --no-append}.
  */
 public final class Bench {
+
+  static final UUID USER = UUID.fromString("00000000-0000-4000-8000-0000000be000");
+  static final String EXPORT_FILTER = "{\"showArchived\":true,\"sortBy\":\"clicks\"}";
+
+  record Size(int links, long clicks) {
+    UUID project() {
+      return UUID.fromString(String.format("00000000-0000-4000-8000-%012d", links));
+    }
+  }
 
   private Bench() {
   }
 
   public static void main(String[] args) throws Exception {
+    String table = run(args);
+    System.out.println();
+    System.out.println(table);
+  }
+
+  /** Runs the benchmark; answers the Markdown table (also appended to docs/benchmarks.md unless --no-append). */
+  public static String run(String... args) throws Exception {
     Map<String, String> opt = options(args);
     boolean quick = opt.containsKey("quick");
-    int links = Integer.parseInt(opt.getOrDefault("links", quick ? "2000" : "100000"));
-    int clicks = Integer.parseInt(opt.getOrDefault("clicks", quick ? "50000" : "10000000"));
-    String heap = opt.getOrDefault("heap", "256m");
-    int seconds = Integer.parseInt(opt.getOrDefault("seconds", quick ? "3" : "20"));
-    Path dir = Files.createTempDirectory("link-export-bench-");
+    int runs = Integer.parseInt(opt.getOrDefault("runs", quick ? "2" : "5"));
+    int seconds = Integer.parseInt(opt.getOrDefault("seconds", quick ? "3" : "30"));
+    long ingestEvents = Long.parseLong(opt.getOrDefault("ingest", quick ? "20000" : "1000000"));
+    List<Size> sizes = quick
+      ? List.of(new Size(1_000, 20_000), new Size(5_000, 100_000))
+      : List.of(new Size(1_000, 100_000), new Size(10_000, 1_000_000), new Size(100_000, 10_000_000));
+    List<Size> memorySizes = new ArrayList<>(sizes);
+    if (opt.containsKey("memory")) {
+      memorySizes.add(new Size(1_000_000, 1_000_000));
+    }
+    Path dir = opt.containsKey("data") ? Path.of(opt.get("data")) : Files.createTempDirectory("link-export-bench-");
+    Report report = new Report();
     List<Process> children = new ArrayList<>();
     try (EmbeddedServices services = EmbeddedServices.start(dir, 0, 0, 0)) {
       Map<String, String> env = env(services);
-      long t0 = System.nanoTime();
-      String last = runToEnd(env, "seed", "--links", String.valueOf(links), "--clicks", String.valueOf(clicks),
-        "--plan", "pro");
-      double seedSeconds = (System.nanoTime() - t0) / 1e9;
-      UUID project = UUID.fromString(last.substring(last.indexOf("project=") + 8, last.indexOf("project=") + 44));
-      UUID user = UUID.fromString(last.substring(last.indexOf("user=") + 5, last.indexOf("user=") + 41));
-      System.out.printf("seeded %,d links / %,d clicks in %.1f s%n", links, clicks, seedSeconds);
-
-      Process service = start(env, children, "-Xmx" + heap);
-      String base = "http://127.0.0.1:" + env.get("HTTP_PORT");
-      awaitHealthy(base);
-      String token = TestTokens.session(user, "bench@example.com", Duration.ofHours(2));
-      String api = base + "/api/v1/projects/" + project;
-
-      LoadResult clicksPage = LoadGenerator.run(api + "/links?sortBy=clicks&pageSize=100", token, 32, seconds);
-      LoadResult searchPage = LoadGenerator.run(api + "/links?search=sale&pageSize=100", token, 32, seconds);
-
-      List<ExportResult> exports = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        exports.add(export(api, token, service.pid()));
+      runToEnd(env, "migrate");
+      for (Size s : memorySizes) {
+        seedIfAbsent(services, env, s, report);
       }
-      exports.sort((a, b) -> Long.compare(a.processingMs(), b.processingMs()));
-      ExportResult median = exports.get(1);
+      Size largest = sizes.get(sizes.size() - 1);
 
-      String table = Report.table(links, clicks, seedSeconds, clicksPage, searchPage, median, heap);
-      System.out.println(table);
-      Report.append(Path.of("docs/benchmarks.md"), table, String.join(" ", args));
+      // COPY baseline and exports at the default heap.
+      Service service = Service.start(env, children, "256m");
+      for (Size s : sizes) {
+        List<Long> copy = new ArrayList<>();
+        long copyBytes = 0;
+        for (int i = 0; i < runs; i++) {
+          long[] r = copyBaseline(services, s, dir);
+          copy.add(r[0]);
+          copyBytes = r[1];
+        }
+        List<ExportResult> exports = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+          exports.add(export(service, s));
+        }
+        report.export(s, median(copy, x -> x), copyBytes, exports, "256m");
+      }
+
+      String api = service.api(largest);
+      report.load("sortBy=clicks&pageSize=100", largest,
+        Load.run(api + "/links?sortBy=clicks&pageSize=100", service.token, 32, seconds));
+      report.load("search=sale&pageSize=100", largest,
+        Load.run(api + "/links?search=sale&pageSize=100", service.token, 32, seconds));
+      service.stop();
+
+      // Flat memory: the same service at -Xmx64m, one export per size.
+      Service small = Service.start(env, children, "64m");
+      for (Size s : memorySizes) {
+        report.memory(s, export(small, s), "64m");
+      }
+      small.stop();
+
+      if (ingestEvents > 0) {
+        report.ingest(RollupIngest.run(services.jdbcUrl(), quick ? 1_000 : 10_000, ingestEvents, 10));
+      }
     } finally {
-      children.forEach(p -> p.destroy());
+      children.forEach(Process::destroy);
       for (Process p : children) {
         p.waitFor();
       }
     }
+    String table = report.markdown();
+    if (!opt.containsKey("no-append")) {
+      Report.append(Path.of("docs/benchmarks.md"), table, String.join(" ", args));
+    }
+    return table;
   }
 
-  static ExportResult export(String api, String token, long pid) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    try (HeapSampler heap = HeapSampler.start(pid)) {
-      long t0 = System.nanoTime();
-      HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(api + "/links/export"))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"showArchived\":true,\"sortBy\":\"clicks\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
-      if (started.statusCode() != 202) {
-        throw new IllegalStateException("export start: " + started.body());
-      }
-      String jobId = new JsonObject(started.body()).getJsonObject("data").getString("jobId");
-      JsonObject job;
-      while (true) {
-        job = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(api + "/links/export/" + jobId))
-          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body())
-          .getJsonObject("data");
-        if ("completed".equals(job.getString("status")) || "failed".equals(job.getString("status"))) {
-          break;
-        }
-        Thread.sleep(50);
-      }
-      long wallMs = (System.nanoTime() - t0) / 1_000_000;
-      if (!"completed".equals(job.getString("status"))) {
-        throw new IllegalStateException("export failed: " + job.encode());
-      }
-      long peak = heap.peakBytes();
-      HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(URI.create(job.getString("downloadUrl"))).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-      long dataRows = Exports.parse(file.body()).size() - 1L;
-      if (dataRows != job.getLong("rowCount")) {
-        throw new IllegalStateException("CSV has " + dataRows + " rows, job says " + job.getLong("rowCount"));
-      }
-      long processing = Duration.between(Instant.parse(job.getString("startedAt")),
-        Instant.parse(job.getString("finishedAt"))).toMillis();
-      return new ExportResult(dataRows, file.body().length, processing, wallMs, peak);
+  /** A running service JVM with its heap sampler. */
+  static final class Service {
+    final Process process;
+    final String base;
+    final String token;
+    final HeapSampler heap;
+
+    private Service(Process process, String base, String token, HeapSampler heap) {
+      this.process = process;
+      this.base = base;
+      this.token = token;
+      this.heap = heap;
     }
+
+    static Service start(Map<String, String> env, List<Process> children, String xmx) throws Exception {
+      Map<String, String> e = new HashMap<>(env);
+      e.put("HTTP_PORT", String.valueOf(EmbeddedServices.freePort()));
+      List<String> args = List.of("-Xmx" + xmx, "-Xms" + xmx, "-jar", "target/link-export.jar");
+      ProcessBuilder pb = jar(e, args.toArray(new String[0]));
+      pb.redirectOutput(Path.of("target/bench-service-" + xmx + ".log").toFile());
+      Process p = pb.start();
+      children.add(p);
+      String base = "http://127.0.0.1:" + e.get("HTTP_PORT");
+      awaitHealthy(base, p);
+      return new Service(p, base, TestTokens.session(USER, "bench@example.com", Duration.ofHours(6)),
+        HeapSampler.start(p.pid()));
+    }
+
+    String api(Size s) {
+      return base + "/api/v1/projects/" + s.project();
+    }
+
+    void stop() throws InterruptedException {
+      heap.close();
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  /** COPY of the export's SELECT into a file: {elapsed ms, bytes}. */
+  static long[] copyBaseline(EmbeddedServices services, Size s, Path dir) throws Exception {
+    LinkQuery.Sql sql = LinkQuery.of(s.project(), LinkFilter.fromJson(new JsonObject(EXPORT_FILTER)))
+      .render(SqlStatements.get("links_export"), null);
+    if (sql.params().size() != 1) {
+      throw new IllegalStateException("the bench filter should bind only the project id: " + sql.text());
+    }
+    String select = sql.text().replaceAll("--[^\n]*\n", "\n").replace("$1", "'" + s.project() + "'::uuid");
+    Path out = dir.resolve("copy.csv");
+    try (Connection c = DriverManager.getConnection(services.jdbcUrl());
+         OutputStream os = Files.newOutputStream(out)) {
+      CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
+      long t0 = System.nanoTime();
+      copy.copyOut("COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER)", os);
+      os.flush();
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      return new long[] {ms, Files.size(out)};
+    }
+  }
+
+  static ExportResult export(Service service, Size s) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String api = service.api(s);
+    long t0 = System.nanoTime();
+    HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(api + "/links/export"))
+      .header("Authorization", "Bearer " + service.token).header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(EXPORT_FILTER)).build(), HttpResponse.BodyHandlers.ofString());
+    if (started.statusCode() != 202) {
+      throw new IllegalStateException("export start: " + started.statusCode() + " " + started.body());
+    }
+    String jobId = new JsonObject(started.body()).getJsonObject("data").getString("jobId");
+    JsonObject job;
+    while (true) {
+      job = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(api + "/links/export/" + jobId))
+        .header("Authorization", "Bearer " + service.token).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .getJsonObject("data");
+      if ("completed".equals(job.getString("status")) || "failed".equals(job.getString("status"))) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    long wallMs = (System.nanoTime() - t0) / 1_000_000;
+    if (!"completed".equals(job.getString("status"))) {
+      throw new IllegalStateException("export failed: " + job.encode());
+    }
+    Instant startedAt = Instant.parse(job.getString("startedAt"));
+    Instant finishedAt = Instant.parse(job.getString("finishedAt"));
+    long peak = service.heap.peakBytesSince(t0);
+    HttpResponse<java.io.InputStream> file = http.send(HttpRequest.newBuilder(URI.create(job.getString("downloadUrl")))
+      .build(), HttpResponse.BodyHandlers.ofInputStream());
+    long[] counted = countCsv(file.body());
+    long dataRows = counted[0] - 1;
+    if (dataRows != job.getLong("rowCount") || dataRows != s.links()) {
+      throw new IllegalStateException("CSV has " + dataRows + " rows, job says " + job.getLong("rowCount")
+        + ", project has " + s.links());
+    }
+    return new ExportResult(dataRows, counted[1], Duration.between(startedAt, finishedAt).toMillis(), wallMs, peak);
+  }
+
+  /** Counts CSV records (newlines outside quotes) and bytes of a download without holding it in memory. */
+  static long[] countCsv(java.io.InputStream in) throws IOException {
+    long records = 0;
+    long bytes = 0;
+    boolean quoted = false;
+    byte[] buf = new byte[1 << 16];
+    try (in) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        bytes += n;
+        for (int i = 0; i < n; i++) {
+          if (buf[i] == '"') {
+            quoted = !quoted;
+          } else if (buf[i] == '\n' && !quoted) {
+            records++;
+          }
+        }
+      }
+    }
+    return new long[] {records, bytes};
   }
 
   record ExportResult(long rows, long bytes, long processingMs, long wallMs, long peakHeapBytes) {
   }
 
-  record LoadResult(long requests, long errors, double seconds, long p50us, long p90us, long p99us, long maxUs) {
+  record LoadResult(String tool, long requests, long errors, double seconds, double p50ms, double p90ms,
+                    double p99ms, double maxMs) {
     double rps() {
       return requests / seconds;
     }
   }
 
-  static Map<String, String> env(EmbeddedServices s) throws IOException {
+  static <T> long median(List<T> xs, ToLongFunction<T> f) {
+    long[] v = xs.stream().mapToLong(f).sorted().toArray();
+    return v[v.length / 2];
+  }
+
+  static void seedIfAbsent(EmbeddedServices services, Map<String, String> env, Size s, Report report)
+      throws Exception {
+    try (Connection c = DriverManager.getConnection(services.jdbcUrl());
+         PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM links WHERE project_id = ?")) {
+      ps.setObject(1, s.project());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) == s.links()) {
+          System.out.printf("project %s: %,d links already seeded%n", s.project(), s.links());
+          return;
+        }
+      }
+    }
+    long t0 = System.nanoTime();
+    runToEnd(env, "seed", "--links", String.valueOf(s.links()), "--clicks", String.valueOf(s.clicks()),
+      "--project", s.project().toString(), "--user", USER.toString(), "--plan", "pro");
+    report.seed(s, (System.nanoTime() - t0) / 1e9);
+  }
+
+  static Map<String, String> env(EmbeddedServices s) {
     Map<String, String> env = new HashMap<>();
-    JsonObject c = s.config();
-    c.forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
-    env.put("HTTP_PORT", String.valueOf(EmbeddedServices.freePort()));
-    env.put("EXPORT_MAX_ROWS", "1000000");
-    env.put("EXPORT_HOURLY_LIMIT", "1000");
+    s.config().forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
+    env.put("EXPORT_MAX_ROWS", "2000000");
+    env.put("EXPORT_HOURLY_LIMIT", "100000");
+    env.put("SUPABASE_JWT_SECRET", TestTokens.SECRET);
     env.put("CONFIG_FILE", "/nonexistent");
     return env;
   }
@@ -168,20 +335,10 @@ public final class Bench {
     return last;
   }
 
-  static Process start(Map<String, String> env, List<Process> children, String... jvm) throws IOException {
-    List<String> args = new ArrayList<>(Arrays.asList(jvm));
-    args.addAll(List.of("-jar", "target/link-export.jar"));
-    ProcessBuilder pb = jar(env, args.toArray(new String[0]));
-    pb.redirectOutput(Path.of("target/bench-service.log").toFile());
-    Process p = pb.start();
-    children.add(p);
-    return p;
-  }
-
-  static void awaitHealthy(String base) throws Exception {
+  static void awaitHealthy(String base, Process p) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
+    while (System.currentTimeMillis() < deadline && p.isAlive()) {
       try {
         if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -192,7 +349,7 @@ public final class Bench {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("service did not become healthy; see target/bench-service.log");
+    throw new IllegalStateException("service did not become healthy; see target/bench-service-*.log");
   }
 
   static Map<String, String> options(String[] args) {
@@ -207,9 +364,4 @@ public final class Bench {
     }
     return m;
   }
-
-  static String today() {
-    return LocalDate.now().toString();
-  }
-
 }

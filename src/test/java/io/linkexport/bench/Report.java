@@ -6,40 +6,81 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
-/** Formats a run as a Markdown table and appends it, with date, machine and command, to docs/benchmarks.md. */
+/** Collects a run's figures and formats them as Markdown tables; appends a run to docs/benchmarks.md. */
 final class Report {
 
-  private Report() {
+  private final StringBuilder seeds = new StringBuilder();
+  private final StringBuilder exports = new StringBuilder();
+  private final StringBuilder loads = new StringBuilder();
+  private final StringBuilder memory = new StringBuilder();
+  private final StringBuilder ingest = new StringBuilder();
+
+  void seed(Bench.Size s, double seconds) {
+    seeds.append(String.format("| %,d | %,d | %.1f s | %,.0f clicks/s |%n", s.links(), s.clicks(), seconds,
+      s.clicks() / seconds));
   }
 
-  static String table(int links, int clicks, double seedSeconds, Bench.LoadResult clicksPage, Bench.LoadResult search,
-                      Bench.ExportResult export, String heap) {
+  void export(Bench.Size s, long copyMs, long copyBytes, List<Bench.ExportResult> runs, String heap) {
+    long processing = Bench.median(runs, Bench.ExportResult::processingMs);
+    long wall = Bench.median(runs, Bench.ExportResult::wallMs);
+    long peak = runs.stream().mapToLong(Bench.ExportResult::peakHeapBytes).max().orElse(0);
+    Bench.ExportResult any = runs.get(0);
+    exports.append(String.format("| %,d | %,d | %,d ms | %,d ms | %,d ms | **%.2f** | %,d | %.1f MiB (-Xmx%s) |%n",
+      any.rows(), any.bytes(), copyMs, processing, wall, copyMs == 0 ? 0.0 : (double) processing / copyMs,
+      processing == 0 ? 0 : any.rows() * 1000 / processing, peak / 1048576.0, heap));
+    System.out.printf("export %,d rows: COPY %d ms (%,d bytes), export %d ms, wall %d ms%n", any.rows(), copyMs,
+      copyBytes, processing, wall);
+  }
+
+  void load(String query, Bench.Size s, Bench.LoadResult r) {
+    loads.append(String.format("| `%s` | %,d | %s | %.0f s | %,.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %d |%n",
+      query, s.links(), r.tool(), r.seconds(), r.rps(), r.p50ms(), r.p90ms(), r.p99ms(), r.maxMs(), r.errors()));
+    System.out.printf("list %s: %.0f req/s p50 %.1f ms p99 %.1f ms%n", query, r.rps(), r.p50ms(), r.p99ms());
+  }
+
+  void memory(Bench.Size s, Bench.ExportResult r, String heap) {
+    memory.append(String.format("| %,d | %,d | %,d ms | %,d | %.1f MiB (-Xmx%s) |%n", r.rows(), r.bytes(),
+      r.processingMs(), r.processingMs() == 0 ? 0 : r.rows() * 1000 / r.processingMs(), r.peakHeapBytes() / 1048576.0,
+      heap));
+    System.out.printf("export %,d rows at -Xmx%s: %d ms, peak heap %.1f MiB%n", r.rows(), heap, r.processingMs(),
+      r.peakHeapBytes() / 1048576.0);
+  }
+
+  void ingest(RollupIngest.Result[] results) {
+    for (RollupIngest.Result r : results) {
+      ingest.append(String.format("| %s | %,d | %,d x %,d | %,.0f ev/s | %,.0f ev/s | **%.2f** |%n", r.spread(),
+        r.links(), r.batches(), r.events() / r.batches(), r.events() * 1000.0 / r.offMs(),
+        r.events() * 1000.0 / r.onMs(), r.ratio()));
+    }
+  }
+
+  String markdown() {
     StringBuilder b = new StringBuilder();
-    b.append("| measure | value |\n|---|---|\n");
-    b.append(String.format("| seed %,d links / %,d clicks (rollup triggers on) | %.1f s |%n", links, clicks, seedSeconds));
-    b.append(load("list `sortBy=clicks&pageSize=100`", clicksPage));
-    b.append(load("list `search=sale&pageSize=100`", search));
-    b.append(String.format("| export rows / bytes | %,d / %,d |%n", export.rows(), export.bytes()));
-    b.append(String.format("| export processing (started -> finished), median of 3 | %,d ms |%n", export.processingMs()));
-    b.append(String.format("| export wall time (POST -> completed) | %,d ms |%n", export.wallMs()));
-    b.append(String.format("| export rows/s | %,d |%n", export.processingMs() == 0 ? 0
-      : export.rows() * 1000 / export.processingMs()));
-    b.append(String.format("| service peak heap used during export (-Xmx%s) | %.1f MiB |%n", heap,
-      export.peakHeapBytes() / 1048576.0));
+    if (!seeds.isEmpty()) {
+      b.append("Seeding (the `seed` command, rollup triggers on):\n\n| links | clicks | time | rate |\n|---|---|---|---|\n")
+        .append(seeds).append('\n');
+    }
+    b.append("Export vs `COPY (same SELECT) TO STDOUT (FORMAT csv, HEADER)` (medians; export = job started -> finished):\n\n")
+      .append("| rows | CSV bytes | COPY | export | POST -> completed | export/COPY | rows/s | peak heap |\n")
+      .append("|---|---|---|---|---|---|---|---|\n").append(exports).append('\n');
+    b.append("List API (32 connections, loopback):\n\n")
+      .append("| query | links in project | tool | duration | req/s | p50 | p90 | p99 | max | errors |\n")
+      .append("|---|---|---|---|---|---|---|---|---|---|\n").append(loads).append('\n');
+    b.append("Memory: one export per size, service at -Xmx64m (peak = used heap incl. uncollected garbage):\n\n")
+      .append("| rows | CSV bytes | processing | rows/s | peak heap |\n|---|---|---|---|---|\n").append(memory);
+    if (!ingest.isEmpty()) {
+      b.append("\nRollup maintenance cost on bulk click ingestion (triggers on vs off):\n\n")
+        .append("| spread | links | batches x events | off | on | on/off |\n|---|---|---|---|---|---|\n").append(ingest);
+    }
     return b.toString();
   }
 
-  private static String load(String what, Bench.LoadResult r) {
-    return String.format("| %s: req/s, p50, p90, p99, max (32 connections, %.0f s) | %.0f, %.1f ms, %.1f ms, %.1f ms, "
-        + "%.1f ms (%d errors) |%n", what, r.seconds(), r.rps(), r.p50us() / 1000.0, r.p90us() / 1000.0,
-      r.p99us() / 1000.0, r.maxUs() / 1000.0, r.errors());
-  }
-
   static void append(Path file, String table, String args) throws Exception {
-    String machine = "nproc " + Runtime.getRuntime().availableProcessors() + ", "
-      + (Runtime.getRuntime().maxMemory() / 1048576) + " MiB max heap of the bench JVM, Java "
-      + System.getProperty("java.version") + ", " + cpuModel();
+    String machine = "nproc " + Runtime.getRuntime().availableProcessors() + ", Java "
+      + System.getProperty("java.version") + ", " + cpuModel()
+      + "; embedded Postgres 14 (fsync off, shared_buffers 256MB), s3proxy on the local filesystem";
     String entry = "\n## " + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).withNano(0) + "\n\n"
       + "Machine: " + machine + "\n\nCommand: `bench/run.sh " + args + "`\n\n" + table;
     Files.createDirectories(file.getParent());

@@ -90,6 +90,10 @@ class LinkFilterTest {
 
   @Test
   void rejectsOverlongSearchAndRepeatedSingles() {
+    // Control characters could make a match span two fields of the search text (slug \n name \n url).
+    assertThatThrownBy(() -> parse("search", "a\nb")).isInstanceOf(ApiException.class)
+      .hasMessageContaining("control characters");
+    assertThatThrownBy(() -> parse("search", "tab\there")).isInstanceOf(ApiException.class);
     assertThatThrownBy(() -> parse("search", "x".repeat(201))).isInstanceOf(ApiException.class);
     assertThatThrownBy(() -> parse("domain", "a", "domain", "b")).isInstanceOf(ApiException.class);
   }

@@ -111,7 +111,7 @@ public final class EmbeddedServices implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DB_NAME;
+    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DB_NAME + "?user=postgres&password=postgres";
   }
 
   public EmbeddedPostgres postgres() {

@@ -1,0 +1,86 @@
+package io.linkexport.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * What the rollup triggers cost bulk click ingestion: {@code events} clicks in {@code batches} INSERT statements over
+ * a fresh project of {@code links} links, with the triggers on and off (off, on, off, on; the sums are compared).
+ * Two spreads: uniform (the worst case: every batch touches nearly every (link, dimension, value) counter) and
+ * skewed like real traffic (a few links get most clicks, as the seeding command spreads them). It disables the user
+ * triggers of link_clicks while it runs the "off" legs, so it runs alone, at the end of the benchmark.
+ */
+final class RollupIngest {
+
+  record Result(String spread, int links, long events, int batches, long offMs, long onMs) {
+    double ratio() {
+      return (double) onMs / offMs;
+    }
+  }
+
+  private static final String INSERT = """
+    INSERT INTO link_clicks (link_id, clicked_at, device, os, browser, country)
+    SELECT ids[1 + floor(%s * cardinality(ids))::int], now() - random() * interval '90 days',
+           (ARRAY['desktop', 'mobile', 'tablet', NULL])[1 + floor(random() * 4)::int],
+           (ARRAY['iOS', 'Android', 'Windows', 'macOS', 'Linux', NULL])[1 + floor(random() * 6)::int],
+           (ARRAY['Chrome', 'Safari', 'Firefox', 'Edge', NULL])[1 + floor(random() * 5)::int],
+           (ARRAY['US', 'GB', 'DE', 'FR', 'IN', 'BR', 'CA', 'JP', 'ES', 'NL', 'IT', 'SE', NULL])[1 + floor(random() * 13)::int]
+    FROM (SELECT ARRAY(SELECT id FROM links WHERE project_id = ?) AS ids) l, generate_series(1, ?)
+    """;
+
+  private RollupIngest() {
+  }
+
+  static Result[] run(String jdbcUrl, int links, long events, int batches) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      return new Result[] {
+        measure(c, "uniform", "random()", links, events, batches),
+        measure(c, "skewed", "power(random(), 4)", links, events, batches)};
+    }
+  }
+
+  private static Result measure(Connection c, String spread, String pick, int links, long events, int batches)
+      throws Exception {
+    long off = ingest(c, pick, links, events, batches, false);
+    long on = ingest(c, pick, links, events, batches, true);
+    off += ingest(c, pick, links, events, batches, false);
+    on += ingest(c, pick, links, events, batches, true);
+    Result r = new Result(spread, links, events, batches, off / 2, on / 2);
+    System.out.printf("rollup ingest (%s): %,d clicks in %d batches over %,d links: off %,d ms, on %,d ms, ratio %.2f%n",
+      spread, events, batches, links, r.offMs(), r.onMs(), r.ratio());
+    return r;
+  }
+
+  private static long ingest(Connection c, String pick, int links, long events, int batches, boolean triggers)
+      throws Exception {
+    UUID project = UUID.randomUUID();
+    try (Statement st = c.createStatement()) {
+      st.execute("INSERT INTO projects (id, name) VALUES ('" + project + "', 'rollup ingest bench')");
+      st.execute("INSERT INTO links (project_id, domain, slug, url) SELECT '" + project + "', 'bench.test', '"
+        + project + "-' || i, 'https://x.test' FROM generate_series(1, " + links + ") i");
+      st.execute("ANALYZE links");
+      st.execute("CHECKPOINT");
+      if (!triggers) {
+        st.execute("ALTER TABLE link_clicks DISABLE TRIGGER USER");
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(String.format(INSERT, pick))) {
+      long started = System.nanoTime();
+      for (int batch = 0; batch < batches; batch++) {
+        ps.setObject(1, project);
+        ps.setLong(2, events / batches);
+        ps.executeUpdate();
+      }
+      return (System.nanoTime() - started) / 1_000_000;
+    } finally {
+      try (Statement st = c.createStatement()) {
+        st.execute("ALTER TABLE link_clicks ENABLE TRIGGER USER");
+        // Leave no bench project behind (cascades to links, clicks and rollups).
+        st.execute("DELETE FROM projects WHERE id = '" + project + "'");
+      }
+    }
+  }
+}

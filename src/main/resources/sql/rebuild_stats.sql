@@ -1,4 +1,4 @@
--- Recomputes link_dim_counts, link_click_matches and link_stats from the raw events, for one project ($1) or for
--- every project ($1 NULL). One statement, hence one transaction; the work is in link_stats_rebuild (V2) because it
+-- Recomputes link_click_matches and link_stats (with its per-dimension counters) from the raw events, for one project ($1) or for
+-- every project ($1 NULL). One statement, hence one transaction; the work is in link_stats_rebuild (V5) because it
 -- shares the triggers' lock protocol and must change together with them. Returns the number of links rebuilt.
 SELECT link_stats_rebuild($1::uuid) AS rebuilt

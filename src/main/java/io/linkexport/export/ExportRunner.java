@@ -87,6 +87,10 @@ public final class ExportRunner {
     CsvUploadSink<Row> sink;
     String uploadId;
     boolean lost;
+    /** Milestones (System.nanoTime) for the completion log: counted, upload created, rows streamed. */
+    long counted;
+    long uploadCreated;
+    long streamed;
 
     Attempt(Job job) {
       this.job = job;
@@ -114,8 +118,14 @@ public final class ExportRunner {
       return pool.getConnection().compose(conn -> conn.begin()
         .compose(tx -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
           .compose(v -> checkCap(conn, query))
-          .compose(v -> startUpload())
-          .compose(v -> stream(conn, query))
+          .compose(v -> {
+            counted = System.nanoTime();
+            return startUpload();
+          })
+          .compose(v -> {
+            uploadCreated = System.nanoTime();
+            return stream(conn, query).onSuccess(b -> streamed = System.nanoTime());
+          })
           .eventually(() -> tx.rollback().otherwiseEmpty()))
         .eventually(conn::close));
     }
@@ -180,8 +190,12 @@ public final class ExportRunner {
           a.job.attempt());
         return storage.deleteObject(a.key).otherwiseEmpty();
       }
-      LOG.info("export {} completed: project {}, {} rows, {} bytes, {} ms ({} rows/s)", done.id(), done.projectId(),
-        rows, bytes, ms, ms == 0 ? rows : rows * 1000 / ms);
+      long now = System.nanoTime();
+      LOG.info("export {} completed: project {}, {} rows, {} bytes, {} ms ({} rows/s; count {} ms, create upload {} ms,"
+          + " stream {} ms, complete {} ms)", done.id(), done.projectId(), rows, bytes, ms,
+        ms == 0 ? rows : rows * 1000 / ms, (a.counted - startedNanos) / 1_000_000,
+        (a.uploadCreated - a.counted) / 1_000_000, (a.streamed - a.uploadCreated) / 1_000_000,
+        (now - a.streamed) / 1_000_000);
       publish(done.event());
       vertx.eventBus().publish(Addresses.MAIL_WAKEUP, new JsonObject());
       return Future.succeededFuture();

@@ -276,8 +276,9 @@ class RollupPropertyIT {
       try (Statement st = c.createStatement()) {
         st.execute("UPDATE link_stats SET clicks = clicks + 7, top_device = 'bogus', attributed_clicks = 0,"
           + " last_clicked_at = NULL WHERE project_id = '" + project + "'");
-        st.execute("DELETE FROM link_dim_counts WHERE link_id = '" + links.get(0) + "'");
-        st.execute("UPDATE link_dim_counts SET n = n + 3 WHERE link_id = '" + links.get(1) + "'");
+        st.execute("UPDATE link_stats SET dim_counts = '{}' WHERE link_id = '" + links.get(0) + "'");
+        st.execute("UPDATE link_stats SET dim_counts = (SELECT jsonb_object_agg(key, value::bigint + 3)"
+          + " FROM jsonb_each_text(dim_counts)) WHERE link_id = '" + links.get(1) + "'");
         st.execute("INSERT INTO link_click_matches VALUES ('" + links.get(2) + "', -1, 5)");
         st.execute("DELETE FROM link_stats WHERE link_id = '" + links.get(3) + "'");
       }

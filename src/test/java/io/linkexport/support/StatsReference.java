@@ -57,7 +57,9 @@ public final class StatsReference {
       GROUP BY 1, 2, 3
     ),
     actual AS (
-      SELECT d.link_id, d.dim, d.value::text, d.n FROM link_dim_counts d JOIN links l ON l.id = d.link_id
+      SELECT s.link_id, CASE left(e.key, 1) WHEN 'd' THEN 'device' WHEN 'o' THEN 'os' WHEN 'b' THEN 'browser'
+             ELSE 'country' END, substr(e.key, 3), e.value::bigint
+      FROM link_stats s JOIN links l ON l.id = s.link_id CROSS JOIN LATERAL jsonb_each_text(s.dim_counts) e
       WHERE l.project_id = ?
     )
     (SELECT 'expected' AS side, * FROM (SELECT * FROM expected EXCEPT SELECT * FROM actual) a)
@@ -87,13 +89,13 @@ public final class StatsReference {
   }
 
   /**
-   * Every difference between the maintained rollups of a project (link_stats and both helper tables) and the
+   * Every difference between the maintained rollups of a project (link_stats with its dimension counters, and link_click_matches) and the
    * reference aggregation of its raw events, one readable line per differing row; empty when they are equal.
    */
   public static List<String> differences(Connection c, UUID projectId) throws SQLException {
     List<String> out = new ArrayList<>();
     out.addAll(diff(c, "link_stats", STATS_DIFF, projectId, 3));
-    out.addAll(diff(c, "link_dim_counts", DIMS_DIFF, projectId, 2));
+    out.addAll(diff(c, "link_stats.dim_counts", DIMS_DIFF, projectId, 2));
     out.addAll(diff(c, "link_click_matches", MATCHES_DIFF, projectId, 2));
     return out;
   }

@@ -40,6 +40,55 @@ BEGIN
   END IF;
   PERFORM link_stats_lock(ARRAY(SELECT d.link_id FROM unnest(p_links) d), p_ensure);
 
+  -- Only additions (INSERT): counts only grow, so a dimension's new top is either its old top or one of the keys
+  -- this statement changed (an unchanged key u could only win if count(u) >= new count(old top) >= old count(old
+  -- top) >= count(u), and then the old tie-break already preferred the old top). So the old map is never expanded:
+  -- the changed keys are merged into it with ||, and the tops are chosen among the changed keys and the old tops.
+  IF NOT EXISTS (SELECT 1 FROM unnest(p_links) d WHERE d.removed OR d.clicks < 0
+                 OR EXISTS (SELECT 1 FROM jsonb_each_text(d.dims) e WHERE e.value::bigint <= 0)) THEN
+    WITH cur AS (
+      SELECT d.link_id, d.dims, s.dim_counts AS old, s.top_device, s.top_os, s.top_browser, s.top_country
+      FROM unnest(p_links) d JOIN link_stats s ON s.link_id = d.link_id
+      WHERE d.dims <> '{}'::jsonb
+    ), changed AS (
+      SELECT c.link_id, e.key AS k, coalesce((c.old ->> e.key)::bigint, 0) + e.value::bigint AS n
+      FROM cur c CROSS JOIN LATERAL jsonb_each_text(c.dims) e
+    ), candidates AS (
+      SELECT x.link_id, x.k, x.n FROM changed x
+      UNION ALL
+      SELECT c.link_id, v.k, (c.old ->> v.k)::bigint
+      FROM cur c
+      CROSS JOIN LATERAL (VALUES ('d:' || c.top_device), ('o:' || c.top_os), ('b:' || c.top_browser),
+                                 ('c:' || c.top_country)) v(k)
+      WHERE v.k IS NOT NULL AND NOT c.dims ? v.k
+    ), tops AS (
+      SELECT t.link_id,
+             max(t.v) FILTER (WHERE t.dim = 'd') AS top_device, max(t.v) FILTER (WHERE t.dim = 'o') AS top_os,
+             max(t.v) FILTER (WHERE t.dim = 'b') AS top_browser, max(t.v) FILTER (WHERE t.dim = 'c') AS top_country
+      FROM (SELECT DISTINCT ON (x.link_id, left(x.k, 1)) x.link_id, left(x.k, 1) AS dim, substr(x.k, 3) AS v
+            FROM candidates x
+            ORDER BY x.link_id, left(x.k, 1), x.n DESC, substr(x.k, 3) COLLATE "C") t
+      GROUP BY t.link_id
+    ), merged AS (
+      SELECT x.link_id, jsonb_object_agg(x.k, x.n) AS counts FROM changed x GROUP BY x.link_id
+    )
+    UPDATE link_stats s SET
+      clicks = s.clicks + d.clicks,
+      last_clicked_at = greatest(s.last_clicked_at, d.max_clicked_at),
+      dim_counts = s.dim_counts || coalesce(m.counts, '{}'::jsonb),
+      top_device = coalesce(t.top_device, s.top_device),
+      top_os = coalesce(t.top_os, s.top_os),
+      top_browser = coalesce(t.top_browser, s.top_browser),
+      top_country = coalesce(t.top_country, s.top_country)
+    FROM unnest(p_links) d
+    LEFT JOIN merged m ON m.link_id = d.link_id
+    LEFT JOIN tops t ON t.link_id = d.link_id
+    WHERE s.link_id = d.link_id;
+    RETURN;
+  END IF;
+
+  -- Removals too (DELETE, UPDATE): the touched links' counters are summed with the deltas and their tops recomputed.
+
   -- A fresh snapshot after the lock: dim_counts and last_clicked_at are read as the previous writer left them.
   WITH d AS (
     SELECT * FROM unnest(p_links)

@@ -71,6 +71,15 @@ public final class ApiErrors {
       .end(new JsonObject().put("success", false).put("error", error).encode());
   }
 
+  /** The error body of an exception, for the few places that answer without a routing context. */
+  public static String body(ApiException api) {
+    JsonObject error = new JsonObject().put("code", api.code()).put("message", api.getMessage());
+    if (api.field() != null) {
+      error.put("field", api.field());
+    }
+    return new JsonObject().put("success", false).put("error", error).encode();
+  }
+
   private static String defaultMessage(int status) {
     return switch (status) {
       case 400 -> "bad request";

@@ -60,7 +60,15 @@ public class HttpVerticle extends VerticleBase {
     return sessions.start()
       .compose(v -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
           .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024))
-        .requestHandler(router)
+        .requestHandler(req -> {
+          // A malformed percent-escape fails inside the router (plain-text 400 and an error log); answer it here.
+          if (Paths.malformedUri(req.uri())) {
+            req.response().setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
+              .end(ApiErrors.body(ApiException.badRequest("uri", "the request URI has a malformed %-escape")));
+            return;
+          }
+          router.handle(req);
+        })
         .listen(config.httpPort(), config.httpHost()))
       .onSuccess(s -> {
         server = s;

@@ -21,4 +21,16 @@ final class Paths {
       throw ApiException.notFound(name.replace("Id", "") + " not found");
     }
   }
+
+  /** True when the URI's path or query has a %-escape that does not decode (e.g. {@code %zz}, a lone {@code %}). */
+  public static boolean malformedUri(String uri) {
+    try {
+      io.netty.handler.codec.http.QueryStringDecoder decoder = new io.netty.handler.codec.http.QueryStringDecoder(uri);
+      decoder.path();
+      decoder.parameters();
+      return false;
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
+  }
 }

@@ -1,0 +1,100 @@
+package io.linkexport.export;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Backpressure of the CSV -> multipart sink without Vert.x or S3: part uploads are promises the test completes, so a
+ * "slow S3" is an upload that has not answered yet. The pipe from the cursor writes only while
+ * {@code writeQueueFull()} is false, so what the sink reports is what bounds memory.
+ */
+class CsvUploadSinkTest {
+
+  private static final int PART = 4096;
+  private static final String ROW = "x".repeat(99) + "\n";
+
+  private final List<Promise<String>> uploads = new ArrayList<>();
+  private final List<Integer> partSizes = new ArrayList<>();
+  private final List<List<CsvUploadSink.PartRef>> completed = new ArrayList<>();
+
+  private CsvUploadSink<String> sink(int maxInFlight) {
+    CsvUploadSink.Parts parts = new CsvUploadSink.Parts() {
+      @Override
+      public Future<String> upload(int partNumber, Buffer body) {
+        Promise<String> p = Promise.promise();
+        uploads.add(p);
+        partSizes.add(body.length());
+        return p.future();
+      }
+
+      @Override
+      public Future<Void> complete(List<CsvUploadSink.PartRef> refs) {
+        completed.add(refs);
+        return Future.succeededFuture();
+      }
+    };
+    return new CsvUploadSink<>(parts, (row, buf) -> buf.appendString(row), Buffer.buffer("h\n"), PART, maxInFlight);
+  }
+
+  /** Writes until the sink says stop, as the pipe does; answers the rows accepted. */
+  private static int fill(CsvUploadSink<String> sink) {
+    int rows = 0;
+    while (!sink.writeQueueFull()) {
+      sink.write(ROW);
+      rows++;
+      assertThat(rows).as("the sink never reported full: it would buffer the whole table").isLessThan(10_000);
+    }
+    return rows;
+  }
+
+  @Test
+  void aSlowPartUploadPausesTheWriterInsteadOfBuffering() {
+    CsvUploadSink<String> sink = sink(1);
+    int rows = fill(sink);
+
+    // One part in flight and the next one full: nothing more is accepted until S3 answers.
+    assertThat(uploads).hasSize(1);
+    assertThat((long) rows * ROW.length()).isLessThanOrEqualTo(2L * (PART + ROW.length()));
+    AtomicInteger drains = new AtomicInteger();
+    sink.drainHandler(v -> drains.incrementAndGet());
+
+    uploads.get(0).complete("etag-1");
+
+    assertThat(drains.get()).as("the writer is resumed when the part is uploaded").isEqualTo(1);
+    assertThat(uploads).as("the full buffer went out as the next part").hasSize(2);
+    assertThat(sink.writeQueueFull()).isFalse();
+  }
+
+  @Test
+  void memoryStaysBoundedWhateverTheRowCountAndTheFileIsWhole() {
+    CsvUploadSink<String> sink = sink(2);
+    long rows = 0;
+    for (int round = 0; round < 200; round++) {
+      rows += fill(sink);
+      long inFlight = uploads.stream().filter(p -> !p.future().isComplete()).count();
+      assertThat(inFlight).isLessThanOrEqualTo(2);
+      uploads.stream().filter(p -> !p.future().isComplete()).findFirst().orElseThrow().complete("etag");
+    }
+    Future<Void> end = sink.end();
+    uploads.stream().filter(p -> !p.future().isComplete()).forEach(p -> p.complete("etag"));
+
+    assertThat(end.succeeded()).isTrue();
+    assertThat(sink.rows()).isEqualTo(rows);
+    // every part but the last is at least the part size (S3's minimum), and nothing was lost or duplicated
+    for (int i = 0; i < partSizes.size() - 1; i++) {
+      assertThat(partSizes.get(i)).isGreaterThanOrEqualTo(PART);
+    }
+    assertThat(partSizes.stream().mapToLong(Integer::longValue).sum()).isEqualTo(2 + rows * ROW.length());
+    assertThat(completed).hasSize(1);
+    assertThat(completed.get(0)).extracting(CsvUploadSink.PartRef::number)
+      .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, partSizes.size()).boxed().toList());
+  }
+}

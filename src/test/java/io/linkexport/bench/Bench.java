@@ -115,10 +115,14 @@ public final class Bench {
       }
 
       String api = service.api(largest);
-      report.load("sortBy=clicks&pageSize=100", largest,
-        Load.run(api + "/links?sortBy=clicks&pageSize=100", service.token, 32, seconds));
-      report.load("search=sale&pageSize=100", largest,
-        Load.run(api + "/links?search=sale&pageSize=100", service.token, 32, seconds));
+      for (String query : List.of("sortBy=clicks&pageSize=100", "search=sale&pageSize=100")) {
+        LoadResult load = Load.run(api + "/links?" + query, service.token, 32, seconds);
+        if (load.errors() > 0 || load.requests() == 0) {
+          throw new IllegalStateException("list load " + query + ": " + load.errors() + " errors of "
+            + load.requests() + " requests; see target/bench-service-256m.log");
+        }
+        report.load(query, largest, load);
+      }
       service.stop();
 
       // Flat memory: the same service at -Xmx64m, one export per size.

@@ -1,0 +1,27 @@
+package io.linkexport.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark's smoke run, in the default build so it cannot rot: the whole of {@code bench/run.sh --quick} at its
+ * smallest (seeding two projects, COPY baseline, exports through the API with every CSV downloaded and its rows
+ * counted, list load, the -Xmx64m service, rollup ingestion on/off), with the service as a separate JVM from
+ * {@code target/link-export.jar}. Only that it runs end to end and reports every section is checked: figures from a
+ * loaded CI machine mean nothing (docs/benchmarks.md holds the real runs).
+ */
+class BenchSmokeIT {
+
+  @Test
+  void theQuickBenchmarkRunsEndToEnd() throws Exception {
+    String table = Bench.run("--quick", "--no-append", "--runs", "1", "--seconds", "2", "--ingest", "4000");
+
+    assertThat(table).contains("| 1,000 | 20,000 |", "| 5,000 | 100,000 |"); // seeded
+    assertThat(table).containsPattern("\\| 1,000 \\| [0-9,]+ \\| [0-9,]+ ms \\| [0-9,]+ ms"); // COPY vs export
+    assertThat(table).containsPattern("\\| 5,000 \\| [0-9,]+ \\| [0-9,]+ ms \\| [0-9,]+ ms");
+    assertThat(table).contains("`sortBy=clicks&pageSize=100` | 5,000", "`search=sale&pageSize=100` | 5,000");
+    assertThat(table).containsPattern("\\| [0-9,]+ \\| [0-9,]+ \\| [0-9,]+ ms \\| [0-9,]+ \\| [0-9.]+ MiB \\(-Xmx64m\\)");
+    assertThat(table).contains("| uniform | 1,000 |", "| skewed | 1,000 |");
+  }
+}

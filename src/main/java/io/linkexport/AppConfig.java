@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -26,6 +27,12 @@ public final class AppConfig {
   public static final String HTTP_PORT = "HTTP_PORT";
   public static final String HTTP_HOST = "HTTP_HOST";
   public static final String HTTP_INSTANCES = "HTTP_INSTANCES";
+  public static final String CLUSTER = "CLUSTER";
+  public static final String CLUSTER_HOST = "CLUSTER_HOST";
+  public static final String CLUSTER_PORT = "CLUSTER_PORT";
+  public static final String CLUSTER_MEMBERS = "CLUSTER_MEMBERS";
+  public static final String CLUSTER_NAME = "CLUSTER_NAME";
+  public static final String MAIL_POLL_MS = "MAIL_POLL_MS";
   public static final String PG_URL = "PG_URL";
   public static final String PG_POOL_SIZE = "PG_POOL_SIZE";
   public static final String S3_ENDPOINT = "S3_ENDPOINT";
@@ -51,6 +58,7 @@ public final class AppConfig {
   public static final String EXPORT_MAX_ATTEMPTS = "EXPORT_MAX_ATTEMPTS";
   public static final String EXPORT_RETRY_BASE_MS = "EXPORT_RETRY_BASE_MS";
   public static final String EXPORT_POLL_MS = "EXPORT_POLL_MS";
+  public static final String EXPORT_STOP_GRACE_MS = "EXPORT_STOP_GRACE_MS";
   public static final String EXPORT_HOURLY_LIMIT = "EXPORT_HOURLY_LIMIT";
   public static final String EXPORT_RETENTION_DAYS = "EXPORT_RETENTION_DAYS";
   public static final String EXPORT_JANITOR_MS = "EXPORT_JANITOR_MS";
@@ -96,6 +104,20 @@ public final class AppConfig {
   public String httpHost() { return string(HTTP_HOST, "0.0.0.0"); }
   /** HTTP verticle instances sharing the port (one event loop each); default: one per core. */
   public int httpInstances() { return Math.max(1, integer(HTTP_INSTANCES, Runtime.getRuntime().availableProcessors())); }
+  /** Clustered mode (Hazelcast, TCP/IP members only); off = one node, no Hazelcast loaded. */
+  public boolean cluster() { return bool(CLUSTER, false); }
+  /** The address this node binds and announces for Hazelcast and the event bus. */
+  public String clusterHost() { return string(CLUSTER_HOST, "127.0.0.1"); }
+  /** Hazelcast member port (the event bus uses a random port announced through Hazelcast). */
+  public int clusterPort() { return integer(CLUSTER_PORT, 5701); }
+  /** Comma-separated {@code host[:port]} of the members to join (this node may be listed). */
+  public List<String> clusterMembers() {
+    return java.util.Arrays.stream(string(CLUSTER_MEMBERS, "").split(","))
+      .map(String::trim).filter(m -> !m.isEmpty()).toList();
+  }
+  public String clusterName() { return string(CLUSTER_NAME, "link-export"); }
+  public long mailPollMillis() { return Math.max(50, longValue(MAIL_POLL_MS, 1000)); }
+
   public String pgUrl() { return string(PG_URL, "postgresql://postgres:postgres@localhost:5432/linkexport"); }
   public int pgPoolSize() { return integer(PG_POOL_SIZE, 8); }
 
@@ -128,6 +150,8 @@ public final class AppConfig {
   public long exportRetryBaseMillis() { return longValue(EXPORT_RETRY_BASE_MS, 5_000L); }
   /** How often an idle worker polls the job table (a new job also wakes workers over the event bus). */
   public long exportPollMillis() { return longValue(EXPORT_POLL_MS, 1_000L); }
+  /** On shutdown, how long a worker lets its running export finish before handing it back to the cluster. */
+  public long exportStopGraceMillis() { return Math.max(0, longValue(EXPORT_STOP_GRACE_MS, 20_000L)); }
   /** Exports a project may start per rolling hour (429 with Retry-After beyond it). */
   public int exportHourlyLimit() { return integer(EXPORT_HOURLY_LIMIT, 20); }
   /** Days an export file is kept; afterwards it is deleted and its job answers 410 Gone. */

@@ -54,9 +54,11 @@ public final class Application {
         .setInstances(2))))
       .compose(v -> step("export API", vertx.deployVerticle(new ExportApiVerticle(), standard)))
       .compose(v -> step("mail", vertx.deployVerticle(new MailVerticle(), standard)))
-      .compose(v -> step("export workers", vertx.deployVerticle(ExportWorkerVerticle::new,
-        new DeploymentOptions(standard).setThreadingModel(ThreadingModel.WORKER)
-          .setInstances(Math.max(1, config.exportWorkers())))))
+      // EXPORT_WORKERS=0: a node that serves the API but runs no exports (the other nodes' workers do).
+      .compose(v -> config.exportWorkers() <= 0 ? Future.<Void>succeededFuture()
+        : step("export workers", vertx.deployVerticle(ExportWorkerVerticle::new,
+          new DeploymentOptions(standard).setThreadingModel(ThreadingModel.WORKER)
+            .setInstances(config.exportWorkers()))))
       .compose(v -> withHttp ? step("HTTP", vertx.deployVerticle(http, standard)
         .compose(first -> moreHttp(vertx, config, http.actualPort()))) : Future.succeededFuture())
       .map(v -> new Application(http));

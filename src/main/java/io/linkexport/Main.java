@@ -53,21 +53,48 @@ public final class Main {
   }
 
   private static void serve() {
-    Vertx vertx = Vertx.vertx();
-    AppConfig.load(vertx)
-      .compose(config -> Application.start(vertx, config))
+    Vertx bootstrap = Vertx.vertx();
+    AppConfig config;
+    try {
+      config = AppConfig.load(bootstrap).toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      System.err.println("link-export: cannot load the configuration: " + e.getMessage());
+      bootstrap.close();
+      System.exit(1);
+      return;
+    }
+    Vertx vertx;
+    if (config.cluster()) {
+      bootstrap.close();
+      try {
+        // Clustering is only referenced here: a single node never loads Hazelcast.
+        vertx = io.linkexport.cluster.Clustering.start(config).toCompletionStage().toCompletableFuture().get();
+        LOG.info("joined cluster '{}' as {}:{} (members {})", config.clusterName(), config.clusterHost(),
+          config.clusterPort(), config.clusterMembers());
+      } catch (Exception e) {
+        System.err.println("link-export: cannot join the cluster at " + config.clusterHost() + ":"
+          + config.clusterPort() + " (members " + config.clusterMembers() + "): " + e.getMessage());
+        System.exit(1);
+        return;
+      }
+    } else {
+      vertx = bootstrap;
+    }
+    Vertx running = vertx;
+    Application.start(vertx, config)
       .onSuccess(app -> LOG.info("link-export ready on port {}", app.httpPort()))
       .onFailure(err -> {
         LOG.error("startup failed: {}", err.getMessage(), err.getCause() != null ? err.getCause() : err);
         System.err.println("link-export: startup failed: " + err.getMessage());
-        vertx.close().onComplete(v -> System.exit(1));
+        running.close().onComplete(v -> System.exit(1));
       });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // SIGTERM: undeploy everything (workers stop claiming and get a grace period), close pools.
+      // SIGTERM: Vert.x undeploys every verticle (workers stop claiming, finish or hand back their export within
+      // EXPORT_STOP_GRACE_MS + 5 s), closes the pools, then leaves the cluster.
       CountDownLatch done = new CountDownLatch(1);
-      vertx.close().onComplete(v -> done.countDown());
+      running.close().onComplete(v -> done.countDown());
       try {
-        done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        done.await(config.exportStopGraceMillis() + 15_000, java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

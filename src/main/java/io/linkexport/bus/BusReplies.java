@@ -51,20 +51,23 @@ public final class BusReplies {
       ? RETRY_AFTER + api.retryAfterSeconds() + ";" + api.getMessage() : api.getMessage());
   }
 
-  /** Sends a request with the standard timeout; failures arrive as {@link ApiException}. */
+  /**
+   * Sends a request with the standard timeout to this node's consumer (local only: in a cluster, the HTTP verticle
+   * talks to its own node's verticles; every node runs them all); failures arrive as {@link ApiException}.
+   */
   public static Future<JsonObject> request(EventBus bus, String address, JsonObject body) {
     return request(bus, address, body, SEND_TIMEOUT_MS);
   }
 
   public static Future<JsonObject> request(EventBus bus, String address, JsonObject body, long timeoutMs) {
-    return bus.<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMs))
+    return bus.<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(true))
       .map(Message::body)
       .recover(err -> Future.failedFuture(toApi(err)));
   }
 
   /** Like {@link #request} for replies that are not JSON objects or carry headers: answers the whole message. */
   public static <T> Future<Message<T>> requestMessage(EventBus bus, String address, JsonObject body) {
-    return bus.<T>request(address, body, new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
+    return bus.<T>request(address, body, new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS).setLocalOnly(true))
       .recover(err -> Future.failedFuture(toApi(err)));
   }
 

@@ -35,8 +35,8 @@ public class ExportApiVerticle extends VerticleBase {
     return Future.all(
       bus.<JsonObject>consumer(Addresses.EXPORT_START, m -> reply(m, service::start)).completion(),
       bus.<JsonObject>consumer(Addresses.EXPORT_STATUS, m -> reply(m, service::status)).completion(),
-      bus.<JsonObject>consumer(Addresses.EXPORT_LIST, m -> reply(m, service::list)).completion(),
-      bus.<JsonObject>consumer(Addresses.EXPORT_CANCEL, m -> reply(m, service::cancel)).completion());
+      bus.<JsonObject>localConsumer(Addresses.EXPORT_LIST, m -> reply(m, service::list)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.EXPORT_CANCEL, m -> reply(m, service::cancel)).completion());
   }
 
   private static void reply(Message<JsonObject> msg, java.util.function.Function<JsonObject, Future<JsonObject>> op) {

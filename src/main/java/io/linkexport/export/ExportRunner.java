@@ -37,6 +37,9 @@ public final class ExportRunner {
   private final AppConfig config;
   private final String workerId;
 
+  /** The attempt this runner is working on (a runner runs one at a time), for {@link #handBackRunning}. */
+  private volatile Attempt running;
+
   public ExportRunner(Vertx vertx, Pool pool, S3Storage storage, AppConfig config, String workerId) {
     this.vertx = vertx;
     this.pool = pool;
@@ -52,6 +55,7 @@ public final class ExportRunner {
     LOG.info("export {} attempt {} started (project {})", job.id(), job.attempt(), job.projectId());
     publish(job.event());
     Attempt attempt = new Attempt(job);
+    running = attempt;
     long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> attempt.heartbeat());
     return abortPrevious(job)
       .compose(v -> job.attempt() > job.maxAttempts()
@@ -60,10 +64,39 @@ public final class ExportRunner {
         : attempt.export())
       .compose(bytes -> finishCompleted(attempt, bytes, started))
       .recover(err -> handleFailure(attempt, err))
+      .compose(v -> attempt.handedBack ? handBack(attempt) : Future.succeededFuture())
       .eventually(() -> {
         vertx.cancelTimer(heartbeat);
+        running = null;
         return Future.succeededFuture();
       });
+  }
+
+  /**
+   * Stops the running attempt, if any, so its job can be handed back (node shutting down): the stream stops, the
+   * upload is aborted, then the lease is released and another node's worker claims the job at once. An attempt that
+   * is already completing finishes normally. The future of {@link #run} completes when this is done.
+   */
+  public void handBackRunning() {
+    Attempt a = running;
+    if (a == null) {
+      return;
+    }
+    a.lost = true;
+    a.handedBack = true;
+    if (a.sink != null) {
+      a.sink.stop("the node is shutting down; another node takes the export over");
+    }
+  }
+
+  private Future<Void> handBack(Attempt a) {
+    return jobs.release(a.job, workerId).map(released -> {
+      if (released) {
+        LOG.info("export {} attempt {} handed back (node shutting down)", a.job.id(), a.job.attempt());
+        vertx.eventBus().publish(Addresses.EXPORT_WAKEUP, new JsonObject());
+      }
+      return null;
+    });
   }
 
   private int heartbeatMs() {
@@ -87,6 +120,7 @@ public final class ExportRunner {
     CsvUploadSink<Row> sink;
     String uploadId;
     boolean lost;
+    boolean handedBack;
     /** Milestones (System.nanoTime) for the completion log: counted, upload created, rows streamed. */
     long counted;
     long uploadCreated;
@@ -94,7 +128,7 @@ public final class ExportRunner {
 
     Attempt(Job job) {
       this.job = job;
-      this.key = Job.objectKey(job.projectId(), job.id());
+      this.key = Job.objectKey(job.projectId(), job.id(), job.attempt());
     }
 
     void heartbeat() {

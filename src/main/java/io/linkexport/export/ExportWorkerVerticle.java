@@ -18,13 +18,12 @@ import java.util.UUID;
 /**
  * One export worker: claims a job from the table (polling, and woken by {@link Addresses#EXPORT_WAKEUP}), runs it,
  * claims the next. Deployed as a WORKER verticle, {@code EXPORT_WORKERS} instances per node; its code never blocks
- * anyway. On undeploy it stops claiming and gives its current job a bounded time to finish; a job it cannot finish
- * keeps its lease until expiry, then another worker rescues it.
+ * anyway. On undeploy it stops claiming, gives its current job a bounded time to finish, then hands it back.
  */
 public class ExportWorkerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExportWorkerVerticle.class);
-  private static final long STOP_GRACE_MS = 20_000;
+  private static final long HAND_BACK_MS = 5_000;
 
   private AppConfig config;
   private Pool pool;
@@ -68,14 +67,21 @@ public class ExportWorkerVerticle extends VerticleBase {
       });
   }
 
+  /**
+   * Stops claiming; lets the running export finish for {@code EXPORT_STOP_GRACE_MS}, then hands it back (the
+   * attempt stops, its upload is aborted and its lease released, so another node restarts it at once). Bounded: after
+   * a further {@link #HAND_BACK_MS} the verticle stops regardless, and the lease expiry covers whatever is left.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(pollTimer);
     Promise<Void> grace = Promise.promise();
-    long timer = vertx.setTimer(STOP_GRACE_MS, id -> grace.tryComplete());
+    long handBack = vertx.setTimer(Math.max(1, config.exportStopGraceMillis()), id -> runner.handBackRunning());
+    long giveUp = vertx.setTimer(config.exportStopGraceMillis() + HAND_BACK_MS, id -> grace.tryComplete());
     current.onComplete(ar -> {
-      vertx.cancelTimer(timer);
+      vertx.cancelTimer(handBack);
+      vertx.cancelTimer(giveUp);
       grace.tryComplete();
     });
     return grace.future().eventually(() -> {

@@ -44,9 +44,13 @@ public record Job(
       r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"), r.getOffsetDateTime("expired_at"));
   }
 
-  /** Where this job's CSV lives in the bucket. */
-  public static String objectKey(UUID projectId, UUID jobId) {
-    return "exports/" + projectId + "/" + jobId + ".csv";
+  /**
+   * Where one attempt of this job writes its CSV. Per attempt, so an attempt that lost its lease (a paused or
+   * partitioned worker) can never overwrite or delete the object of the attempt that took over: only the fenced
+   * completion decides which object the job points at.
+   */
+  public static String objectKey(UUID projectId, UUID jobId, int attempt) {
+    return "exports/" + projectId + "/" + jobId + "." + attempt + ".csv";
   }
 
   /** {@code links-<project>-<yyyy-mm-dd>.csv}: the project's name as a slug (its id when the name has no letters). */

@@ -75,6 +75,13 @@ public final class JobStore {
       .map(rows -> rows.rowCount() == 1);
   }
 
+  /** Ends this attempt's lease now so another worker takes the job over (see job_release.sql). */
+  public Future<Boolean> release(Job job, String workerId) {
+    return pool.preparedQuery(SqlStatements.get("job_release"))
+      .execute(Tuple.of(job.id(), job.attempt(), workerId))
+      .map(rows -> rows.rowCount() == 1);
+  }
+
   public Future<Boolean> recordUpload(Job job, String uploadId, String key) {
     return pool.preparedQuery(SqlStatements.get("job_set_upload"))
       .execute(Tuple.of(job.id(), job.attempt(), uploadId, key))

@@ -28,8 +28,8 @@ public class QueryVerticle extends VerticleBase {
     pool = Db.listPool(vertx, config);
     links = new LinkRepository(pool);
     return Future.all(
-      vertx.eventBus().<JsonObject>consumer(Addresses.LINKS_LIST, this::list).completion(),
-      vertx.eventBus().<JsonObject>consumer(Addresses.LINKS_COUNT, this::count).completion());
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.LINKS_LIST, this::list).completion(),
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.LINKS_COUNT, this::count).completion());
   }
 
   /**

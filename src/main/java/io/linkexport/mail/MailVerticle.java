@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public class MailVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailVerticle.class);
-  public static final String MAIL_POLL_MS = "MAIL_POLL_MS";
+  public static final String MAIL_POLL_MS = AppConfig.MAIL_POLL_MS;
 
   private Pool pool;
   private MailClient mail;
@@ -38,9 +38,9 @@ public class MailVerticle extends VerticleBase {
     pool = Db.pool(vertx, config, 2);
     mail = MailClient.create(vertx, mc);
     sender = new OutboxSender(vertx, pool, mail, config.mailFrom(), config.dashboardUrl());
-    long poll = config().getLong(MAIL_POLL_MS, 1000L);
+    long poll = config.mailPollMillis();
     vertx.setPeriodic(poll, id -> tick());
-    return vertx.eventBus().consumer(Addresses.MAIL_WAKEUP, m -> tick()).completion();
+    return vertx.eventBus().localConsumer(Addresses.MAIL_WAKEUP, m -> tick()).completion();
   }
 
   private void tick() {

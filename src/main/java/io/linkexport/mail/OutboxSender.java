@@ -103,7 +103,7 @@ public final class OutboxSender {
     JsonObject req = new JsonObject().put("key", payload.getString("objectKey"))
       .put("filename", payload.getString("filename")).put("expiresSeconds", 604_800);
     return vertx.eventBus().<JsonObject>request(Addresses.STORAGE_PRESIGN, req,
-        new DeliveryOptions().setSendTimeout(5_000))
+        new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true))
       .map(Message::body).map(b -> b.getString("url"));
   }
 

@@ -75,6 +75,9 @@ public final class SeedCommand {
         return linkBatch(0);
       })
       .compose(v -> clickBatch(0))
+      // Fresh statistics after a bulk load: without them the planner may sort a whole project for a page sorted by
+      // clicks instead of walking link_stats_project_clicks_idx (measured: 22 req/s instead of hundreds).
+      .compose(v -> pool.query("ANALYZE links, link_stats, link_tags, tags, folders").execute())
       .map(v -> {
         LOG.info("seeded project {}: {} links, {} clicks in {} s", project, options.links(), options.clicks(),
           (System.nanoTime() - started) / 1_000_000_000);

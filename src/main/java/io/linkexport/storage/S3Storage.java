@@ -46,7 +46,7 @@ public final class S3Storage {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
-  private static final DeliveryOptions BUS = new DeliveryOptions().setSendTimeout(5_000);
+  private static final DeliveryOptions BUS = new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true);
   private static final long MAX_BACKOFF_MS = 10_000;
 
   private final Vertx vertx;

@@ -35,8 +35,8 @@ public final class SigningVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalStateException("storage signing cannot start: " + e.getMessage()));
     }
-    MessageConsumer<JsonObject> sign = vertx.eventBus().consumer(Addresses.STORAGE_SIGN, this::sign);
-    MessageConsumer<JsonObject> presign = vertx.eventBus().consumer(Addresses.STORAGE_PRESIGN, this::presign);
+    MessageConsumer<JsonObject> sign = vertx.eventBus().localConsumer(Addresses.STORAGE_SIGN, this::sign);
+    MessageConsumer<JsonObject> presign = vertx.eventBus().localConsumer(Addresses.STORAGE_PRESIGN, this::presign);
     return Future.all(sign.completion(), presign.completion());
   }
 

@@ -4,6 +4,7 @@ import io.linkexport.AppConfig;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
+import io.linkexport.support.Storage;
 import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
@@ -113,8 +114,7 @@ class ExportLimitsIT {
     String jobId = Exports.start(app, p.id(), p.token(), new JsonObject());
     JsonObject job = Exports.await(app, p.id(), p.token(), jobId, Duration.ofSeconds(30));
     String url = job.getString("downloadUrl");
-    Path object = TestServices.get().s3Dir().resolve("link-exports").resolve("exports").resolve(p.id().toString())
-      .resolve(jobId + ".csv");
+    Path object = Storage.objects(p.id(), jobId).get(0);
     assertThat(Files.exists(object)).isTrue();
     db.exec("UPDATE export_jobs SET finished_at = now() - interval '31 days' WHERE id = ?", UUID.fromString(jobId));
     long deadline = System.currentTimeMillis() + 15_000;

@@ -54,7 +54,7 @@ class ExportRecoveryIT {
     Job created = await(jobs.create(project, user, "rescued@example.com", new JsonObject().put("showArchived", true), 5));
     Job claimed = await(jobs.claim("dead-worker", 2));
     assertThat(claimed.id()).isEqualTo(created.id());
-    String key = Job.objectKey(project, created.id());
+    String key = Job.objectKey(project, created.id(), claimed.attempt());
     S3Storage s3 = new S3Storage(dead, WebClient.create(dead));
     String uploadId = await(s3.createMultipartUpload(key, "text/csv", null));
     assertThat(await(jobs.recordUpload(claimed, uploadId, key))).isTrue();
@@ -79,6 +79,9 @@ class ExportRecoveryIT {
       assertThat(await(jobs.heartbeat(claimed, "dead-worker", 30, 5))).isFalse();
       assertThat(db.count("SELECT row_count FROM export_jobs WHERE id = ?", created.id())).isEqualTo(links);
       assertThat(db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ?", created.id())).isEqualTo(1);
+      // Each attempt writes its own object: whatever the zombie uploads can never replace the rescued file.
+      assertThat(db.count("SELECT count(*) FROM export_jobs WHERE id = ? AND object_key = ?", created.id(), key))
+        .isZero();
     } finally {
       app.close();
       pool.close();

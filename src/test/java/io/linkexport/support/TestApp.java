@@ -60,6 +60,29 @@ public final class TestApp {
     return testConfig(TestServices.isolatedConfig()).json().mergeIn(overrides);
   }
 
+  /**
+   * A node of a cluster: a clustered Vert.x (Hazelcast on loopback, the members in {@code json}) running the service,
+   * with or without its HTTP verticle (port -1 without).
+   */
+  public static TestApp clustered(JsonObject json, boolean http) {
+    AppConfig config = AppConfig.from(json);
+    Vertx vertx;
+    try {
+      vertx = io.linkexport.cluster.Clustering.start(config).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot join the test cluster", e);
+    }
+    try {
+      Application app = Application.start(vertx, config, http).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+      return new TestApp(vertx, http ? app.httpPort() : -1, config);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("cannot start a cluster node", e);
+    }
+  }
+
   /** Starts a copy of the service with exactly this configuration. */
   public static TestApp start(JsonObject json) {
     AppConfig config = AppConfig.from(json);

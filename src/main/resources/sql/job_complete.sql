@@ -1,6 +1,7 @@
--- Fenced completion: only the attempt that holds the job may complete it, and only once.
+-- Fenced completion: only the attempt that holds the job may complete it, and only once. lease_owner is kept: it
+-- records which worker (host:pid/id) completed the job.
 UPDATE export_jobs
    SET status = 'completed', row_count = $3, rows_written = $3, bytes = $4, upload_id = NULL, error = NULL,
-       error_code = NULL, finished_at = now(), updated_at = now(), lease_owner = NULL, lease_until = NULL
+       error_code = NULL, finished_at = now(), updated_at = now(), lease_until = NULL
  WHERE id = $1 AND attempt = $2 AND status = 'processing'
 RETURNING *, (SELECT name FROM projects WHERE id = export_jobs.project_id) AS project_name

@@ -1,0 +1,237 @@
+package io.linkexport.cluster;
+
+import io.linkexport.AppConfig;
+import io.linkexport.support.EmbeddedServices;
+import io.linkexport.support.Exports;
+import io.linkexport.support.FaultProxy;
+import io.linkexport.support.Fixtures;
+import io.linkexport.support.Storage;
+import io.linkexport.support.TestApp;
+import io.linkexport.support.TestServices;
+import io.linkexport.support.TestTokens;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two service nodes as separate JVMs ({@code java -jar target/link-export.jar}, CLUSTER=true) on one Postgres, S3
+ * reached through a {@link FaultProxy} that holds part 2 of the upload, so the job is caught mid-export with part 1
+ * uploaded. Then the node that holds the job is SIGKILLed (or SIGTERMed) and the other one must finish it.
+ */
+class NodeKillIT {
+
+  static final int LEASE_SECONDS = 5;
+  static final int LINKS = 40_000; // about 7 MB of CSV: two parts of at least 5 MiB
+
+  FaultProxy s3;
+  JsonObject base;
+  Fixtures db;
+  final List<Node> nodes = new ArrayList<>();
+
+  record Node(Process process, int httpPort, String name) {
+    TestApp.Res get(String path, String token) throws Exception {
+      HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + httpPort + path)).header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
+      return new TestApp.Res(res.statusCode(), new JsonObject(res.body()), res);
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    s3 = FaultProxy.start(TestServices.get().s3Port());
+    base = TestApp.isolatedConfig(new JsonObject()
+      .put(AppConfig.S3_ENDPOINT, "http://127.0.0.1:" + s3.port())
+      .put(AppConfig.EXPORT_LEASE_SECONDS, LEASE_SECONDS)
+      .put(AppConfig.EXPORT_STOP_GRACE_MS, 500)
+      .put(AppConfig.EXPORT_WORKERS, 1));
+    db = new Fixtures(TestServices.jdbcUrl(AppConfig.from(base)));
+    int p1 = EmbeddedServices.freePort();
+    int p2 = EmbeddedServices.freePort();
+    String members = "127.0.0.1:" + p1 + ",127.0.0.1:" + p2;
+    String name = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+    nodes.add(launch(ClusterIT.node(base, name, p1, members), "node1"));
+    nodes.add(launch(ClusterIT.node(base, name, p2, members), "node2"));
+    for (Node n : nodes) {
+      awaitHealthy(n);
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Node n : nodes) {
+      n.process().destroyForcibly().waitFor();
+    }
+    s3.close();
+    db.close();
+  }
+
+  @Test
+  void aKilledNodesExportIsRestartedElsewhereAndCompletesOnce() throws Exception {
+    Scenario sc = startHeldExport();
+    Node holder = sc.holder();
+    long killedAt = System.nanoTime();
+    holder.process().destroyForcibly(); // SIGKILL
+    holder.process().waitFor();
+    s3.release();
+
+    JsonObject job = sc.awaitOn(survivor(holder), Duration.ofSeconds(LEASE_SECONDS + 30));
+    long recoveryMs = (System.nanoTime() - killedAt) / 1_000_000;
+    System.out.printf("node kill: export %s recovered on the surviving node in %,d ms (lease %d s)%n",
+      sc.jobId(), recoveryMs, LEASE_SECONDS);
+    sc.assertCompleteAndExactlyOnce(job, survivor(holder));
+    assertThat(job.getInteger("attempt")).isGreaterThanOrEqualTo(2);
+    assertThat(recoveryMs).as("recovered within the lease and a few seconds").isLessThan((LEASE_SECONDS + 10) * 1000L);
+  }
+
+  @Test
+  void aStoppedNodeHandsItsExportBackAndLeavesCleanly() throws Exception {
+    Scenario sc = startHeldExport();
+    Node holder = sc.holder();
+    long stoppedAt = System.nanoTime();
+    holder.process().destroy(); // SIGTERM
+    // the node's grace (500 ms) ends while part 2 is held: it stops, aborts its upload and releases the lease
+    boolean exited = holder.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    long exitMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+    s3.release();
+    assertThat(exited).as("the node exits within a bounded time").isTrue();
+
+    JsonObject job = sc.awaitOn(survivor(holder), Duration.ofSeconds(60));
+    long takeoverMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+    System.out.printf("node stop: exited in %,d ms, export taken over and completed in %,d ms%n", exitMs, takeoverMs);
+    sc.assertCompleteAndExactlyOnce(job, survivor(holder));
+    assertThat(db.count("SELECT count(*) FROM export_jobs WHERE id = ? AND error_code IS NULL",
+      UUID.fromString(sc.jobId()))).isEqualTo(1);
+  }
+
+  /** An export of LINKS links caught with part 1 uploaded and part 2 held, and the node running it. */
+  record Scenario(NodeKillIT it, UUID project, String email, String token, String jobId, Node holder) {
+    JsonObject awaitOn(Node node, Duration timeout) throws Exception {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        JsonObject job = node.get(Exports.base(project) + "/" + jobId, token).data();
+        String status = job.getString("status");
+        if ("completed".equals(status) || "failed".equals(status)) {
+          return job;
+        }
+        assertThat(System.nanoTime()).as("job %s finished; last seen %s", jobId, job.encode()).isLessThan(deadline);
+        Thread.sleep(100);
+      }
+    }
+
+    void assertCompleteAndExactlyOnce(JsonObject job, Node node) throws Exception {
+      assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+      assertThat(job.getLong("rowCount")).isEqualTo(LINKS);
+      HttpResponse<byte[]> file = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(job.getString("downloadUrl"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+      List<List<String>> rows = Exports.parse(file.body());
+      assertThat(rows).hasSize(1 + LINKS);
+      Set<String> slugs = new HashSet<>();
+      rows.subList(1, rows.size()).forEach(r -> slugs.add(r.get(2)));
+      assertThat(slugs).as("no duplicate rows").hasSize(LINKS);
+      // one object for the job, no multipart upload left behind by the dead attempt
+      assertThat(Storage.objects(project, jobId)).hasSize(1);
+      assertThat(Storage.incompleteUploads(TestApp.get(), "exports/" + project + "/")).isEmpty();
+      // exactly one "export ready" email
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (mails(email) == 0) {
+        assertThat(System.currentTimeMillis()).as("the email arrived").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      Thread.sleep(2_000);
+      assertThat(mails(email)).isEqualTo(1);
+    }
+
+    static long mails(String to) throws Exception {
+      long n = 0;
+      for (MimeMessage m : TestServices.get().smtp().getReceivedMessages()) {
+        for (var r : m.getRecipients(Message.RecipientType.TO)) {
+          if (r.toString().contains(to)) {
+            n++;
+          }
+        }
+      }
+      return n;
+    }
+  }
+
+  private Scenario startHeldExport() throws Exception {
+    UUID project = db.project("Kill " + UUID.randomUUID(), "pro");
+    String email = "kill-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    UUID user = db.member(project);
+    assertThat(db.bulkLinks(project, LINKS, "k-" + UUID.randomUUID().toString().substring(0, 6))).isEqualTo(LINKS);
+    String token = TestTokens.session(user, email);
+    s3.hold(line -> line.startsWith("PUT ") && line.matches(".*[?&]partNumber=2[& ].*"));
+    HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + nodes.get(0).httpPort() + Exports.base(project)))
+      .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString("{\"showArchived\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String jobId = new JsonObject(started.body()).getJsonObject("data").getString("jobId");
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (s3.heldRequests() == 0) {
+      assertThat(System.currentTimeMillis()).as("part 2 of the upload reached S3").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    String owner = db.strings("SELECT lease_owner FROM export_jobs WHERE id = ?", UUID.fromString(jobId)).get(0);
+    long pid = Long.parseLong(owner.substring(owner.indexOf(':') + 1, owner.indexOf('/')));
+    Node holder = nodes.stream().filter(n -> n.process().pid() == pid).findFirst()
+      .orElseThrow(() -> new AssertionError("no node has pid " + pid + " (lease owner " + owner + ")"));
+    return new Scenario(this, project, email, token, jobId, holder);
+  }
+
+  private Node survivor(Node gone) {
+    return nodes.stream().filter(n -> n != gone).findFirst().orElseThrow();
+  }
+
+  private Node launch(JsonObject conf, String name) throws Exception {
+    int http = EmbeddedServices.freePort();
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+      "-jar", "target/link-export.jar");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+      .redirectOutput(new File("target/" + name + "-" + UUID.randomUUID().toString().substring(0, 4) + ".log"));
+    Map<String, String> env = pb.environment();
+    conf.forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
+    env.put(AppConfig.HTTP_PORT, String.valueOf(http));
+    env.put(AppConfig.HTTP_HOST, "127.0.0.1");
+    env.put("CONFIG_FILE", "/nonexistent");
+    return new Node(pb.start(), http, name);
+  }
+
+  private static void awaitHealthy(Node n) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (true) {
+      assertThat(n.process().isAlive()).as(n.name() + " is running (see target/" + n.name() + "-*.log)").isTrue();
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort() + "/health")).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // starting
+      }
+      assertThat(System.currentTimeMillis()).as(n.name() + " became healthy").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+}

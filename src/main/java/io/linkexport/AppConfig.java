@@ -59,6 +59,7 @@ public final class AppConfig {
   public static final String EXPORT_RETRY_BASE_MS = "EXPORT_RETRY_BASE_MS";
   public static final String EXPORT_POLL_MS = "EXPORT_POLL_MS";
   public static final String EXPORT_STOP_GRACE_MS = "EXPORT_STOP_GRACE_MS";
+  public static final String EXPORT_STALL_SECONDS = "EXPORT_STALL_SECONDS";
   public static final String EXPORT_HOURLY_LIMIT = "EXPORT_HOURLY_LIMIT";
   public static final String EXPORT_RETENTION_DAYS = "EXPORT_RETENTION_DAYS";
   public static final String EXPORT_JANITOR_MS = "EXPORT_JANITOR_MS";
@@ -145,6 +146,11 @@ public final class AppConfig {
   public int exportPartSizeBytes() { return integer(EXPORT_PART_SIZE_MB, 8) * 1024 * 1024; }
   public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 2000); }
   public int exportLeaseSeconds() { return integer(EXPORT_LEASE_SECONDS, 30); }
+  /**
+   * A cursor read that has not answered for this long stops the attempt as transient (it is retried): a stuck read
+   * would otherwise hold the job forever, since the heartbeat keeps its lease alive.
+   */
+  public int exportStallSeconds() { return Math.max(1, integer(EXPORT_STALL_SECONDS, 120)); }
   public int exportMaxAttempts() { return integer(EXPORT_MAX_ATTEMPTS, 5); }
   /** First retry delay of a failed attempt; doubles per attempt, capped at 5 minutes, with jitter. */
   public long exportRetryBaseMillis() { return longValue(EXPORT_RETRY_BASE_MS, 5_000L); }

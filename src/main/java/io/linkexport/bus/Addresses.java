@@ -37,7 +37,10 @@ public final class Addresses {
 
   // ---- internal addresses (may change between versions) -----------------------------------------------------------
 
-  /** Lists a project's links. Request: {@code {"projectId", "filters"}}; reply {@code {"links": [...], "page", "pageSize"}}. */
+  /** The projects a user is a member of. Request {@code {"userId"}}; reply {@code {"projects": [{id, name, plan, role}]}}. */
+  public static final String PROJECTS_OF_USER = "link-export.projects.of-user";
+
+  /** Lists a project's links. Request: {@code {"projectId", "filters"}}; reply: the links as an encoded JSON array, header {@code has-more}. */
   public static final String LINKS_LIST = "link-export.links.list";
 
   /** Counts a project's links matching filters. Request as {@link #LINKS_LIST}; reply {@code {"count": n}}. */

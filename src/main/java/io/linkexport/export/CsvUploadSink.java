@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  * The end of the export pipe: encodes each row into the current part buffer and uploads a part whenever it reaches
  * the part size. Memory is bounded by {@code (maxInFlight + 1) * partSize} plus one fetch batch, whatever the row
  * count: while {@code maxInFlight} parts are uploading and the current buffer is full, {@link #writeQueueFull()} is
- * true, the pipe pauses the database cursor, and {@link #drainHandler} resumes it when a part is done.
+ * true and {@link #whenWritable()} holds the producer (the export's cursor loop) until a part is done.
  *
  * <p>{@link #end()} uploads the last (possibly small) part and completes the multipart upload; a failure of any part
  * fails the sink (the pipe then stops) and the caller aborts the upload. Runs on one context: no locking.
@@ -60,6 +60,8 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
   private Promise<Void> endPromise;
   private Handler<Throwable> exceptionHandler;
   private Handler<Void> drainHandler;
+  /** Completed when the sink can take more rows again, failed when it fails or is stopped. */
+  private Promise<Void> writable;
 
   public CsvUploadSink(Parts parts, BiConsumer<T, Buffer> encoder, Buffer header, int partSize, int maxInFlight) {
     this.parts = parts;
@@ -75,6 +77,36 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
     if (stopReason == null) {
       stopReason = reason;
     }
+    if (writable != null) {
+      // A producer waiting for a part upload must not wait for it: the attempt is over.
+      fail(new StoppedException(stopReason));
+    }
+  }
+
+  /**
+   * Succeeds now when the sink takes more rows, later when an uploading part made room, and fails when the sink
+   * failed or was stopped: the producer's flow control, without the {@link #drainHandler} bookkeeping.
+   */
+  public Future<Void> whenWritable() {
+    if (failure != null) {
+      return Future.failedFuture(failure);
+    }
+    if (stopReason != null) {
+      fail(new StoppedException(stopReason));
+      return Future.failedFuture(failure);
+    }
+    if (!writeQueueFull()) {
+      return Future.succeededFuture();
+    }
+    if (writable == null) {
+      writable = Promise.promise();
+    }
+    return writable.future();
+  }
+
+  /** Parts whose upload is under way (for the stall log). */
+  public int partsInFlight() {
+    return inFlight;
   }
 
   public long rows() {
@@ -150,8 +182,15 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
       }
       if (ending) {
         maybeComplete();
-      } else if (!writeQueueFull() && drainHandler != null) {
-        drainHandler.handle(null);
+      } else if (!writeQueueFull()) {
+        Promise<Void> waiter = writable;
+        writable = null;
+        if (waiter != null) {
+          waiter.complete();
+        }
+        if (drainHandler != null) {
+          drainHandler.handle(null);
+        }
       }
     });
   }
@@ -183,6 +222,11 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
     current = Buffer.buffer(0);
     if (endPromise != null) {
       endPromise.tryFail(err);
+    }
+    Promise<Void> waiter = writable;
+    writable = null;
+    if (waiter != null) {
+      waiter.fail(err);
     }
     if (exceptionHandler != null) {
       exceptionHandler.handle(err);

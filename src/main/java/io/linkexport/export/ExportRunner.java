@@ -8,18 +8,21 @@ import io.linkexport.links.LinkQuery;
 import io.linkexport.storage.S3Storage;
 import io.linkexport.storage.StorageException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs one attempt of one export: count and stream the links from one consistent snapshot (a read-only
@@ -29,6 +32,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ExportRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
+  /** Closing the cursor and statement after a failure must not hang the attempt on a connection that is stuck. */
+  private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -125,6 +130,13 @@ public final class ExportRunner {
     long counted;
     long uploadCreated;
     long streamed;
+    /** Completed when the cursor is exhausted, failed by a read or the sink. */
+    Promise<Void> pumped;
+    /** The database call under way and when it started (System.nanoTime()), for the stall watchdog. */
+    volatile Promise<?> waiting;
+    /** The attempt's connection (its snapshot transaction), to cancel a stalled statement. */
+    volatile SqlConnection conn;
+    volatile long waitingSince;
 
     Attempt(Job job) {
       this.job = job;
@@ -132,6 +144,7 @@ public final class ExportRunner {
     }
 
     void heartbeat() {
+      checkStall();
       long rows = sink == null ? 0 : sink.rows();
       jobs.heartbeat(job, workerId, config.exportLeaseSeconds(), rows).onComplete(ar -> {
         if (ar.succeeded() && !ar.result()) {
@@ -149,24 +162,27 @@ public final class ExportRunner {
     Future<Long> export() {
       LinkFilter filter = LinkFilter.fromJson(job.filters());
       LinkQuery query = LinkQuery.of(job.projectId(), filter);
-      return pool.getConnection().compose(conn -> conn.begin()
-        .compose(tx -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
-          .compose(v -> checkCap(conn, query))
-          .compose(v -> {
-            counted = System.nanoTime();
-            return startUpload();
-          })
-          .compose(v -> {
-            uploadCreated = System.nanoTime();
-            return stream(conn, query).onSuccess(b -> streamed = System.nanoTime());
-          })
-          .eventually(() -> tx.rollback().otherwiseEmpty()))
-        .eventually(conn::close));
+      return pool.getConnection().compose(conn -> {
+        this.conn = conn;
+        return conn.begin()
+          .compose(tx -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+            .compose(v -> checkCap(conn, query))
+            .compose(v -> {
+              counted = System.nanoTime();
+              return startUpload();
+            })
+            .compose(v -> {
+              uploadCreated = System.nanoTime();
+              return stream(conn, query).onSuccess(b -> streamed = System.nanoTime());
+            })
+            .eventually(() -> tx.rollback().timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty()))
+          .eventually(() -> conn.close().timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty());
+      });
     }
 
     private Future<Void> checkCap(SqlConnection conn, LinkQuery query) {
       LinkQuery.Sql count = query.render(SqlStatements.get("links_count"), null);
-      return conn.preparedQuery(count.text()).execute(count.params()).compose(rows -> {
+      return watched(() -> conn.preparedQuery(count.text()).execute(count.params())).compose(rows -> {
         long n = rows.iterator().next().getLong(0);
         return n > config.exportMaxRows()
           ? Future.failedFuture(ExportFailure.tooManyRows(n, config.exportMaxRows()))
@@ -183,6 +199,83 @@ public final class ExportRunner {
         })
         .compose(recorded -> recorded ? Future.succeededFuture()
           : Future.failedFuture(new CsvUploadSink.StoppedException("the export was cancelled")));
+    }
+
+  /**
+     * The cursor loop: read a batch, hand every row to the sink, wait while the sink's part uploads are full, read
+     * the next batch. An explicit loop rather than {@code RowStream.pipe()}: its pause/fetch state machine once left
+     * an export waiting forever between two batches, and here every database wait is {@link #watched}.
+     */
+    private void readNext(Cursor cursor) {
+      if (pumped.future().isComplete()) {
+        return;
+      }
+      watched(() -> cursor.read(config.exportFetchSize())).onComplete(ar -> {
+        if (ar.failed()) {
+          pumped.tryFail(ar.cause());
+          return;
+        }
+        for (Row row : ar.result()) {
+          Future<Void> written = sink.write(row);
+          if (written.failed()) {
+            pumped.tryFail(written.cause());
+            return;
+          }
+        }
+        if (!cursor.hasMore()) {
+          pumped.tryComplete();
+          return;
+        }
+        sink.whenWritable().onComplete(w -> {
+          if (w.succeeded()) {
+            readNext(cursor);
+          } else {
+            pumped.tryFail(w.cause());
+          }
+        });
+      });
+    }
+
+    /**
+     * A database call the stall watchdog ({@link #checkStall}, run with every heartbeat) fails when it has not
+     * answered within {@code EXPORT_STALL_SECONDS}; a late answer is then dropped.
+     */
+    private <T> Future<T> watched(Supplier<Future<T>> call) {
+      Promise<T> result = Promise.promise();
+      waiting = result;
+      waitingSince = System.nanoTime();
+      call.get().onComplete(ar -> {
+        if (waiting == result) {
+          waiting = null;
+          waitingSince = 0;
+        }
+        if (ar.succeeded()) {
+          result.tryComplete(ar.result());
+        } else {
+          result.tryFail(ar.cause());
+        }
+      });
+      return result.future();
+    }
+
+    /** Fails the database call under way (as transient: the attempt is retried) when it has not answered in time. */
+    private void checkStall() {
+      Promise<?> w = waiting;
+      long since = waitingSince;
+      if (w == null || since == 0) {
+        return;
+      }
+      long seconds = (System.nanoTime() - since) / 1_000_000_000L;
+      if (seconds >= config.exportStallSeconds()) {
+        LOG.warn("export {} attempt {} stalled: a database read has not answered for {} s ({} rows, {} bytes, {} parts"
+          + " uploading); stopping the attempt", job.id(), job.attempt(), seconds, sink == null ? 0 : sink.rows(),
+          sink == null ? 0 : sink.bytes(), sink == null ? 0 : sink.partsInFlight());
+        if (w.tryFail(new ExportFailure("STALLED", "reading the links stalled", false)) && conn != null) {
+          // Cancel the statement on the server so the connection answers again (and can be rolled back and reused).
+          PgConnection.cast(conn).cancelRequest().onFailure(e ->
+            LOG.warn("export {} could not cancel its stalled statement: {}", job.id(), e.getMessage()));
+        }
+      }
     }
 
     private Future<Long> stream(SqlConnection conn, LinkQuery query) {
@@ -206,10 +299,13 @@ public final class ExportRunner {
         sink.stop("the export was cancelled");
       }
       return conn.prepare(sql.text()).compose(ps -> {
-        RowStream<Row> rows = ps.createStream(config.exportFetchSize(), sql.params());
-        return rows.pipe().endOnFailure(false).to(sink)
-          .eventually(() -> rows.close().otherwiseEmpty())
-          .eventually(() -> ps.close().otherwiseEmpty());
+        Cursor cursor = ps.cursor(sql.params());
+        pumped = Promise.promise();
+        readNext(cursor);
+        return pumped.future()
+          .compose(v -> sink.end())
+          .eventually(() -> cursor.close().timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty())
+          .eventually(() -> ps.close().timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty());
       }).map(v -> sink.bytes());
     }
   }

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +49,22 @@ public class HttpVerticle extends VerticleBase {
     // The body handler must run before anything asynchronous (authentication) or the body is lost.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route("/api/*").handler(new AuthHandler(sessions, new ApiKeys(pool)));
+    router.get("/api/v1/projects").handler(new ProjectsHandler(vertx.eventBus())::list);
     router.get(API).handler(links::list);
     router.get(API + "/count").handler(links::count);
     router.post(API + "/export").handler(exports::start);
     router.get(API + "/export").handler(exports::list);
     router.get(API + "/export/:jobId").handler(exports::status);
     router.delete(API + "/export/:jobId").handler(exports::cancel);
+    // The dashboard (issue 7): static files, strict CSP (no inline script or style), short cache.
+    router.get("/*").handler(ctx -> {
+      ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
+          + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
+      ctx.next();
+    });
+    router.get("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(300).setIndexPage("index.html")
+      .setDirectoryListing(false));
     router.route().failureHandler(ApiErrors::handle);
     router.route().last().handler(ctx -> ApiErrors.send(ctx, ApiException.notFound("no such endpoint")));
 

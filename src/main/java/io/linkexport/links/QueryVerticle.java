@@ -29,7 +29,8 @@ public class QueryVerticle extends VerticleBase {
     links = new LinkRepository(pool);
     return Future.all(
       vertx.eventBus().<JsonObject>localConsumer(Addresses.LINKS_LIST, this::list).completion(),
-      vertx.eventBus().<JsonObject>localConsumer(Addresses.LINKS_COUNT, this::count).completion());
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.LINKS_COUNT, this::count).completion(),
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.PROJECTS_OF_USER, this::projects).completion());
   }
 
   /**
@@ -57,6 +58,17 @@ public class QueryVerticle extends VerticleBase {
   private void count(Message<JsonObject> msg) {
     BusReplies.reply(msg, () -> links.count(projectId(msg.body()), LinkFilter.fromJson(msg.body().getJsonObject("filters")))
       .map(n -> new JsonObject().put("count", n)));
+  }
+
+  private void projects(Message<JsonObject> msg) {
+    BusReplies.reply(msg, () -> pool.preparedQuery(io.linkexport.db.SqlStatements.get("projects_of_user"))
+      .execute(io.vertx.sqlclient.Tuple.of(BusReplies.uuid(msg.body(), "userId")))
+      .map(rows -> {
+        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+        rows.forEach(r -> out.add(new JsonObject().put("id", r.getUUID(0).toString()).put("name", r.getString(1))
+          .put("plan", r.getString(2)).put("role", r.getString(3))));
+        return new JsonObject().put("projects", out);
+      }));
   }
 
   static UUID projectId(JsonObject body) {

@@ -47,7 +47,7 @@ class NodeKillIT {
   Fixtures db;
   final List<Node> nodes = new ArrayList<>();
 
-  record Node(Process process, int httpPort, String name) {
+  record Node(Process process, int httpPort, String name, File log) {
     TestApp.Res get(String path, String token) throws Exception {
       HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + httpPort + path)).header("Authorization", "Bearer " + token).build(),
@@ -207,21 +207,24 @@ class NodeKillIT {
     int http = EmbeddedServices.freePort();
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
       "-jar", "target/link-export.jar");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-      .redirectOutput(new File("target/" + name + "-" + UUID.randomUUID().toString().substring(0, 4) + ".log"));
+    File log = new File("target/" + name + "-" + UUID.randomUUID().toString().substring(0, 4) + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
     Map<String, String> env = pb.environment();
     conf.forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
     env.put(AppConfig.HTTP_PORT, String.valueOf(http));
     env.put(AppConfig.HTTP_HOST, "127.0.0.1");
     env.put("CONFIG_FILE", "/nonexistent");
-    return new Node(pb.start(), http, name);
+    return new Node(pb.start(), http, name, log);
   }
 
   private static void awaitHealthy(Node n) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.currentTimeMillis() + 90_000;
     while (true) {
-      assertThat(n.process().isAlive()).as(n.name() + " is running (see target/" + n.name() + "-*.log)").isTrue();
+      if (!n.process().isAlive()) {
+        throw new AssertionError(n.name() + " exited with " + n.process().exitValue() + " while starting; the end of "
+          + n.log() + ":\n" + tail(n.log(), 40));
+      }
       try {
         if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort() + "/health")).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -230,8 +233,20 @@ class NodeKillIT {
       } catch (java.io.IOException notYet) {
         // starting
       }
-      assertThat(System.currentTimeMillis()).as(n.name() + " became healthy").isLessThan(deadline);
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(n.name() + " did not become healthy in 90 s; the end of " + n.log() + ":\n"
+          + tail(n.log(), 40));
+      }
       Thread.sleep(200);
+    }
+  }
+
+  private static String tail(File log, int lines) {
+    try {
+      List<String> all = java.nio.file.Files.readAllLines(log.toPath());
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (java.io.IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
     }
   }
 }

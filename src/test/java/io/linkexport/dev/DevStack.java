@@ -27,42 +27,73 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DevStack {
 
-  static final UUID DEMO_PROJECT = UUID.fromString("00000000-0000-4000-8000-00000000d001");
-  static final UUID FREE_PROJECT = UUID.fromString("00000000-0000-4000-8000-00000000f001");
-  static final UUID DEMO_USER = UUID.fromString("00000000-0000-4000-8000-0000000000a1");
-  static final String DEMO_EMAIL = "demo@link-export.dev";
+  public static final UUID DEMO_PROJECT = UUID.fromString("00000000-0000-4000-8000-00000000d001");
+  public static final UUID FREE_PROJECT = UUID.fromString("00000000-0000-4000-8000-00000000f001");
+  public static final UUID DEMO_USER = UUID.fromString("00000000-0000-4000-8000-0000000000a1");
+  public static final String DEMO_EMAIL = "demo@link-export.dev";
 
   private DevStack() {
   }
 
-  public static void main(String[] args) throws Exception {
-    int pgPort = env("DEV_PG_PORT", 54329);
-    int s3Port = env("DEV_S3_PORT", 9000);
-    int smtpPort = env("DEV_SMTP_PORT", 2525);
-    System.out.println("starting embedded Postgres, s3proxy and GreenMail (data in .dev/) ...");
-    EmbeddedServices services = EmbeddedServices.start(Path.of(".dev").toAbsolutePath(), pgPort, s3Port, smtpPort);
+  /** A running dev stack: the embedded servers, the service, and a signed-in dashboard URL for the demo user. */
+  public record Running(EmbeddedServices services, Vertx vertx, AppConfig config, Application app, String token) implements AutoCloseable {
 
-    Vertx vertx = Vertx.vertx();
-    JsonObject json = AppConfig.load(vertx).toCompletionStage().toCompletableFuture().get().json()
-      .mergeIn(services.config());
-    int httpPort = Integer.parseInt(System.getenv().getOrDefault("HTTP_PORT", "8080"));
-    json.put(AppConfig.HTTP_PORT, httpPort).put(AppConfig.DASHBOARD_URL, "http://127.0.0.1:" + httpPort);
-    AppConfig config = AppConfig.from(json);
+    public String baseUrl() {
+      return "http://127.0.0.1:" + app.httpPort();
+    }
 
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    /** Opens the dashboard signed in as the demo user on the pro project (the token travels in the fragment). */
+    public String dashboardUrl() {
+      return baseUrl() + "/#token=" + token + "&project=" + DEMO_PROJECT;
+    }
+
+    @Override
+    public void close() throws Exception {
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } finally {
         services.close();
+      }
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.out.println("starting embedded Postgres, s3proxy and GreenMail (data in .dev/) ...");
+    Running stack = start(Path.of(".dev").toAbsolutePath(), env("DEV_PG_PORT", 54329), env("DEV_S3_PORT", 9000),
+      env("DEV_SMTP_PORT", 2525), env("HTTP_PORT", 8080));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        stack.close();
       } catch (Exception ignored) {
         // exiting anyway
       }
     }));
+    banner(stack);
+    printMail(stack.services());
+  }
 
-    Application app = Application.start(vertx, config).toCompletionStage().toCompletableFuture()
-      .get(120, TimeUnit.SECONDS);
-    seedOnce(vertx, config, services);
-    banner(app.httpPort(), services);
-    printMail(services);
+  /**
+   * Starts the embedded servers (data under {@code dataDir}), the service on {@code httpPort} (0: any free port) and
+   * seeds the demo projects on first start. The dashboard E2E test runs exactly this.
+   */
+  public static Running start(Path dataDir, int pgPort, int s3Port, int smtpPort, int httpPort) throws Exception {
+    EmbeddedServices services = EmbeddedServices.start(dataDir, pgPort, s3Port, smtpPort);
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject json = AppConfig.load(vertx).toCompletionStage().toCompletableFuture().get().json()
+        .mergeIn(services.config());
+      int port = httpPort == 0 ? EmbeddedServices.freePort() : httpPort;
+      json.put(AppConfig.HTTP_PORT, port).put(AppConfig.DASHBOARD_URL, "http://127.0.0.1:" + port);
+      AppConfig config = AppConfig.from(json);
+      Application app = Application.start(vertx, config).toCompletionStage().toCompletableFuture()
+        .get(120, TimeUnit.SECONDS);
+      seedOnce(vertx, config, services);
+      return new Running(services, vertx, config, app, TestTokens.session(DEMO_USER, DEMO_EMAIL, Duration.ofHours(24)));
+    } catch (Exception | Error e) {
+      vertx.close();
+      services.close();
+      throw e;
+    }
   }
 
   private static void seedOnce(Vertx vertx, AppConfig config, EmbeddedServices services) throws Exception {
@@ -89,14 +120,17 @@ public final class DevStack {
     }
   }
 
-  private static void banner(int port, EmbeddedServices services) {
-    String token = TestTokens.session(DEMO_USER, DEMO_EMAIL, Duration.ofHours(24));
-    String base = "http://127.0.0.1:" + port;
+  private static void banner(Running stack) {
+    EmbeddedServices services = stack.services();
+    String token = stack.token();
+    String base = stack.baseUrl();
     String api = base + "/api/v1/projects/" + DEMO_PROJECT;
     System.out.println("""
 
       ============================================================================================
       link-export dev stack is up
+        Dashboard:  %s
+                    (opens signed in as the demo user; the token stays in this browser tab)
         API:        %s
         Postgres:   %s   (user postgres / postgres)
         S3:         %s   (bucket %s, key %s / %s)
@@ -114,7 +148,7 @@ public final class DevStack {
       curl -s -H "Authorization: Bearer $TOKEN" '%s/links/export'             # recent exports
       curl -s -X POST -H "Authorization: Bearer $TOKEN" '%s/api/v1/projects/%s/links/export'   # free plan: 402
       ============================================================================================
-      """.formatted(base, services.pgUrl(), services.s3Endpoint(), EmbeddedServices.S3_BUCKET,
+      """.formatted(stack.dashboardUrl(), base, services.pgUrl(), services.s3Endpoint(), EmbeddedServices.S3_BUCKET,
       EmbeddedServices.S3_ACCESS_KEY, EmbeddedServices.S3_SECRET_KEY, services.smtpPort(), DEMO_USER, DEMO_EMAIL,
       DEMO_PROJECT, FREE_PROJECT, token, api, api, api, api, api, base, FREE_PROJECT));
   }

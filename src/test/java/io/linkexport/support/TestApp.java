@@ -115,6 +115,7 @@ public final class TestApp {
       .put(AppConfig.HTTP_PORT, 0)
       .put(AppConfig.EXPORT_WORKERS, 2)
       .put(AppConfig.EXPORT_LEASE_SECONDS, 6)
+      .put(AppConfig.EXPORT_STALL_SECONDS, 20)
       .put(AppConfig.EXPORT_POLL_MS, 200)
       .put(AppConfig.EXPORT_RETRY_BASE_MS, 200)
       .put(AppConfig.EXPORT_MAX_ATTEMPTS, 3)
@@ -122,6 +123,11 @@ public final class TestApp {
       .put(AppConfig.EXPORT_HOURLY_LIMIT, 1000)
       .put("MAIL_POLL_MS", 200);
     return AppConfig.from(json);
+  }
+
+  /** A client for a service started elsewhere (the dev stack); closing it is the owner's job. */
+  public static TestApp attach(Vertx vertx, int port, AppConfig config) {
+    return new TestApp(vertx, port, config);
   }
 
   public String url(String path) {

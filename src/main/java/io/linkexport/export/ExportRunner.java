@@ -136,7 +136,12 @@ public final class ExportRunner {
     volatile Promise<?> waiting;
     /** The attempt's connection (its snapshot transaction), to cancel a stalled statement. */
     volatile SqlConnection conn;
-    volatile long waitingSince;
+    /** Progress bookkeeping of the stall watchdog (heartbeat only) and what the loop is doing, for its log. */
+    long progressMarker;
+    long progressAt;
+    volatile long reads;
+    volatile int lastBatch;
+    volatile String phase = "starting";
 
     Attempt(Job job) {
       this.job = job;
@@ -182,6 +187,7 @@ public final class ExportRunner {
 
     private Future<Void> checkCap(SqlConnection conn, LinkQuery query) {
       LinkQuery.Sql count = query.render(SqlStatements.get("links_count"), null);
+      phase = "counting";
       return watched(() -> conn.preparedQuery(count.text()).execute(count.params())).compose(rows -> {
         long n = rows.iterator().next().getLong(0);
         return n > config.exportMaxRows()
@@ -210,11 +216,15 @@ public final class ExportRunner {
       if (pumped.future().isComplete()) {
         return;
       }
+      phase = "reading batch " + (reads + 1);
       watched(() -> cursor.read(config.exportFetchSize())).onComplete(ar -> {
         if (ar.failed()) {
           pumped.tryFail(ar.cause());
           return;
         }
+        reads++;
+        lastBatch = ar.result().size();
+        phase = "encoding batch " + reads;
         for (Row row : ar.result()) {
           Future<Void> written = sink.write(row);
           if (written.failed()) {
@@ -223,9 +233,11 @@ public final class ExportRunner {
           }
         }
         if (!cursor.hasMore()) {
+          phase = "completing the upload";
           pumped.tryComplete();
           return;
         }
+        phase = "waiting for a part upload after batch " + reads;
         sink.whenWritable().onComplete(w -> {
           if (w.succeeded()) {
             readNext(cursor);
@@ -236,18 +248,13 @@ public final class ExportRunner {
       });
     }
 
-    /**
-     * A database call the stall watchdog ({@link #checkStall}, run with every heartbeat) fails when it has not
-     * answered within {@code EXPORT_STALL_SECONDS}; a late answer is then dropped.
-     */
+    /** A database call the stall watchdog ({@link #checkStall}) can fail; a late answer is then dropped. */
     private <T> Future<T> watched(Supplier<Future<T>> call) {
       Promise<T> result = Promise.promise();
       waiting = result;
-      waitingSince = System.nanoTime();
       call.get().onComplete(ar -> {
         if (waiting == result) {
           waiting = null;
-          waitingSince = 0;
         }
         if (ar.succeeded()) {
           result.tryComplete(ar.result());
@@ -258,23 +265,44 @@ public final class ExportRunner {
       return result.future();
     }
 
-    /** Fails the database call under way (as transient: the attempt is retried) when it has not answered in time. */
+    /**
+     * The stall watchdog, run with every heartbeat (which keeps the lease alive, so nothing else would notice): while
+     * the attempt is reading from the database, no progress (no batch answered, no row encoded, no part handed to S3)
+     * for {@code EXPORT_STALL_SECONDS} stops the attempt as transient, so the job is retried. A database call under
+     * way is failed and its statement cancelled on the server; the cursor loop is failed wherever it waits. Part
+     * uploads under way are left to the S3 client's own timeouts.
+     */
     private void checkStall() {
-      Promise<?> w = waiting;
-      long since = waitingSince;
-      if (w == null || since == 0) {
+      long now = System.nanoTime();
+      long marker = reads + (sink == null ? 0 : sink.rows() + sink.bytes());
+      if (marker != progressMarker || progressAt == 0) {
+        progressMarker = marker;
+        progressAt = now;
         return;
       }
-      long seconds = (System.nanoTime() - since) / 1_000_000_000L;
-      if (seconds >= config.exportStallSeconds()) {
-        LOG.warn("export {} attempt {} stalled: a database read has not answered for {} s ({} rows, {} bytes, {} parts"
-          + " uploading); stopping the attempt", job.id(), job.attempt(), seconds, sink == null ? 0 : sink.rows(),
-          sink == null ? 0 : sink.bytes(), sink == null ? 0 : sink.partsInFlight());
-        if (w.tryFail(new ExportFailure("STALLED", "reading the links stalled", false)) && conn != null) {
-          // Cancel the statement on the server so the connection answers again (and can be rolled back and reused).
-          PgConnection.cast(conn).cancelRequest().onFailure(e ->
-            LOG.warn("export {} could not cancel its stalled statement: {}", job.id(), e.getMessage()));
-        }
+      Promise<?> w = waiting;
+      Promise<Void> loop = pumped;
+      boolean reading = w != null || (loop != null && !loop.future().isComplete());
+      if (!reading || (sink != null && sink.partsInFlight() > 0)) {
+        progressAt = now;
+        return;
+      }
+      long seconds = (now - progressAt) / 1_000_000_000L;
+      if (seconds < config.exportStallSeconds()) {
+        return;
+      }
+      LOG.warn("export {} attempt {} stalled: no progress for {} s while {} ({} batches read, last {} rows; {} rows,"
+          + " {} bytes, {} parts uploading, database call under way: {}); stopping the attempt", job.id(),
+        job.attempt(), seconds, phase, reads, lastBatch, sink == null ? 0 : sink.rows(), sink == null ? 0 : sink.bytes(),
+        sink == null ? 0 : sink.partsInFlight(), w != null);
+      ExportFailure stalled = new ExportFailure("STALLED", "reading the links stalled", false);
+      if (w != null && w.tryFail(stalled) && conn != null) {
+        // Cancel the statement on the server so the connection answers again (and can be rolled back and reused).
+        PgConnection.cast(conn).cancelRequest().onFailure(e ->
+          LOG.warn("export {} could not cancel its stalled statement: {}", job.id(), e.getMessage()));
+      }
+      if (loop != null) {
+        loop.tryFail(stalled);
       }
     }
 
@@ -298,9 +326,10 @@ public final class ExportRunner {
       if (lost) {
         sink.stop("the export was cancelled");
       }
-      return conn.prepare(sql.text()).compose(ps -> {
+      phase = "preparing the query";
+      pumped = Promise.promise();
+      return watched(() -> conn.prepare(sql.text())).compose(ps -> {
         Cursor cursor = ps.cursor(sql.params());
-        pumped = Promise.promise();
         readNext(cursor);
         return pumped.future()
           .compose(v -> sink.end())

@@ -4,12 +4,15 @@ import io.linkexport.AppConfig;
 import io.linkexport.bus.Addresses;
 import io.linkexport.bus.BusReplies;
 import io.linkexport.db.Db;
+import io.linkexport.db.SqlStatements;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
 
@@ -61,10 +64,10 @@ public class QueryVerticle extends VerticleBase {
   }
 
   private void projects(Message<JsonObject> msg) {
-    BusReplies.reply(msg, () -> pool.preparedQuery(io.linkexport.db.SqlStatements.get("projects_of_user"))
-      .execute(io.vertx.sqlclient.Tuple.of(BusReplies.uuid(msg.body(), "userId")))
+    BusReplies.reply(msg, () -> pool.preparedQuery(SqlStatements.get("projects_of_user"))
+      .execute(Tuple.of(BusReplies.uuid(msg.body(), "userId")))
       .map(rows -> {
-        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+        JsonArray out = new JsonArray();
         rows.forEach(r -> out.add(new JsonObject().put("id", r.getUUID(0).toString()).put("name", r.getString(1))
           .put("plan", r.getString(2)).put("role", r.getString(3))));
         return new JsonObject().put("projects", out);

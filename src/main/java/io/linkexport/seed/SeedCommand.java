@@ -66,7 +66,8 @@ public final class SeedCommand {
   private Future<String> seed() {
     long started = System.nanoTime();
     return pool.preparedQuery(SqlStatements.get("seed_project"))
-      .execute(Tuple.of(project, "Seeded project " + runToken, options.plan()))
+      .execute(Tuple.of(project, options.name() != null ? options.name() : "Seeded project " + runToken,
+        options.plan()))
       .compose(r -> pool.preparedQuery(SqlStatements.get("seed_member")).execute(Tuple.of(project, user)))
       .compose(r -> pool.preparedQuery(SqlStatements.get("seed_tags")).execute(Tuple.of(project)))
       .compose(r -> pool.preparedQuery(SqlStatements.get("seed_folders")).execute(Tuple.of(project)))

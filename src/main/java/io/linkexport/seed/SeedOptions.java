@@ -7,12 +7,13 @@ import java.util.UUID;
 
 /**
  * The arguments of {@code seed}: {@code --links N --clicks M [--project UUID] [--plan free|starter|pro|enterprise]
- * [--user UUID]}. {@code project} and {@code user} are null when not given (a new one is made).
+ * [--user UUID] [--name TEXT]}. {@code project}, {@code user} and {@code name} are null when not given (a new project
+ * and user are made; the project is named "Seeded project" and a run token).
  */
-public record SeedOptions(long links, long clicks, UUID project, String plan, UUID user) {
+public record SeedOptions(long links, long clicks, UUID project, String plan, UUID user, String name) {
 
-  public static final String USAGE =
-    "usage: seed --links N --clicks M [--project UUID] [--plan free|starter|pro|enterprise] [--user UUID]";
+  public static final String USAGE = "usage: seed --links N --clicks M [--project UUID] [--plan free|starter|pro|enterprise]"
+    + " [--user UUID] [--name TEXT]";
 
   private static final Set<String> PLANS = Set.of("free", "starter", "pro", "enterprise");
 
@@ -23,6 +24,7 @@ public record SeedOptions(long links, long clicks, UUID project, String plan, UU
     UUID project = null;
     UUID user = null;
     String plan = "pro";
+    String name = null;
     for (int i = 0; i < args.size(); i++) {
       String flag = args.get(i);
       if (i + 1 >= args.size()) {
@@ -35,6 +37,7 @@ public record SeedOptions(long links, long clicks, UUID project, String plan, UU
         case "--project" -> project = uuid(flag, value);
         case "--user" -> user = uuid(flag, value);
         case "--plan" -> plan = plan(value);
+        case "--name" -> name = name(value);
         default -> throw bad("unknown argument " + flag);
       }
     }
@@ -44,7 +47,7 @@ public record SeedOptions(long links, long clicks, UUID project, String plan, UU
     if (links == 0 && clicks > 0 && project == null) {
       throw bad("--clicks needs links: give --links > 0 or an existing --project");
     }
-    return new SeedOptions(links, clicks, project, plan, user);
+    return new SeedOptions(links, clicks, project, plan, user, name);
   }
 
   private static long count(String flag, String value) {
@@ -65,6 +68,14 @@ public record SeedOptions(long links, long clicks, UUID project, String plan, UU
     } catch (IllegalArgumentException e) {
       throw bad(flag + " must be a UUID, got '" + value + "'");
     }
+  }
+
+  private static String name(String value) {
+    String n = value.strip();
+    if (n.isEmpty() || n.length() > 200) {
+      throw bad("--name must be 1 to 200 characters");
+    }
+    return n;
   }
 
   private static String plan(String value) {

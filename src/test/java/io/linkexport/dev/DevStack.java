@@ -102,9 +102,9 @@ public final class DevStack {
     }
     System.out.println("first start: seeding the demo project (5,000 links, 200,000 clicks) ...");
     run(vertx, config, List.of("--links", "5000", "--clicks", "200000", "--project", DEMO_PROJECT.toString(),
-      "--user", DEMO_USER.toString(), "--plan", "pro", "--name", "Acme Shop (demo)"));
+      "--user", DEMO_USER.toString(), "--plan", "pro", "--name", "Acme Shop"));
     run(vertx, config, List.of("--links", "50", "--clicks", "500", "--project", FREE_PROJECT.toString(),
-      "--user", DEMO_USER.toString(), "--plan", "free", "--name", "Side project (free plan)"));
+      "--user", DEMO_USER.toString(), "--plan", "free", "--name", "Side project"));
   }
 
   private static void run(Vertx vertx, AppConfig config, List<String> args) throws Exception {

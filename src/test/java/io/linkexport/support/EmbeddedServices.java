@@ -59,6 +59,8 @@ public final class EmbeddedServices implements AutoCloseable {
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
       .setDataDirectory(pgDir)
       .setCleanDataDirectory(false)
+      // a kept data directory after a crash replays its WAL first, which can take minutes for a big bench database
+      .setPGStartupWait(java.time.Duration.ofMinutes(5))
       .setPort(pgPort == 0 ? freePort() : pgPort)
       .setServerConfig("max_connections", "200")
       .setServerConfig("shared_buffers", "256MB")

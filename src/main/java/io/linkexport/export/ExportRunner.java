@@ -34,6 +34,8 @@ public final class ExportRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
   /** Closing the cursor and statement after a failure must not hang the attempt on a connection that is stuck. */
   private static final long CLOSE_TIMEOUT_SECONDS = 10;
+  /** Empty batches in a row from a cursor that says it has more: a broken portal, not a slow one. */
+  private static final int MAX_EMPTY_BATCHES = 3;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -140,6 +142,7 @@ public final class ExportRunner {
     long progressMarker;
     long progressAt;
     volatile long reads;
+    int emptyBatches;
     volatile int lastBatch;
     volatile String phase = "starting";
 
@@ -232,7 +235,17 @@ public final class ExportRunner {
             return;
           }
         }
-        if (!cursor.hasMore()) {
+        boolean more = cursor.hasMore();
+        if (more && lastBatch == 0 && ++emptyBatches >= MAX_EMPTY_BATCHES) {
+          // A suspended portal that yields no rows would spin here forever while the heartbeat keeps the lease.
+          LOG.warn("export {} attempt {}: the cursor answered {} empty batches in a row yet claims more rows ({} rows"
+            + " so far); stopping the attempt", job.id(), job.attempt(), emptyBatches, sink.rows());
+          pumped.tryFail(new ExportFailure("CURSOR_ERROR", "reading the links returned no rows", false));
+          return;
+        } else if (lastBatch > 0) {
+          emptyBatches = 0;
+        }
+        if (!more) {
           phase = "completing the upload";
           pumped.tryComplete();
           return;
@@ -267,14 +280,14 @@ public final class ExportRunner {
 
     /**
      * The stall watchdog, run with every heartbeat (which keeps the lease alive, so nothing else would notice): while
-     * the attempt is reading from the database, no progress (no batch answered, no row encoded, no part handed to S3)
+     * the attempt is reading from the database, no progress (no row encoded, no part handed to S3)
      * for {@code EXPORT_STALL_SECONDS} stops the attempt as transient, so the job is retried. A database call under
      * way is failed and its statement cancelled on the server; the cursor loop is failed wherever it waits. Part
      * uploads under way are left to the S3 client's own timeouts.
      */
     private void checkStall() {
       long now = System.nanoTime();
-      long marker = reads + (sink == null ? 0 : sink.rows() + sink.bytes());
+      long marker = sink == null ? 0 : sink.rows() + sink.bytes();
       if (marker != progressMarker || progressAt == 0) {
         progressMarker = marker;
         progressAt = now;

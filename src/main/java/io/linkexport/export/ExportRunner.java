@@ -36,6 +36,8 @@ public final class ExportRunner {
   private static final long CLOSE_TIMEOUT_SECONDS = 10;
   /** Empty batches in a row from a cursor that says it has more: a broken portal, not a slow one. */
   private static final int MAX_EMPTY_BATCHES = 3;
+  /** A batch read slower than this is logged: an export that crawls without stalling shows up in the log. */
+  private static final long SLOW_BATCH_MS = 5_000;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -173,7 +175,7 @@ public final class ExportRunner {
       return pool.getConnection().compose(conn -> {
         this.conn = conn;
         return conn.begin()
-          .compose(tx -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+          .compose(tx -> conn.query(SqlStatements.get("export_snapshot")).execute()
             .compose(v -> checkCap(conn, query))
             .compose(v -> {
               counted = System.nanoTime();
@@ -210,16 +212,19 @@ public final class ExportRunner {
           : Future.failedFuture(new CsvUploadSink.StoppedException("the export was cancelled")));
     }
 
-  /**
+    /**
      * The cursor loop: read a batch, hand every row to the sink, wait while the sink's part uploads are full, read
-     * the next batch. An explicit loop rather than {@code RowStream.pipe()}: its pause/fetch state machine once left
-     * an export waiting forever between two batches, and here every database wait is {@link #watched}.
+     * the next batch. An explicit loop rather than {@code RowStream.pipe()}: every database wait is one
+     * {@link #watched} future and the loop says what it is doing, so the stall watchdog can stop it and log where.
+     * (An export that once crawled for minutes in CI was not the pipe but a quadratic plan on stale statistics; see
+     * {@code sql/export_snapshot.sql}. Slow batches are logged now.)
      */
     private void readNext(Cursor cursor) {
       if (pumped.future().isComplete()) {
         return;
       }
       phase = "reading batch " + (reads + 1);
+      long asked = System.nanoTime();
       watched(() -> cursor.read(config.exportFetchSize())).onComplete(ar -> {
         if (ar.failed()) {
           pumped.tryFail(ar.cause());
@@ -227,6 +232,11 @@ public final class ExportRunner {
         }
         reads++;
         lastBatch = ar.result().size();
+        long ms = (System.nanoTime() - asked) / 1_000_000;
+        if (ms >= SLOW_BATCH_MS) {
+          LOG.warn("export {} attempt {}: batch {} ({} rows) took {} ms to read; {} rows so far", job.id(),
+            job.attempt(), reads, lastBatch, ms, sink.rows() + lastBatch);
+        }
         phase = "encoding batch " + reads;
         for (Row row : ar.result()) {
           Future<Void> written = sink.write(row);

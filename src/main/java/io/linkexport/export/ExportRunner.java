@@ -175,7 +175,7 @@ public final class ExportRunner {
       return pool.getConnection().compose(conn -> {
         this.conn = conn;
         return conn.begin()
-          .compose(tx -> conn.query(SqlStatements.get("export_snapshot")).execute()
+          .compose(tx -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
             .compose(v -> checkCap(conn, query))
             .compose(v -> {
               counted = System.nanoTime();
@@ -217,7 +217,7 @@ public final class ExportRunner {
      * the next batch. An explicit loop rather than {@code RowStream.pipe()}: every database wait is one
      * {@link #watched} future and the loop says what it is doing, so the stall watchdog can stop it and log where.
      * (An export that once crawled for minutes in CI was not the pipe but a quadratic plan on stale statistics; see
-     * {@code sql/export_snapshot.sql}. Slow batches are logged now.)
+     * {@code sql/links_export.sql}. Slow batches are logged now.)
      */
     private void readNext(Cursor cursor) {
       if (pumped.future().isComplete()) {

@@ -1,9 +1,9 @@
 package io.linkexport.export;
 
+import io.linkexport.links.IsoTime;
 import io.vertx.core.buffer.Buffer;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -148,43 +148,12 @@ public final class CsvEncoder {
     if (t == null) {
       return;
     }
-    OffsetDateTime u = t.withOffsetSameInstant(ZoneOffset.UTC);
-    int year = u.getYear();
-    if (year < 0 || year > 9999) {
-      appendAscii(out, u.toInstant().toString());
-      return;
+    byte[] b = IsoTime.bytes(t);
+    if (b != null) {
+      out.appendBytes(b);
+    } else {
+      appendAscii(out, t.toInstant().toString());
     }
-    byte[] b = new byte[24];
-    put4(b, 0, year);
-    b[4] = '-';
-    put2(b, 5, u.getMonthValue());
-    b[7] = '-';
-    put2(b, 8, u.getDayOfMonth());
-    b[10] = 'T';
-    put2(b, 11, u.getHour());
-    b[13] = ':';
-    put2(b, 14, u.getMinute());
-    b[16] = ':';
-    put2(b, 17, u.getSecond());
-    b[19] = '.';
-    int ms = u.getNano() / 1_000_000;
-    b[20] = (byte) ('0' + ms / 100);
-    b[21] = (byte) ('0' + ms / 10 % 10);
-    b[22] = (byte) ('0' + ms % 10);
-    b[23] = 'Z';
-    out.appendBytes(b);
-  }
-
-  private static void put2(byte[] b, int at, int v) {
-    b[at] = (byte) ('0' + v / 10);
-    b[at + 1] = (byte) ('0' + v % 10);
-  }
-
-  private static void put4(byte[] b, int at, int v) {
-    b[at] = (byte) ('0' + v / 1000);
-    b[at + 1] = (byte) ('0' + v / 100 % 10);
-    b[at + 2] = (byte) ('0' + v / 10 % 10);
-    b[at + 3] = (byte) ('0' + v % 10);
   }
 
   private static void appendAscii(Buffer out, String s) {

@@ -50,7 +50,7 @@ public class QueryVerticle extends VerticleBase {
       BusReplies.fail(msg, e);
       return;
     }
-    links.list(project, filter).onSuccess(page -> msg.reply(page.links().toBuffer(),
+    links.list(project, filter).onSuccess(page -> msg.reply(page.json(),
         new DeliveryOptions().addHeader(HAS_MORE, String.valueOf(page.hasMore()))))
       .onFailure(err -> BusReplies.fail(msg, err));
   }

@@ -165,6 +165,43 @@ class LinksApiIT {
     assertThat(alpha.getString("lastClicked")).isEqualTo("2025-03-01T10:01:00.000Z");
   }
 
+  /**
+   * Verifies the exact shape of a link: every field in a fixed order, empty ones as JSON null (not left out), tags
+   * as {id, name, color} sorted by name; a name with quotes, a line break and an emoji survives the encoding.
+   */
+  @Test
+  void linksHaveEveryFieldInOrderWithNullsAndSortedTags() {
+    UUID zeta = db.tag(project, "Zeta");
+    UUID odd = db.link(project, "shape-" + s).name("Say \"hi\"\n🚀 \\ done").createdAt(Instant.parse(
+      "2024-12-31T23:59:59.5Z")).insert();
+    db.tagLink(odd, zeta);
+    db.tagLink(odd, marketing);
+    try {
+      TestApp.Res res = app.get("/api/v1/projects/" + project + "/links?search=shape-", token);
+      JsonObject link = res.json().getJsonArray("data").getJsonObject(0);
+      assertThat(link.fieldNames()).containsExactly("id", "domain", "key", "url", "shortLink", "name", "type",
+        "archived", "expiresAt", "tags", "folderId", "tenantId", "externalId", "userId", "ios", "android",
+        "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "createdAt", "updatedAt", "clicks",
+        "newInstalls", "returningUsers", "attributedClicks", "topDevice", "topOs", "topBrowser", "topCountry",
+        "lastClicked");
+      assertThat(link.getString("name")).isEqualTo("Say \"hi\"\n🚀 \\ done");
+      assertThat(link.getString("createdAt")).isEqualTo("2024-12-31T23:59:59.500Z");
+      assertThat(link.getBoolean("archived")).isFalse();
+      for (String empty : List.of("expiresAt", "folderId", "tenantId", "externalId", "ios", "topDevice",
+        "lastClicked")) {
+        assertThat(link.containsKey(empty)).as(empty).isTrue();
+        assertThat(link.getValue(empty)).as(empty).isNull();
+      }
+      assertThat(link.getLong("clicks")).isZero();
+      assertThat(link.getJsonArray("tags")).containsExactly(
+        new JsonObject().put("id", marketing.toString()).put("name", "Marketing").putNull("color"),
+        new JsonObject().put("id", zeta.toString()).put("name", "Zeta").putNull("color"));
+    } finally {
+      db.exec("DELETE FROM links WHERE id = ?", odd);
+      db.exec("DELETE FROM tags WHERE id = ?", zeta);
+    }
+  }
+
   @Test
   void countsMatchingLinks() {
     TestApp.Res res = app.get("/api/v1/projects/" + project + "/links/count?showArchived=true", token);

@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
 
 /**
  * The end of the export pipe: encodes each row into the current part buffer and uploads a part whenever it reaches
- * the part size. Memory is bounded by {@code (maxInFlight + 1) * partSize} plus the rows the producer holds, whatever the row
+ * the part size. Memory is bounded by {@code (maxInFlight + 1) * partSize} plus one fetch batch, whatever the row
  * count: while {@code maxInFlight} parts are uploading and the current buffer is full, {@link #writeQueueFull()} is
  * true and {@link #whenWritable()} holds the producer (the export's cursor loop) until a part is done.
  *

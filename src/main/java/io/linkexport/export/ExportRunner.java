@@ -213,10 +213,9 @@ public final class ExportRunner {
     }
 
     /**
-     * The cursor loop: read a batch, ask for the next one while handing every row of this one to the sink (unless the
-     * sink is full: then wait for a part upload first), and so on. An explicit loop rather than
-     * {@code RowStream.pipe()}: every database wait is one {@link #watched} future and the loop says what it is
-     * doing, so the stall watchdog can stop it and log where.
+     * The cursor loop: read a batch, hand every row to the sink, wait while the sink's part uploads are full, read
+     * the next batch. An explicit loop rather than {@code RowStream.pipe()}: every database wait is one
+     * {@link #watched} future and the loop says what it is doing, so the stall watchdog can stop it and log where.
      * (An export that once crawled for minutes in CI was not the pipe but a quadratic plan on stale statistics; see
      * {@code sql/links_export.sql}. Slow batches are logged now.)
      */
@@ -227,8 +226,8 @@ public final class ExportRunner {
       phase = "reading batch " + (reads + 1);
       long asked = System.nanoTime();
       watched(() -> cursor.read(config.exportFetchSize())).onComplete(ar -> {
-        if (ar.failed() || pumped.future().isComplete()) {
-          pumped.tryFail(ar.failed() ? ar.cause() : new IllegalStateException("a batch after the end"));
+        if (ar.failed()) {
+          pumped.tryFail(ar.cause());
           return;
         }
         reads++;
@@ -237,6 +236,14 @@ public final class ExportRunner {
         if (ms >= SLOW_BATCH_MS) {
           LOG.warn("export {} attempt {}: batch {} ({} rows) took {} ms to read; {} rows so far", job.id(),
             job.attempt(), reads, lastBatch, ms, sink.rows() + lastBatch);
+        }
+        phase = "encoding batch " + reads;
+        for (Row row : ar.result()) {
+          Future<Void> written = sink.write(row);
+          if (written.failed()) {
+            pumped.tryFail(written.cause());
+            return;
+          }
         }
         boolean more = cursor.hasMore();
         if (more && lastBatch == 0 && ++emptyBatches >= MAX_EMPTY_BATCHES) {
@@ -248,28 +255,9 @@ public final class ExportRunner {
         } else if (lastBatch > 0) {
           emptyBatches = 0;
         }
-        // Ask for the next batch before encoding this one, so that Postgres produces it while we encode (COPY streams
-        // without waiting for the client; a cursor only runs when asked). Only while the sink has room: when a part
-        // upload holds it full, the next read waits for the upload (backpressure).
-        boolean prefetched = more && !sink.writeQueueFull();
-        if (prefetched) {
-          readNext(cursor);
-        } else {
-          phase = "encoding batch " + reads;
-        }
-        for (Row row : ar.result()) {
-          Future<Void> written = sink.write(row);
-          if (written.failed()) {
-            pumped.tryFail(written.cause());
-            return;
-          }
-        }
         if (!more) {
           phase = "completing the upload";
           pumped.tryComplete();
-          return;
-        }
-        if (prefetched) {
           return;
         }
         phase = "waiting for a part upload after batch " + reads;

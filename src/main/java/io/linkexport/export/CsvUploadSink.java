@@ -127,6 +127,11 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
       fail(new StoppedException(stopReason));
       return Future.failedFuture(failure);
     }
+    if (ending) {
+      // The last part is already on its way: a row now would be counted but never uploaded (a silently short file).
+      fail(new IllegalStateException("a row was written after the end of the file"));
+      return Future.failedFuture(failure);
+    }
     encoder.accept(row, current);
     rows++;
     if (current.length() >= partSize && inFlight < maxInFlight) {
@@ -201,6 +206,10 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
     }
     if (stopReason != null) {
       fail(new StoppedException(stopReason));
+      return;
+    }
+    if (current.length() > 0) {
+      fail(new IllegalStateException(current.length() + " bytes were encoded after the last part"));
       return;
     }
     List<PartRef> list = new ArrayList<>(etags.size());

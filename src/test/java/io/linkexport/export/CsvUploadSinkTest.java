@@ -138,4 +138,20 @@ class CsvUploadSinkTest {
     assertThat(completed.get(0)).extracting(CsvUploadSink.PartRef::number)
       .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, partSizes.size()).boxed().toList());
   }
+
+  /** Verifies that a row written once the file has ended fails the sink instead of vanishing from a short file. */
+  @Test
+  void aRowAfterTheEndFailsTheUploadInsteadOfBeingLost() {
+    CsvUploadSink<String> sink = sink(1);
+    fill(sink);
+    Future<Void> end = sink.end();
+    assertThat(uploads).hasSize(2);
+
+    assertThat(sink.write(ROW).failed()).isTrue();
+    uploads.forEach(p -> p.tryComplete("etag"));
+
+    assertThat(end.failed()).as("the end fails, so the job retries").isTrue();
+    assertThat(end.cause()).hasMessageContaining("after the end");
+    assertThat(completed).as("a short file is never completed").isEmpty();
+  }
 }

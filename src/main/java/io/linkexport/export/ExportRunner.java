@@ -217,7 +217,9 @@ public final class ExportRunner {
      * the next batch. An explicit loop rather than {@code RowStream.pipe()}: every database wait is one
      * {@link #watched} future and the loop says what it is doing, so the stall watchdog can stop it and log where.
      * (An export that once crawled for minutes in CI was not the pipe but a quadratic plan on stale statistics; see
-     * {@code sql/links_export.sql}. Slow batches are logged now.)
+     * {@code sql/links_export.sql}. Slow batches are logged now.) Every row of a batch goes to the sink before the
+     * next read is issued: asking for the next batch first lets Vert.x pg hand out rows out of order and short
+     * ({@code CursorReadOrderIT}).
      */
     private void readNext(Cursor cursor) {
       if (pumped.future().isComplete()) {

@@ -55,6 +55,8 @@ public final class Main {
   private static void serve() {
     Vertx bootstrap = Vertx.vertx();
     AppConfig config;
+    // The two get() calls below block the JVM's main thread during startup, never a Vert.x thread: nothing can run
+    // before the configuration is loaded and the cluster joined.
     try {
       config = AppConfig.load(bootstrap).toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {

@@ -148,12 +148,7 @@ public final class CsvEncoder {
     if (t == null) {
       return;
     }
-    byte[] b = IsoTime.bytes(t);
-    if (b != null) {
-      out.appendBytes(b);
-    } else {
-      appendAscii(out, t.toInstant().toString());
-    }
+    out.appendBytes(IsoTime.bytes(t));
   }
 
   private static void appendAscii(Buffer out, String s) {

@@ -1,6 +1,6 @@
 package io.linkexport.export;
 
-import io.linkexport.links.LinkRepository;
+import io.linkexport.links.IsoTime;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
@@ -84,9 +84,9 @@ public record Job(
       .put("errorCode", errorCode)
       .put("attempt", attempt)
       .put("filename", filename())
-      .put("createdAt", LinkRepository.iso(createdAt))
-      .put("startedAt", LinkRepository.iso(startedAt))
-      .put("finishedAt", LinkRepository.iso(finishedAt))
+      .put("createdAt", IsoTime.format(createdAt))
+      .put("startedAt", IsoTime.format(startedAt))
+      .put("finishedAt", IsoTime.format(finishedAt))
       .put("expired", expiredAt != null)
       .put("filters", filters);
   }

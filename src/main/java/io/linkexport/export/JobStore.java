@@ -1,6 +1,7 @@
 package io.linkexport.export;
 
 import io.linkexport.db.SqlStatements;
+import io.linkexport.links.IsoTime;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -124,7 +125,7 @@ public final class JobStore {
         .put("jobId", job.id().toString()).put("projectId", job.projectId().toString())
         .put("projectName", job.projectName()).put("rowCount", job.rowCount()).put("objectKey", job.objectKey())
         .put("filename", job.filename()).put("error", job.error())
-        .put("createdAt", io.linkexport.links.LinkRepository.iso(job.createdAt()))))
+        .put("createdAt", IsoTime.format(job.createdAt()))))
       .map(job);
   }
 

@@ -1,5 +1,6 @@
 package io.linkexport.links;
 
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,7 +23,9 @@ public final class IsoTime {
     return t == null ? null : ISO.format(t.toInstant());
   }
 
-  /** The 24 ASCII bytes of {@link #format}, or null when {@code t} is null or outside years 0-9999. */
+  /**
+   * The ASCII bytes of {@link #format} (24 of them for years 0-9999, built without the formatter); null for null.
+   */
   public static byte[] bytes(OffsetDateTime t) {
     if (t == null) {
       return null;
@@ -30,7 +33,7 @@ public final class IsoTime {
     OffsetDateTime u = t.withOffsetSameInstant(ZoneOffset.UTC);
     int year = u.getYear();
     if (year < 0 || year > 9999) {
-      return null;
+      return format(t).getBytes(StandardCharsets.US_ASCII);
     }
     byte[] b = new byte[24];
     put2(b, 0, year / 100);

@@ -149,10 +149,10 @@ public final class LinkJson {
   private static void time(JsonGenerator g, int field, OffsetDateTime t) throws IOException {
     g.writeFieldName(NAMES[field]);
     byte[] iso = IsoTime.bytes(t);
-    if (iso != null) {
-      g.writeRawUTF8String(iso, 0, iso.length);
+    if (iso == null) {
+      g.writeNull();
     } else {
-      g.writeString(IsoTime.format(t));
+      g.writeRawUTF8String(iso, 0, iso.length);
     }
   }
 

@@ -8,7 +8,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,10 +62,5 @@ public final class LinkRepository {
   /** The query asks for one row more than the page: its presence says another page follows. */
   private static Page page(RowSet<Row> rows, LinkFilter filter, Map<UUID, LinkJson.Tag> tags) {
     return new Page(LinkJson.page(rows, filter.pageSize(), tags), rows.size() > filter.pageSize());
-  }
-
-  /** ISO-8601 UTC with milliseconds, the same text the CSV uses. */
-  public static String iso(OffsetDateTime t) {
-    return IsoTime.format(t);
   }
 }

@@ -4,11 +4,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
  * What the rollup triggers cost bulk click ingestion: {@code events} clicks in {@code batches} INSERT statements over
- * a fresh project of {@code links} links, with the triggers on and off (off, on, off, on; the sums are compared).
+ * a fresh project of {@code links} links, with the triggers on and off: three rounds of (off, on), medians compared.
+ * Every leg starts from the same state: its project is deleted and the tables vacuumed afterwards (without that, a
+ * leg inserted into whatever the previous leg's deleted million rows left behind, depending on when autovacuum ran,
+ * and the "off" legs alone varied 4.0-6.6 s for 300,000 events).
  * Two spreads: uniform (the worst case: every batch touches nearly every (link, dimension, value) counter) and
  * skewed like real traffic (a few links get most clicks, as the seeding command spreads them). It disables the user
  * triggers of link_clicks while it runs the "off" legs, so it runs alone, at the end of the benchmark.
@@ -44,14 +48,25 @@ final class RollupIngest {
 
   private static Result measure(Connection c, String spread, String pick, int links, long events, int batches)
       throws Exception {
-    long off = ingest(c, pick, links, events, batches, false);
-    long on = ingest(c, pick, links, events, batches, true);
-    off += ingest(c, pick, links, events, batches, false);
-    on += ingest(c, pick, links, events, batches, true);
-    Result r = new Result(spread, links, events, batches, off / 2, on / 2);
-    System.out.printf("rollup ingest (%s): %,d clicks in %d batches over %,d links: off %,d ms, on %,d ms, ratio %.2f%n",
-      spread, events, batches, links, r.offMs(), r.onMs(), r.ratio());
+    long[] off = new long[ROUNDS];
+    long[] on = new long[ROUNDS];
+    for (int i = 0; i < ROUNDS; i++) {
+      off[i] = ingest(c, pick, links, events, batches, false);
+      on[i] = ingest(c, pick, links, events, batches, true);
+    }
+    Result r = new Result(spread, links, events, batches, median(off), median(on));
+    System.out.printf("rollup ingest (%s): %,d clicks in %d batches over %,d links: off %s ms, on %s ms;"
+        + " medians %,d / %,d ms, ratio %.2f%n", spread, events, batches, links, Arrays.toString(off),
+      Arrays.toString(on), r.offMs(), r.onMs(), r.ratio());
     return r;
+  }
+
+  private static final int ROUNDS = 3;
+
+  private static long median(long[] values) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 
   private static long ingest(Connection c, String pick, int links, long events, int batches, boolean triggers)
@@ -80,6 +95,7 @@ final class RollupIngest {
         st.execute("ALTER TABLE link_clicks ENABLE TRIGGER USER");
         // Leave no bench project behind (cascades to links, clicks and rollups).
         st.execute("DELETE FROM projects WHERE id = '" + project + "'");
+        st.execute("VACUUM link_clicks, link_stats, links");
       }
     }
   }

@@ -1,5 +1,5 @@
 -- One page of a project's links with their rollups and tags. Filled in by io.linkexport.links.LinkQuery.
--- LinkRepository.toJson reads the columns by position: keep their order.
+-- LinkJson reads the columns by position: keep their order.
 SELECT l.id, l.domain, l.slug, l.url, l.name, l.type, l.archived, l.expires_at, l.folder_id, l.tenant_id,
        l.external_id, l.user_id, l.ios, l.android, l.utm_source, l.utm_medium, l.utm_campaign, l.utm_term,
        l.utm_content, l.created_at, l.updated_at,
@@ -9,6 +9,7 @@ SELECT l.id, l.domain, l.slug, l.url, l.name, l.type, l.archived, l.expires_at, 
        -- which costs far less than a json_agg join per row.
        ARRAY(SELECT lt.tag_id FROM link_tags lt WHERE lt.link_id = l.id) AS tag_ids
   FROM links l
-  JOIN link_stats s ON s.link_id = l.id AND s.project_id = l.project_id
+  -- By primary key only; the project is scoped on one side in WHERE (LinkQuery explains why).
+  JOIN link_stats s ON s.link_id = l.id
  WHERE /*WHERE*/
  ORDER BY /*ORDER*/

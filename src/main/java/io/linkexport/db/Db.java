@@ -1,6 +1,7 @@
 package io.linkexport.db;
 
 import io.linkexport.AppConfig;
+import io.linkexport.bus.BusReplies;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -61,6 +62,9 @@ public final class Db {
         .setIdleTimeout(60).setMaxWaitQueueSize(1024))
       .connectingTo(connectOptions(config)
         .addProperty("plan_cache_mode", "force_custom_plan")
+        // A list query its caller has given up on (the HTTP side answers 503 after the event-bus timeout) is
+        // cancelled instead of running on and taking the CPU that other pages need.
+        .addProperty("statement_timeout", String.valueOf(BusReplies.SEND_TIMEOUT_MS))
         .addProperty("max_parallel_workers_per_gather", "0"))
       .using(vertx)
       .build();

@@ -191,7 +191,7 @@ public final class ExportRunner {
     }
 
     private Future<Void> checkCap(SqlConnection conn, LinkQuery query) {
-      LinkQuery.Sql count = query.render(SqlStatements.get("links_count"), null);
+      LinkQuery.Sql count = query.render(SqlStatements.get("links_count"));
       phase = "counting";
       return watched(() -> conn.preparedQuery(count.text()).execute(count.params())).compose(rows -> {
         long n = rows.iterator().next().getLong(0);
@@ -332,7 +332,7 @@ public final class ExportRunner {
     }
 
     private Future<Long> stream(SqlConnection conn, LinkQuery query) {
-      LinkQuery.Sql sql = query.render(SqlStatements.get("links_export"), null);
+      LinkQuery.Sql sql = query.render(SqlStatements.get("links_export"));
       CsvUploadSink.Parts parts = new CsvUploadSink.Parts() {
         @Override
         public Future<String> upload(int partNumber, Buffer body) {

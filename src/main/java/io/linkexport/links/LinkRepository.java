@@ -30,7 +30,7 @@ public final class LinkRepository {
 
   /** One page of links in the filter's order. */
   public Future<Page> list(UUID projectId, LinkFilter filter) {
-    LinkQuery.Sql sql = LinkQuery.of(projectId, filter).render(SqlStatements.get("links_list"), filter);
+    LinkQuery.Sql sql = LinkQuery.of(projectId, filter).renderPage(SqlStatements.get("links_list"), filter);
     return pool.preparedQuery(sql.text()).execute(sql.params()).compose(rows -> {
       Set<UUID> tagIds = new HashSet<>();
       for (Row r : rows) {
@@ -55,7 +55,7 @@ public final class LinkRepository {
   }
 
   public Future<Long> count(UUID projectId, LinkFilter filter) {
-    LinkQuery.Sql sql = LinkQuery.of(projectId, filter).render(SqlStatements.get("links_count"), null);
+    LinkQuery.Sql sql = LinkQuery.of(projectId, filter).render(SqlStatements.get("links_count"));
     return pool.preparedQuery(sql.text()).execute(sql.params()).map(rows -> rows.iterator().next().getLong(0));
   }
 

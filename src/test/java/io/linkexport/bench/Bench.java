@@ -195,7 +195,7 @@ public final class Bench {
   /** COPY of the export's SELECT into a file: {elapsed ms, bytes}. */
   static long[] copyBaseline(EmbeddedServices services, Size s, Path dir) throws Exception {
     LinkQuery.Sql sql = LinkQuery.of(s.project(), LinkFilter.fromJson(new JsonObject(EXPORT_FILTER)))
-      .render(SqlStatements.get("links_export"), null);
+      .render(SqlStatements.get("links_export"));
     if (sql.params().size() != 1) {
       throw new IllegalStateException("the bench filter should bind only the project id: " + sql.text());
     }

@@ -114,6 +114,20 @@ class LinkFilterTest {
     LinkFilter f = parse("search", "'; DROP TABLE links; --", "domain", "x' OR '1'='1", "tagNames", "a'b");
     LinkQuery q = LinkQuery.of(UUID.randomUUID(), f);
     assertThat(q.where()).doesNotContain("DROP").doesNotContain("'1'='1").doesNotContain("a'b");
-    assertThat(q.render("SELECT 1 FROM links l WHERE /*WHERE*/ ORDER BY /*ORDER*/", f).params().size()).isEqualTo(6);
+    assertThat(q.renderPage("SELECT 1 FROM links l WHERE /*WHERE*/ ORDER BY /*ORDER*/", f).params().size()).isEqualTo(6);
+  }
+
+  /** StaleStatisticsIT shows why: a project condition on the inner side of the join can make a page quadratic. */
+  @Test
+  void aPageIsScopedOnTheTableItsSortWalksAndTheExportOnLinks() {
+    for (String sort : new String[] {"clicks", "installs", "lastClicked"}) {
+      LinkQuery q = LinkQuery.of(UUID.randomUUID(), parse("sortBy", sort, "domain", "dub.sh"));
+      assertThat(q.pageWhere()).startsWith("s.project_id = $1 AND").doesNotContain("l.project_id");
+      assertThat(q.where()).startsWith("l.project_id = $1 AND").doesNotContain("s.project_id");
+    }
+    for (String sort : new String[] {"createdAt", "name"}) {
+      LinkQuery q = LinkQuery.of(UUID.randomUUID(), parse("sortBy", sort));
+      assertThat(q.pageWhere()).isEqualTo(q.where()).startsWith("l.project_id = $1").doesNotContain("s.project_id");
+    }
   }
 }

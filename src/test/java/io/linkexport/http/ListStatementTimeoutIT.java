@@ -1,0 +1,72 @@
+package io.linkexport.http;
+
+import io.linkexport.AppConfig;
+import io.linkexport.bus.BusReplies;
+import io.linkexport.support.Fixtures;
+import io.linkexport.support.TestApp;
+import io.linkexport.support.TestServices;
+import io.linkexport.support.TestTokens;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A list query whose caller has given up is cancelled in Postgres. The HTTP side answers 503 once the event-bus
+ * timeout passes; without the list pool's statement_timeout the query ran on (the stale-statistics plans once did
+ * for minutes) and took the CPU that other pages needed. Here the query is held by a lock another session keeps.
+ */
+class ListStatementTimeoutIT {
+
+  private static final String WAITING_LIST_QUERIES = "SELECT count(*) FROM pg_stat_activity"
+    + " WHERE datname = current_database() AND state = 'active' AND query LIKE '%One page of a project''s links%'"
+    + " AND pid <> pg_backend_pid()";
+
+  @Test
+  void aListQueryItsCallerGaveUpOnIsCancelledInPostgres() throws Exception {
+    JsonObject conf = TestApp.isolatedConfig(new JsonObject());
+    String jdbc = TestServices.jdbcUrl(AppConfig.from(conf));
+    Fixtures db = new Fixtures(jdbc);
+    TestApp app = TestApp.start(conf);
+    try (Connection locker = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
+      UUID project = db.project("Locked", "pro");
+      String token = TestTokens.session(db.member(project), "locked@example.com");
+      db.bulkLinks(project, 10, "locked");
+      String path = "/api/v1/projects/" + project + "/links?pageSize=10";
+      assertThat(app.get(path, token).status()).isEqualTo(200);
+
+      locker.setAutoCommit(false);
+      try (Statement st = locker.createStatement()) {
+        st.execute("LOCK TABLE link_tags IN ACCESS EXCLUSIVE MODE");
+      }
+      long started = System.nanoTime();
+      TestApp.Res res = app.get(path, token);
+      assertThat(res.status()).as(res.raw().body()).isEqualTo(503);
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(BusReplies.SEND_TIMEOUT_MS - 100));
+
+      // The lock is still held: only a cancellation can have ended the query.
+      long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      long waiting;
+      do {
+        waiting = db.count(WAITING_LIST_QUERIES);
+        if (waiting > 0) {
+          Thread.sleep(100);
+        }
+      } while (waiting > 0 && System.nanoTime() < deadline);
+      assertThat(waiting).as("list queries still running in Postgres with the lock held").isZero();
+
+      locker.rollback();
+      assertThat(app.get(path, token).status()).isEqualTo(200);
+    } finally {
+      app.close();
+      db.close();
+    }
+  }
+}

@@ -25,6 +25,8 @@ final class RollupIngest {
     }
   }
 
+  private static final int ROUNDS = 3;
+
   private static final String INSERT = """
     INSERT INTO link_clicks (link_id, clicked_at, device, os, browser, country)
     SELECT ids[1 + floor(%s * cardinality(ids))::int], now() - random() * interval '90 days',
@@ -60,8 +62,6 @@ final class RollupIngest {
       Arrays.toString(on), r.offMs(), r.onMs(), r.ratio());
     return r;
   }
-
-  private static final int ROUNDS = 3;
 
   private static long median(long[] values) {
     long[] sorted = values.clone();

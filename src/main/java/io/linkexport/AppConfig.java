@@ -53,6 +53,7 @@ public final class AppConfig {
   public static final String EXPORT_MAX_ROWS = "EXPORT_MAX_ROWS";
   public static final String EXPORT_WORKERS = "EXPORT_WORKERS";
   public static final String EXPORT_PART_SIZE_MB = "EXPORT_PART_SIZE_MB";
+  public static final String EXPORT_PARTS_IN_FLIGHT = "EXPORT_PARTS_IN_FLIGHT";
   public static final String EXPORT_FETCH_SIZE = "EXPORT_FETCH_SIZE";
   public static final String EXPORT_LEASE_SECONDS = "EXPORT_LEASE_SECONDS";
   public static final String EXPORT_MAX_ATTEMPTS = "EXPORT_MAX_ATTEMPTS";
@@ -143,8 +144,14 @@ public final class AppConfig {
 
   public long exportMaxRows() { return longValue(EXPORT_MAX_ROWS, 100_000L); }
   public int exportWorkers() { return integer(EXPORT_WORKERS, 2); }
-  public int exportPartSizeBytes() { return integer(EXPORT_PART_SIZE_MB, 8) * 1024 * 1024; }
-  public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 2000); }
+  public int exportPartSizeBytes() { return integer(EXPORT_PART_SIZE_MB, 5) * 1024 * 1024; }
+  /**
+   * Part uploads under way at once per export. With one, the export stopped reading whenever the next part filled up
+   * before the previous one was uploaded (~200 ms of a 100,000-row export on the bench machine); memory per export is
+   * {@code (EXPORT_PARTS_IN_FLIGHT + 1) * EXPORT_PART_SIZE_MB} plus one fetch batch.
+   */
+  public int exportPartsInFlight() { return Math.max(1, integer(EXPORT_PARTS_IN_FLIGHT, 2)); }
+  public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 5000); }
   public int exportLeaseSeconds() { return integer(EXPORT_LEASE_SECONDS, 30); }
   /**
    * A cursor read that has not answered for this long stops the attempt as transient (it is retried): a stuck read

@@ -144,6 +144,9 @@ public final class ExportRunner {
     long progressMarker;
     long progressAt;
     volatile long reads;
+    /** Time spent waiting for batches and encoding them (System.nanoTime sums), for the completion log. */
+    long readNanos;
+    long encodeNanos;
     int emptyBatches;
     volatile int lastBatch;
     volatile String phase = "starting";
@@ -234,7 +237,9 @@ public final class ExportRunner {
         }
         reads++;
         lastBatch = ar.result().size();
-        long ms = (System.nanoTime() - asked) / 1_000_000;
+        long arrived = System.nanoTime();
+        readNanos += arrived - asked;
+        long ms = (arrived - asked) / 1_000_000;
         if (ms >= SLOW_BATCH_MS) {
           LOG.warn("export {} attempt {}: batch {} ({} rows) took {} ms to read; {} rows so far", job.id(),
             job.attempt(), reads, lastBatch, ms, sink.rows() + lastBatch);
@@ -247,6 +252,7 @@ public final class ExportRunner {
             return;
           }
         }
+        encodeNanos += System.nanoTime() - arrived;
         boolean more = cursor.hasMore();
         if (more && lastBatch == 0 && ++emptyBatches >= MAX_EMPTY_BATCHES) {
           // A suspended portal that yields no rows would spin here forever while the heartbeat keeps the lease.
@@ -347,7 +353,8 @@ public final class ExportRunner {
       };
       Buffer header = Buffer.buffer();
       ExportRows.header(header);
-      sink = new CsvUploadSink<>(parts, ExportRows::encode, header, config.exportPartSizeBytes(), 1);
+      sink = new CsvUploadSink<>(parts, ExportRows::encode, header, config.exportPartSizeBytes(),
+        config.exportPartsInFlight());
       if (lost) {
         sink.stop("the export was cancelled");
       }
@@ -376,9 +383,10 @@ public final class ExportRunner {
       }
       long now = System.nanoTime();
       LOG.info("export {} completed: project {}, {} rows, {} bytes, {} ms ({} rows/s; count {} ms, create upload {} ms,"
-          + " stream {} ms, complete {} ms)", done.id(), done.projectId(), rows, bytes, ms,
-        ms == 0 ? rows : rows * 1000 / ms, (a.counted - startedNanos) / 1_000_000,
+          + " stream {} ms (reading {} ms, encoding {} ms, {} batches), complete {} ms)", done.id(), done.projectId(),
+        rows, bytes, ms, ms == 0 ? rows : rows * 1000 / ms, (a.counted - startedNanos) / 1_000_000,
         (a.uploadCreated - a.counted) / 1_000_000, (a.streamed - a.uploadCreated) / 1_000_000,
+        a.readNanos / 1_000_000, a.encodeNanos / 1_000_000, a.reads,
         (now - a.streamed) / 1_000_000);
       publish(done.event());
       vertx.eventBus().publish(Addresses.MAIL_WAKEUP, new JsonObject());

@@ -128,6 +128,16 @@ public final class LinkQuery {
     return "$" + params.size();
   }
 
+  /**
+   * True when the project is the only value the filters bind (archived links may still be left out): the best plan
+   * of such a page is the same for every project and every page, so it may be planned once ({@code Db.listPool}).
+   * Any other filter value (a domain, a folder, a search term...) can be anywhere from everywhere to nowhere in the
+   * project, and only a plan made for the actual value walks or searches the right index.
+   */
+  public boolean bindsOnlyTheProject() {
+    return params.size() == 1;
+  }
+
   /** The WHERE of the export and the count: scoped on {@code links}. */
   public String where() {
     return LINKS_SCOPE + filters;

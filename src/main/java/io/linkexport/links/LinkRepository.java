@@ -18,10 +18,13 @@ import java.util.UUID;
 /** Reads links for the list API. Rows become the dub.co-style link JSON plus the link's analytics ({@link LinkJson}). */
 public final class LinkRepository {
 
-  private final Pool pool;
+  private final Pool customPlans;
+  private final Pool genericPlans;
 
-  public LinkRepository(Pool pool) {
-    this.pool = pool;
+  /** See {@code Db.listPool}: statements with filter values go to the first, project-only ones to the second. */
+  public LinkRepository(Pool customPlans, Pool genericPlans) {
+    this.customPlans = customPlans;
+    this.genericPlans = genericPlans;
   }
 
   /** One page of links, already encoded as a JSON array, and whether another page follows. */
@@ -30,7 +33,9 @@ public final class LinkRepository {
 
   /** One page of links in the filter's order. */
   public Future<Page> list(UUID projectId, LinkFilter filter) {
-    LinkQuery.Sql sql = LinkQuery.of(projectId, filter).renderPage(SqlStatements.get("links_list"), filter);
+    LinkQuery query = LinkQuery.of(projectId, filter);
+    LinkQuery.Sql sql = query.renderPage(SqlStatements.get("links_list"), filter);
+    Pool pool = query.bindsOnlyTheProject() ? genericPlans : customPlans;
     return pool.preparedQuery(sql.text()).execute(sql.params()).compose(rows -> {
       Set<UUID> tagIds = new HashSet<>();
       for (Row r : rows) {
@@ -42,7 +47,8 @@ public final class LinkRepository {
       if (tagIds.isEmpty()) {
         return Future.succeededFuture(page(rows, filter, Map.of()));
       }
-      return pool.preparedQuery(SqlStatements.get("tags_by_ids"))
+      // By primary key whatever the values: one plan fits all.
+      return genericPlans.preparedQuery(SqlStatements.get("tags_by_ids"))
         .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(tagIds.toArray(new UUID[0])))
         .map(tags -> {
           Map<UUID, LinkJson.Tag> byId = new HashMap<>();
@@ -56,7 +62,7 @@ public final class LinkRepository {
 
   public Future<Long> count(UUID projectId, LinkFilter filter) {
     LinkQuery.Sql sql = LinkQuery.of(projectId, filter).render(SqlStatements.get("links_count"));
-    return pool.preparedQuery(sql.text()).execute(sql.params()).map(rows -> rows.iterator().next().getLong(0));
+    return customPlans.preparedQuery(sql.text()).execute(sql.params()).map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** The query asks for one row more than the page: its presence says another page follows. */

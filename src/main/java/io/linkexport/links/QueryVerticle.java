@@ -23,13 +23,15 @@ import java.util.UUID;
 public class QueryVerticle extends VerticleBase {
 
   private Pool pool;
+  private Pool genericPool;
   private LinkRepository links;
 
   @Override
   public Future<?> start() {
     AppConfig config = AppConfig.from(config());
-    pool = Db.listPool(vertx, config);
-    links = new LinkRepository(pool);
+    pool = Db.listPool(vertx, config, true);
+    genericPool = Db.listPool(vertx, config, false);
+    links = new LinkRepository(pool, genericPool);
     return Future.all(
       vertx.eventBus().<JsonObject>localConsumer(Addresses.LINKS_LIST, this::list).completion(),
       vertx.eventBus().<JsonObject>localConsumer(Addresses.LINKS_COUNT, this::count).completion(),
@@ -80,6 +82,7 @@ public class QueryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    return Future.join(pool == null ? Future.succeededFuture() : pool.close(),
+      genericPool == null ? Future.succeededFuture() : genericPool.close());
   }
 }

@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.ToLongFunction;
 
@@ -83,6 +84,9 @@ public final class Bench {
     List<Size> sizes = quick
       ? List.of(new Size(1_000, 20_000), new Size(5_000, 100_000))
       : List.of(new Size(1_000, 100_000), new Size(10_000, 1_000_000), new Size(100_000, 10_000_000));
+    // --only export|list|memory|ingest (comma-separated) runs those parts alone, for quick A/B runs of one of them.
+    Set<String> only = opt.containsKey("only") ? Set.of(opt.get("only").split(",")) : Set.of("export", "list",
+      "memory", "ingest");
     List<Size> memorySizes = new ArrayList<>(sizes);
     if (opt.containsKey("memory")) {
       memorySizes.add(new Size(1_000_000, 1_000_000));
@@ -104,23 +108,25 @@ public final class Bench {
 
       // COPY baseline and exports at the default heap.
       Service service = Service.start(env, children, "256m");
-      for (Size s : sizes) {
+      for (Size s : only.contains("export") ? sizes : List.<Size>of()) {
+        // COPY and export alternate, so both medians sample the same minutes: this machine's speed drifts by a
+        // third within minutes, and five COPYs followed by five exports put that drift into the ratio (1.0x-1.8x
+        // for the same build).
         List<Long> copy = new ArrayList<>();
         long copyBytes = 0;
+        List<ExportResult> exports = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
           long[] r = copyBaseline(services, s, dir);
           copy.add(r[0]);
           copyBytes = r[1];
-        }
-        List<ExportResult> exports = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
           exports.add(export(service, s));
         }
         report.export(s, median(copy, x -> x), copyBytes, exports, "256m");
       }
 
       String api = service.api(largest);
-      for (String query : List.of("sortBy=clicks&pageSize=100", "search=sale&pageSize=100")) {
+      for (String query : only.contains("list") ? List.of("sortBy=clicks&pageSize=100", "search=sale&pageSize=100")
+        : List.<String>of()) {
         LoadResult load = Load.run(api + "/links?" + query, service.token, 32, seconds);
         if (load.errors() > 0 || load.requests() == 0) {
           throw new IllegalStateException("list load " + query + ": " + load.errors() + " errors of "
@@ -131,13 +137,15 @@ public final class Bench {
       service.stop();
 
       // Flat memory: the same service at -Xmx64m, one export per size.
-      Service small = Service.start(env, children, "64m");
-      for (Size s : memorySizes) {
-        report.memory(s, export(small, s), "64m");
+      if (only.contains("memory")) {
+        Service small = Service.start(env, children, "64m");
+        for (Size s : memorySizes) {
+          report.memory(s, export(small, s), "64m");
+        }
+        small.stop();
       }
-      small.stop();
 
-      if (ingestEvents > 0) {
+      if (ingestEvents > 0 && only.contains("ingest")) {
         report.ingest(RollupIngest.run(services.jdbcUrl(), quick ? 1_000 : 10_000, ingestEvents, 10));
       }
     } finally {

@@ -130,4 +130,14 @@ class LinkFilterTest {
       assertThat(q.pageWhere()).isEqualTo(q.where()).startsWith("l.project_id = $1").doesNotContain("s.project_id");
     }
   }
+
+  /** Db.listPool: only a page whose one value is the project may share a plan across values. */
+  @ParameterizedTest
+  @CsvSource({
+    "sortBy,clicks,true", "sortBy,name,true", "showArchived,true,true", "sortOrder,asc,true", "page,7,true",
+    "search,sale,false", "domain,dub.sh,false", "folderId,5f0c1e4a-55b5-4c2e-9d6a-0d4b3a1c2e10,false", "userId,7b1d2c3e-1111-4a2b-8c3d-4e5f60718293,false", "tenantId,t1,false",
+    "tagNames,promo,false", "createdAfter,2025-01-01T00:00:00Z,false"})
+  void onlyAPageWithoutFilterValuesMayShareAPlan(String name, String value, boolean shared) {
+    assertThat(LinkQuery.of(UUID.randomUUID(), parse(name, value)).bindsOnlyTheProject()).isEqualTo(shared);
+  }
 }

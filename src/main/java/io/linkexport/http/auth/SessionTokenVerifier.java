@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -38,6 +39,10 @@ import java.util.UUID;
  *   <li>the JWKS is fetched at start (a failure there is logged, not fatal: the service starts and keeps retrying,
  *   HS256 sessions work meanwhile), refreshed every 10 minutes and, at most once a minute, on an unknown
  *   {@code kid}; when the endpoint is down the cached keys keep working.</li>
+ *   <li>a token that passed every check is remembered by its exact text for up to {@link #VERIFIED_TTL_MS} (and
+ *   never past its {@code exp} plus the leeway): the dashboard sends the same session token with every request, and
+ *   decoding and verifying it each time was about a tenth of the service's CPU on a list page under load. So a key
+ *   withdrawn from the JWKS stops working within a minute, not at once; a token that fails is never remembered.</li>
  * </ul>
  */
 public final class SessionTokenVerifier {
@@ -46,6 +51,8 @@ public final class SessionTokenVerifier {
   static final int LEEWAY_SECONDS = 30;
   static final long REFRESH_EVERY_MS = 10 * 60_000;
   static final long UNKNOWN_KID_MIN_INTERVAL_MS = 60_000;
+  static final long VERIFIED_TTL_MS = 60_000;
+  private static final int MAX_VERIFIED = 4_096;
   private static final Set<String> HEADER_KEYS_WE_UNDERSTAND = Set.of("alg", "typ", "kid", "cty", "jku", "x5u", "jwk",
     "x5c", "x5t", "x5t#S256");
 
@@ -60,6 +67,18 @@ public final class SessionTokenVerifier {
 
   private record KeyEntry(String alg, JWTAuth auth) {
   }
+
+  /** A token that passed every check: its principal, its {@code exp} (seconds) and when it was verified. */
+  private record Verified(Principal principal, long exp, long verifiedAtMs) {
+  }
+
+  /** Recently verified tokens by their exact text, least recently used first (shared by the HTTP event loops). */
+  private final Map<String, Verified> verified = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+      return size() > MAX_VERIFIED;
+    }
+  };
 
   public SessionTokenVerifier(Vertx vertx, WebClient web, AppConfig config) {
     this.vertx = vertx;
@@ -96,6 +115,11 @@ public final class SessionTokenVerifier {
 
   /** The session principal, or a failed Future with a 401 {@link ApiException} (never echoing the token). */
   public Future<Principal> verify(String token) {
+    long nowMs = System.currentTimeMillis();
+    Principal known = recentlyVerified(token, nowMs);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     JsonObject header;
     JsonObject claims;
     try {
@@ -127,7 +151,30 @@ public final class SessionTokenVerifier {
     // Claims are checked first (cheap, and vertx-auth-jwt throws on some malformed claim types), then the signature;
     // nothing is accepted unless both pass.
     return checkClaims(claims)
-      .compose(principal -> verifier.compose(auth -> authenticate(auth, token)).map(principal));
+      .compose(principal -> verifier.compose(auth -> authenticate(auth, token)).map(v -> {
+        remember(token, new Verified(principal, ((Number) claims.getValue("exp")).longValue(), nowMs));
+        return principal;
+      }));
+  }
+
+  private Principal recentlyVerified(String token, long nowMs) {
+    synchronized (verified) {
+      Verified v = verified.get(token);
+      if (v == null) {
+        return null;
+      }
+      if (nowMs - v.verifiedAtMs() >= VERIFIED_TTL_MS || nowMs / 1000 > v.exp() + LEEWAY_SECONDS) {
+        verified.remove(token);
+        return null;
+      }
+      return v.principal();
+    }
+  }
+
+  private void remember(String token, Verified v) {
+    synchronized (verified) {
+      verified.put(token, v);
+    }
   }
 
   private static Future<Void> authenticate(JWTAuth auth, String token) {

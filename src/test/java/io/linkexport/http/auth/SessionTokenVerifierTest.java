@@ -150,6 +150,31 @@ class SessionTokenVerifierTest {
     assertThat(p.email()).isEqualTo("u@example.com");
   }
 
+  /** A remembered token (see the class comment of SessionTokenVerifier) still expires on time. */
+  @Test
+  void aRememberedTokenIsRefusedOnceItExpires() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    // Valid for two more seconds, thanks to the leeway.
+    String token = hsToken(good().put("exp", now - SessionTokenVerifier.LEEWAY_SECONDS + 2));
+    assertThat(get(() -> verifier.verify(token)).userId()).isEqualTo(USER);
+    assertThat(get(() -> verifier.verify(token)).userId()).isEqualTo(USER);
+    Thread.sleep(3_500);
+    assertThatThrownBy(() -> get(() -> verifier.verify(token))).isInstanceOf(ApiException.class)
+      .hasMessageContaining("expired");
+  }
+
+  /** Only the exact text of a verified token is remembered: same claims with another signature is another token. */
+  @Test
+  void aRememberedTokenVouchesForNoOtherText() {
+    String token = hsToken(good());
+    assertThat(get(() -> verifier.verify(token)).userId()).isEqualTo(USER);
+    String resigned = TestTokens.hs256(hs(), good(), "another-secret-of-at-least-32-bytes-0123456789");
+    String truncated = token.substring(0, token.length() - 2);
+    for (String forged : new String[] {resigned, truncated}) {
+      assertThatThrownBy(() -> get(() -> verifier.verify(forged))).isInstanceOf(ApiException.class);
+    }
+  }
+
   @Test
   void acceptsEs256AndRs256SessionsSignedWithJwksKeys() {
     assertThat(get(() -> verifier.verify(TestTokens.sign(es("ec-1"), good(), ec.getPrivate()))).userId())

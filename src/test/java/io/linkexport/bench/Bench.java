@@ -113,15 +113,17 @@ public final class Bench {
         // third within minutes, and five COPYs followed by five exports put that drift into the ratio (1.0x-1.8x
         // for the same build).
         List<Long> copy = new ArrayList<>();
+        List<Long> serialCopy = new ArrayList<>();
         long copyBytes = 0;
         List<ExportResult> exports = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-          long[] r = copyBaseline(services, s, dir);
+          long[] r = copyBaseline(services, s, dir, false);
           copy.add(r[0]);
           copyBytes = r[1];
+          serialCopy.add(copyBaseline(services, s, dir, true)[0]);
           exports.add(export(service, s));
         }
-        report.export(s, median(copy, x -> x), copyBytes, exports, "256m");
+        report.export(s, median(copy, x -> x), median(serialCopy, x -> x), copyBytes, exports, "256m");
       }
 
       String api = service.api(largest);
@@ -201,7 +203,11 @@ public final class Bench {
   }
 
   /** COPY of the export's SELECT into a file: {elapsed ms, bytes}. */
-  static long[] copyBaseline(EmbeddedServices services, Size s, Path dir) throws Exception {
+  /**
+   * One COPY of the export's SELECT into a local file: {ms, bytes}. {@code serial}: without parallel workers, the
+   * only way a cursor (the export reads one batch at a time) can run it; Postgres plans a COPY with two workers here.
+   */
+  static long[] copyBaseline(EmbeddedServices services, Size s, Path dir, boolean serial) throws Exception {
     LinkQuery.Sql sql = LinkQuery.of(s.project(), LinkFilter.fromJson(new JsonObject(EXPORT_FILTER)))
       .render(SqlStatements.get("links_export"));
     if (sql.params().size() != 1) {
@@ -212,6 +218,9 @@ public final class Bench {
     try (Connection c = DriverManager.getConnection(services.jdbcUrl());
          OutputStream os = Files.newOutputStream(out)) {
       CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
+      if (serial) {
+        c.createStatement().execute("SET max_parallel_workers_per_gather = 0");
+      }
       long t0 = System.nanoTime();
       copy.copyOut("COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER)", os);
       os.flush();

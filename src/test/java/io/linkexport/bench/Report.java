@@ -22,16 +22,19 @@ final class Report {
       s.clicks() / seconds));
   }
 
-  void export(Bench.Size s, long copyMs, long copyBytes, List<Bench.ExportResult> runs, String heap) {
+  void export(Bench.Size s, long copyMs, long serialCopyMs, long copyBytes, List<Bench.ExportResult> runs,
+              String heap) {
     long processing = Bench.median(runs, Bench.ExportResult::processingMs);
     long wall = Bench.median(runs, Bench.ExportResult::wallMs);
     long peak = runs.stream().mapToLong(Bench.ExportResult::peakHeapBytes).max().orElse(0);
     Bench.ExportResult any = runs.get(0);
-    exports.append(String.format("| %,d | %,d | %,d ms | %,d ms | %,d ms | **%.2f** | %,d | %.1f MiB (-Xmx%s) |%n",
-      any.rows(), any.bytes(), copyMs, processing, wall, copyMs == 0 ? 0.0 : (double) processing / copyMs,
+    exports.append(String.format("| %,d | %,d | %,d ms | %,d ms | %,d ms | %,d ms | **%.2f** | %.2f | %,d | %.1f MiB"
+        + " (-Xmx%s) |%n",
+      any.rows(), any.bytes(), copyMs, serialCopyMs, processing, wall, copyMs == 0 ? 0.0 : (double) processing / copyMs,
+      serialCopyMs == 0 ? 0.0 : (double) processing / serialCopyMs,
       processing == 0 ? 0 : any.rows() * 1000 / processing, peak / 1048576.0, heap));
-    System.out.printf("export %,d rows: COPY %d ms (%,d bytes), export %d ms, wall %d ms%n", any.rows(), copyMs,
-      copyBytes, processing, wall);
+    System.out.printf("export %,d rows: COPY %d ms (%,d bytes), serial COPY %d ms, export %d ms, wall %d ms%n",
+      any.rows(), copyMs, copyBytes, serialCopyMs, processing, wall);
   }
 
   void load(String query, Bench.Size s, Bench.LoadResult r) {
@@ -62,9 +65,12 @@ final class Report {
       b.append("Seeding (the `seed` command, rollup triggers on):\n\n| links | clicks | time | rate |\n|---|---|---|---|\n")
         .append(seeds).append('\n');
     }
-    b.append("Export vs `COPY (same SELECT) TO STDOUT (FORMAT csv, HEADER)` (medians; export = job started -> finished):\n\n")
-      .append("| rows | CSV bytes | COPY | export | POST -> completed | export/COPY | rows/s | peak heap |\n")
-      .append("|---|---|---|---|---|---|---|---|\n").append(exports).append('\n');
+    b.append("Export vs `COPY (same SELECT) TO STDOUT (FORMAT csv, HEADER)` (medians, COPY and export runs alternating;"
+        + " export = job started -> finished; serial COPY = the same with `max_parallel_workers_per_gather = 0`, as a"
+        + " cursor must run it):\n\n")
+      .append("| rows | CSV bytes | COPY | serial COPY | export | POST -> completed | export/COPY | export/serial COPY"
+        + " | rows/s | peak heap |\n")
+      .append("|---|---|---|---|---|---|---|---|---|---|\n").append(exports).append('\n');
     b.append("List API (32 connections, loopback):\n\n")
       .append("| query | links in project | tool | duration | req/s | p50 | p90 | p99 | max | errors |\n")
       .append("|---|---|---|---|---|---|---|---|---|---|\n").append(loads).append('\n');

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ public final class LinkJson {
   }
 
   /** The first {@code max} rows as a JSON array, written straight into a Buffer (no intermediate byte[] to copy). */
-  public static Buffer page(Iterable<Row> rows, int max, Map<UUID, Tag> tags) {
+  public static Buffer page(Iterable<Row> rows, int max, Map<UUID, List<Tag>> tags) {
     Buffer json = Buffer.buffer(Math.min(max, 100) * BYTES_PER_LINK);
     OutputStream out = new OutputStream() {
       @Override
@@ -84,11 +83,12 @@ public final class LinkJson {
   }
 
   /** One link; columns by position (the hot path: a lookup by name scans the column names), in the SELECT's order. */
-  private static void link(JsonGenerator g, Row r, Map<UUID, Tag> tags) throws IOException {
+  private static void link(JsonGenerator g, Row r, Map<UUID, List<Tag>> tags) throws IOException {
     String domain = r.getString(1);
     String slug = r.getString(2);
     g.writeStartObject();
-    string(g, 0, uuid(r.getUUID(0)));
+    UUID id = r.getUUID(0);
+    string(g, 0, uuid(id));
     string(g, 1, domain);
     string(g, 2, slug);
     string(g, 3, r.getString(3));
@@ -104,7 +104,7 @@ public final class LinkJson {
     }
     time(g, 8, r.getOffsetDateTime(7));
     g.writeFieldName(NAMES[9]);
-    tags(g, r.getArrayOfUUIDs(30), tags);
+    tags(g, tags.get(id));
     string(g, 10, uuid(r.getUUID(8)));
     string(g, 11, r.getString(9));
     string(g, 12, r.getString(10));
@@ -124,11 +124,10 @@ public final class LinkJson {
     g.writeEndObject();
   }
 
-  private static void tags(JsonGenerator g, UUID[] ids, Map<UUID, Tag> byId) throws IOException {
+  private static void tags(JsonGenerator g, List<Tag> own) throws IOException {
     g.writeStartArray();
-    if (ids != null && ids.length > 0) {
-      Tag[] own = Arrays.stream(ids).map(byId::get).filter(Objects::nonNull).toArray(Tag[]::new);
-      Arrays.sort(own, BY_NAME);
+    if (own != null) {
+      own.sort(BY_NAME);
       for (Tag t : own) {
         g.writeStartObject();
         g.writeFieldName(TAG_ID);

@@ -8,11 +8,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /** Reads links for the list API. Rows become the dub.co-style link JSON plus the link's analytics ({@link LinkJson}). */
@@ -37,25 +36,27 @@ public final class LinkRepository {
     LinkQuery.Sql sql = query.renderPage(SqlStatements.get("links_list"), filter);
     Pool pool = query.bindsOnlyTheProject() ? genericPlans : customPlans;
     return pool.preparedQuery(sql.text()).execute(sql.params()).compose(rows -> {
-      Set<UUID> tagIds = new HashSet<>();
+      List<UUID> ids = new ArrayList<>(rows.size());
+      int n = 0;
       for (Row r : rows) {
-        UUID[] ids = r.getArrayOfUUIDs(30);
-        if (ids != null) {
-          tagIds.addAll(Arrays.asList(ids));
+        if (n++ == filter.pageSize()) {
+          break; // the extra row only says that another page follows
         }
+        ids.add(r.getUUID(0));
       }
-      if (tagIds.isEmpty()) {
+      if (ids.isEmpty()) {
         return Future.succeededFuture(page(rows, filter, Map.of()));
       }
-      // By primary key whatever the values: one plan fits all.
-      return genericPlans.preparedQuery(SqlStatements.get("tags_by_ids"))
-        .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(tagIds.toArray(new UUID[0])))
+      // By primary keys whatever the values: one plan fits all.
+      return genericPlans.preparedQuery(SqlStatements.get("tags_of_links"))
+        .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(ids.toArray(new UUID[0])))
         .map(tags -> {
-          Map<UUID, LinkJson.Tag> byId = new HashMap<>();
+          Map<UUID, List<LinkJson.Tag>> byLink = new HashMap<>();
           for (Row t : tags) {
-            byId.put(t.getUUID(0), new LinkJson.Tag(t.getUUID(0).toString(), t.getString(1), t.getString(2)));
+            byLink.computeIfAbsent(t.getUUID(0), k -> new ArrayList<>(2))
+              .add(new LinkJson.Tag(t.getUUID(1).toString(), t.getString(2), t.getString(3)));
           }
-          return page(rows, filter, byId);
+          return page(rows, filter, byLink);
         });
     });
   }
@@ -66,7 +67,7 @@ public final class LinkRepository {
   }
 
   /** The query asks for one row more than the page: its presence says another page follows. */
-  private static Page page(RowSet<Row> rows, LinkFilter filter, Map<UUID, LinkJson.Tag> tags) {
+  private static Page page(RowSet<Row> rows, LinkFilter filter, Map<UUID, List<LinkJson.Tag>> tags) {
     return new Page(LinkJson.page(rows, filter.pageSize(), tags), rows.size() > filter.pageSize());
   }
 }

@@ -62,7 +62,7 @@ public final class Db {
    *   on the values: walk the sort's index from the project's end. Planning was a fifth of Postgres' time for such
    *   a page: {@code pgbench -M prepared} of the clicks-sorted page, 1.25 -> 0.98 ms per page.</li>
    * </ul>
-   * Each has half of {@code PG_POOL_SIZE} connections (at least 2), so a query verticle opens as many as before.
+   * Each has half of {@code PG_POOL_SIZE} connections, rounded up, and at least 2 (8 -> 4 + 4).
    */
   public static Pool listPool(Vertx vertx, AppConfig config, boolean customPlans) {
     return PgBuilder.pool()

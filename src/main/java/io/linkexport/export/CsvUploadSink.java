@@ -13,8 +13,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The end of the export pipe: encodes each row into the current part buffer and uploads a part whenever it reaches
- * the part size. Memory is bounded by {@code (maxInFlight + 1) * partSize} plus one fetch batch, whatever the row
- * count: while {@code maxInFlight} parts are uploading and the current buffer is full, {@link #writeQueueFull()} is
+ * the part size. Memory is bounded by {@code (maxInFlight + 1) * (partSize + slack)} plus what one fetch batch
+ * encodes to beyond the slack, whatever the row count: while {@code maxInFlight} parts are uploading and the current buffer is full, {@link #writeQueueFull()} is
  * true and {@link #whenWritable()} holds the producer (the export's cursor loop) until a part is done.
  *
  * <p>{@link #end()} uploads the last (possibly small) part and completes the multipart upload; a failure of any part
@@ -42,7 +42,12 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
     }
   }
 
-  private static final int SLACK = 256 * 1024;
+  /**
+   * Room past the part size in each part buffer: while the uploads are full, the rest of the current fetch batch
+   * still goes into the current buffer (5,000 rows of ~200 bytes: ~1 MB), and a buffer that has to grow copies itself
+   * into one twice as large.
+   */
+  private final int slack;
 
   private final Parts parts;
   private final BiConsumer<T, Buffer> encoder;
@@ -62,13 +67,16 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
   private Handler<Void> drainHandler;
   /** Completed when the sink can take more rows again, failed when it fails or is stopped. */
   private Promise<Void> writable;
+  /** Completed when no part upload is under way any more (see {@link #idle()}). */
+  private Promise<Void> idle;
 
   public CsvUploadSink(Parts parts, BiConsumer<T, Buffer> encoder, Buffer header, int partSize, int maxInFlight) {
     this.parts = parts;
     this.encoder = encoder;
     this.partSize = partSize;
     this.maxInFlight = Math.max(1, maxInFlight);
-    this.current = Buffer.buffer(partSize + SLACK);
+    this.slack = Math.max(256 * 1024, partSize / 4);
+    this.current = Buffer.buffer(partSize + slack);
     this.current.appendBuffer(header);
   }
 
@@ -102,6 +110,20 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
       writable = Promise.promise();
     }
     return writable.future();
+  }
+
+  /**
+   * Completes once no part upload is under way. After a failure, the upload must not be aborted before then: S3 may
+   * still store a part whose upload was under way during the abort, and nothing would ever delete it.
+   */
+  public Future<Void> idle() {
+    if (inFlight == 0) {
+      return Future.succeededFuture();
+    }
+    if (idle == null) {
+      idle = Promise.promise();
+    }
+    return idle.future();
   }
 
   /** Parts whose upload is under way (for the stall log). */
@@ -168,12 +190,17 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
 
   private void flush() {
     Buffer part = current;
-    current = ending ? Buffer.buffer(0) : Buffer.buffer(partSize + SLACK);
+    current = ending ? Buffer.buffer(0) : Buffer.buffer(partSize + slack);
     int number = nextPart++;
     inFlight++;
     bytes += part.length();
     parts.upload(number, part).onComplete(ar -> {
       inFlight--;
+      if (inFlight == 0 && idle != null) {
+        Promise<Void> done = idle;
+        idle = null;
+        done.complete();
+      }
       if (ar.failed()) {
         fail(ar.cause());
         return;

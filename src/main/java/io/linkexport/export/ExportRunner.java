@@ -36,6 +36,8 @@ public final class ExportRunner {
   private static final long CLOSE_TIMEOUT_SECONDS = 10;
   /** Empty batches in a row from a cursor that says it has more: a broken portal, not a slow one. */
   private static final int MAX_EMPTY_BATCHES = 3;
+  /** How long a failed attempt waits for its other part uploads to end before it aborts the multipart upload. */
+  private static final long PARTS_SETTLE_SECONDS = 60;
   /** A batch read slower than this is logged: an export that crawls without stalling shows up in the log. */
   private static final long SLOW_BATCH_MS = 5_000;
 
@@ -383,7 +385,8 @@ public final class ExportRunner {
       }
       long now = System.nanoTime();
       LOG.info("export {} completed: project {}, {} rows, {} bytes, {} ms ({} rows/s; count {} ms, create upload {} ms,"
-          + " stream {} ms (reading {} ms, encoding {} ms, {} batches), complete {} ms)", done.id(), done.projectId(),
+          + " stream {} ms (reading {} ms, encoding {} ms, {} batches; the rest waits for part uploads), record {} ms)",
+        done.id(), done.projectId(),
         rows, bytes, ms, ms == 0 ? rows : rows * 1000 / ms, (a.counted - startedNanos) / 1_000_000,
         (a.uploadCreated - a.counted) / 1_000_000, (a.streamed - a.uploadCreated) / 1_000_000,
         a.readNanos / 1_000_000, a.encodeNanos / 1_000_000, a.reads,
@@ -395,8 +398,15 @@ public final class ExportRunner {
   }
 
   private Future<Void> handleFailure(Attempt a, Throwable err) {
+    // With two parts in flight, one failing leaves the other under way: let it end first (CsvUploadSink.idle).
+    Future<Void> settled = a.sink == null ? Future.succeededFuture()
+      : a.sink.idle().timeout(PARTS_SETTLE_SECONDS, TimeUnit.SECONDS).recover(e -> {
+        LOG.warn("export {}: a part upload was still under way after {} s; aborting the upload anyway", a.job.id(),
+          PARTS_SETTLE_SECONDS);
+        return Future.succeededFuture();
+      });
     Future<Void> abort = a.uploadId == null ? Future.succeededFuture()
-      : storage.abortMultipartUpload(a.key, a.uploadId)
+      : settled.compose(s -> storage.abortMultipartUpload(a.key, a.uploadId))
         .compose(v -> jobs.clearUpload(a.job.id(), a.uploadId))
         .recover(e -> {
           LOG.warn("export {} could not abort its upload (the next attempt will): {}", a.job.id(), e.getMessage());

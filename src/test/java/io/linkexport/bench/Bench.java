@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,8 +86,11 @@ public final class Bench {
       ? List.of(new Size(1_000, 20_000), new Size(5_000, 100_000))
       : List.of(new Size(1_000, 100_000), new Size(10_000, 1_000_000), new Size(100_000, 10_000_000));
     // --only export|list|memory|ingest (comma-separated) runs those parts alone, for quick A/B runs of one of them.
-    Set<String> only = opt.containsKey("only") ? Set.of(opt.get("only").split(",")) : Set.of("export", "list",
-      "memory", "ingest");
+    Set<String> parts = Set.of("export", "list", "memory", "ingest");
+    Set<String> only = opt.containsKey("only") ? new HashSet<>(Arrays.asList(opt.get("only").split(","))) : parts;
+    if (!parts.containsAll(only)) {
+      throw new IllegalArgumentException("--only takes some of " + parts + ", got " + opt.get("only"));
+    }
     List<Size> memorySizes = new ArrayList<>(sizes);
     if (opt.containsKey("memory")) {
       memorySizes.add(new Size(1_000_000, 1_000_000));
@@ -202,7 +206,6 @@ public final class Bench {
     }
   }
 
-  /** COPY of the export's SELECT into a file: {elapsed ms, bytes}. */
   /**
    * One COPY of the export's SELECT into a local file: {ms, bytes}. {@code serial}: without parallel workers, the
    * only way a cursor (the export reads one batch at a time) can run it; Postgres plans a COPY with two workers here.
@@ -219,7 +222,9 @@ public final class Bench {
          OutputStream os = Files.newOutputStream(out)) {
       CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
       if (serial) {
-        c.createStatement().execute("SET max_parallel_workers_per_gather = 0");
+        try (var set = c.createStatement()) {
+          set.execute("SET max_parallel_workers_per_gather = 0");
+        }
       }
       long t0 = System.nanoTime();
       copy.copyOut("COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER)", os);

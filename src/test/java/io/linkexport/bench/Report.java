@@ -65,17 +65,23 @@ final class Report {
       b.append("Seeding (the `seed` command, rollup triggers on):\n\n| links | clicks | time | rate |\n|---|---|---|---|\n")
         .append(seeds).append('\n');
     }
-    b.append("Export vs `COPY (same SELECT) TO STDOUT (FORMAT csv, HEADER)` (medians, COPY and export runs alternating;"
-        + " export = job started -> finished; serial COPY = the same with `max_parallel_workers_per_gather = 0`, as a"
-        + " cursor must run it):\n\n")
-      .append("| rows | CSV bytes | COPY | serial COPY | export | POST -> completed | export/COPY | export/serial COPY"
-        + " | rows/s | peak heap |\n")
-      .append("|---|---|---|---|---|---|---|---|---|---|\n").append(exports).append('\n');
-    b.append("List API (32 connections, loopback):\n\n")
-      .append("| query | links in project | tool | duration | req/s | p50 | p90 | p99 | max | errors |\n")
-      .append("|---|---|---|---|---|---|---|---|---|---|\n").append(loads).append('\n');
-    b.append("Memory: one export per size, service at -Xmx64m (peak = used heap incl. uncollected garbage):\n\n")
-      .append("| rows | CSV bytes | processing | rows/s | peak heap |\n|---|---|---|---|---|\n").append(memory);
+    if (exports.length() > 0) {
+      b.append("Export vs `COPY (same SELECT) TO STDOUT (FORMAT csv, HEADER)` (medians, COPY and export runs"
+          + " alternating; export = job started -> finished; serial COPY = the same with"
+          + " `max_parallel_workers_per_gather = 0`, as a cursor must run it):\n\n")
+        .append("| rows | CSV bytes | COPY | serial COPY | export | POST -> completed | export/COPY | export/serial COPY"
+          + " | rows/s | peak heap |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|\n").append(exports).append('\n');
+    }
+    if (loads.length() > 0) {
+      b.append("List API (32 connections, loopback):\n\n")
+        .append("| query | links in project | tool | duration | req/s | p50 | p90 | p99 | max | errors |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|\n").append(loads).append('\n');
+    }
+    if (memory.length() > 0) {
+      b.append("Memory: one export per size, service at -Xmx64m (peak = used heap incl. uncollected garbage):\n\n")
+        .append("| rows | CSV bytes | processing | rows/s | peak heap |\n|---|---|---|---|---|\n").append(memory);
+    }
     if (!ingest.isEmpty()) {
       b.append("\nRollup maintenance cost on bulk click ingestion (triggers on vs off):\n\n")
         .append("| spread | links | batches x events | off | on | on/off |\n|---|---|---|---|---|---|\n").append(ingest);

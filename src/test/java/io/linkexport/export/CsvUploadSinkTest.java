@@ -154,4 +154,22 @@ class CsvUploadSinkTest {
     assertThat(end.cause()).hasMessageContaining("after the end");
     assertThat(completed).as("a short file is never completed").isEmpty();
   }
+
+  /** ExportRunner aborts the multipart upload only once the sink is idle: no part may land after the abort. */
+  @Test
+  void afterAFailedPartIdleWaitsForTheOtherPartStillUploading() {
+    CsvUploadSink<String> sink = sink(2);
+    fill(sink);
+    assertThat(uploads).hasSize(2);
+    assertThat(sink.idle().isComplete()).isFalse();
+
+    uploads.get(0).fail(new RuntimeException("S3 said 500"));
+    assertThat(sink.whenWritable().failed()).as("the sink failed").isTrue();
+    Future<Void> idle = sink.idle();
+    assertThat(idle.isComplete()).as("part 2 is still under way").isFalse();
+
+    uploads.get(1).complete("etag-2");
+    assertThat(idle.succeeded()).isTrue();
+    assertThat(sink.idle().succeeded()).isTrue();
+  }
 }

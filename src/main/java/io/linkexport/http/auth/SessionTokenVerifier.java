@@ -72,7 +72,7 @@ public final class SessionTokenVerifier {
   private record Verified(Principal principal, long exp, long verifiedAtMs) {
   }
 
-  /** Recently verified tokens by their exact text, least recently used first (shared by the HTTP event loops). */
+  /** Recently verified tokens by their exact text, least recently used first (one verifier per HTTP verticle). */
   private final Map<String, Verified> verified = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {

@@ -59,17 +59,19 @@ class PostgresFaultIT {
     UUID project = db.project("Cursor kill", "pro");
     UUID user = db.member(project);
     String token = TestTokens.session(user, "kill@example.com");
-    long links = db.bulkLinks(project, 70_000, "kill-" + UUID.randomUUID().toString().substring(0, 6), 1);
-    s3.hold(line -> line.startsWith("PUT ") && line.matches(".*[?&]partNumber=1[& ].*"));
+    // ~18 MB of CSV: with parts 1 and 2 (the two in flight) held, the third 5 MB buffer fills and the cursor pauses
+    // with rows still unread.
+    long links = db.bulkLinks(project, 100_000, "kill-" + UUID.randomUUID().toString().substring(0, 6), 1);
+    s3.hold(line -> line.startsWith("PUT ") && line.matches(".*[?&]partNumber=[12][& ].*"));
     String jobId;
     try {
       jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
       long deadline = System.currentTimeMillis() + 60_000;
-      while (s3.heldRequests() == 0) {
-        assertThat(System.currentTimeMillis()).as("part 1 reached S3").isLessThan(deadline);
+      while (s3.heldRequests() < 2) {
+        assertThat(System.currentTimeMillis()).as("parts 1 and 2 reached S3").isLessThan(deadline);
         Exports.sleep(50);
       }
-      Exports.sleep(1_000); // the second part buffer fills and the cursor pauses
+      Exports.sleep(1_000); // the third part buffer fills and the cursor pauses
       List<String> killed = db.strings("SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity"
         + " WHERE datname = ? AND application_name = 'link-export' AND state = 'idle in transaction'", dbName);
       assertThat(killed).as("the cursor's backend was found and terminated").contains("true");

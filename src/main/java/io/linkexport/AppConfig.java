@@ -148,7 +148,8 @@ public final class AppConfig {
   /**
    * Part uploads under way at once per export. With one, the export stopped reading whenever the next part filled up
    * before the previous one was uploaded (~200 ms of a 100,000-row export on the bench machine); memory per export is
-   * {@code (EXPORT_PARTS_IN_FLIGHT + 1) * EXPORT_PART_SIZE_MB} plus one fetch batch.
+   * about {@code (EXPORT_PARTS_IN_FLIGHT + 1) * 1.25 * EXPORT_PART_SIZE_MB} (each part buffer has room for the rest of
+   * a fetch batch, see CsvUploadSink).
    */
   public int exportPartsInFlight() { return Math.max(1, integer(EXPORT_PARTS_IN_FLIGHT, 2)); }
   public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 5000); }

@@ -42,6 +42,10 @@ public final class Db {
       .build();
   }
 
+  /** {@code application_name} of the list pools' connections. */
+  public static final String LIST_CUSTOM_PLANS = "link-export-list";
+  public static final String LIST_GENERIC_PLANS = "link-export-list-generic";
+
   /**
    * The list API's pools. Both cache their prepared statements (a page is one round trip, no Parse/Describe first)
    * and neither runs parallel query ({@code max_parallel_workers_per_gather = 0}: a page is 101 rows, and starting two
@@ -64,14 +68,10 @@ public final class Db {
    * </ul>
    * Each has half of {@code PG_POOL_SIZE} connections, rounded up, and at least 2 (8 -> 4 + 4).
    */
-  /** {@code application_name} of the list pools' connections. */
-  public static final String LIST_CUSTOM_PLANS = "link-export-list";
-  public static final String LIST_GENERIC_PLANS = "link-export-list-generic";
-
   public static Pool listPool(Vertx vertx, AppConfig config, boolean customPlans) {
     return PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(Math.max(2, (config.pgPoolSize() + 1) / 2))
-        .setName(customPlans ? "link-export-list" : "link-export-list-generic").setShared(false)
+        .setName(customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS).setShared(false)
         .setIdleTimeout(60).setMaxWaitQueueSize(1024))
       .connectingTo(connectOptions(config)
         // Which pool a backend belongs to shows in pg_stat_activity (ListPlanPoolsIT relies on it too).

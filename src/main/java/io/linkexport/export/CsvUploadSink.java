@@ -14,8 +14,9 @@ import java.util.function.BiConsumer;
 /**
  * The end of the export pipe: encodes each row into the current part buffer and uploads a part whenever it reaches
  * the part size. Memory is bounded by {@code (maxInFlight + 1) * (partSize + slack)} plus what one fetch batch
- * encodes to beyond the slack, whatever the row count: while {@code maxInFlight} parts are uploading and the current buffer is full, {@link #writeQueueFull()} is
- * true and {@link #whenWritable()} holds the producer (the export's cursor loop) until a part is done.
+ * encodes to beyond the slack, whatever the row count: while {@code maxInFlight} parts are uploading and the current
+ * buffer is full, {@link #writeQueueFull()} is true and {@link #whenWritable()} holds the producer (the export's
+ * cursor loop) until a part is done.
  *
  * <p>{@link #end()} uploads the last (possibly small) part and completes the multipart upload; a failure of any part
  * fails the sink (the pipe then stops) and the caller aborts the upload. Runs on one context: no locking.

@@ -4,7 +4,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -50,23 +51,17 @@ final class RollupIngest {
 
   private static Result measure(Connection c, String spread, String pick, int links, long events, int batches)
       throws Exception {
-    long[] off = new long[ROUNDS];
-    long[] on = new long[ROUNDS];
+    List<Long> off = new ArrayList<>();
+    List<Long> on = new ArrayList<>();
     for (int i = 0; i < ROUNDS; i++) {
-      off[i] = ingest(c, pick, links, events, batches, false);
-      on[i] = ingest(c, pick, links, events, batches, true);
+      off.add(ingest(c, pick, links, events, batches, false));
+      on.add(ingest(c, pick, links, events, batches, true));
     }
-    Result r = new Result(spread, links, events, batches, median(off), median(on));
+    Result r = new Result(spread, links, events, batches, Bench.median(off, x -> x), Bench.median(on, x -> x));
     System.out.printf("rollup ingest (%s): %,d clicks in %d batches over %,d links: off %s ms, on %s ms;"
-        + " medians %,d / %,d ms, ratio %.2f%n", spread, events, batches, links, Arrays.toString(off),
-      Arrays.toString(on), r.offMs(), r.onMs(), r.ratio());
+        + " medians %,d / %,d ms, ratio %.2f%n", spread, events, batches, links, off, on, r.offMs(), r.onMs(),
+      r.ratio());
     return r;
-  }
-
-  private static long median(long[] values) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
   }
 
   private static long ingest(Connection c, String pick, int links, long events, int batches, boolean triggers)

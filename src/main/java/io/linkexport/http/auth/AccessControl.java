@@ -7,8 +7,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,15 +20,7 @@ public final class AccessControl {
   private static final int MAX_ENTRIES = 10_000;
 
   private final Pool pool;
-  private final Map<String, Cached> cache = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
-      return size() > MAX_ENTRIES;
-    }
-  };
-
-  private record Cached(ProjectAccess access, long expiresAt) {
-  }
+  private final ExpiringCache<String, ProjectAccess> cache = new ExpiringCache<>(MAX_ENTRIES);
 
   public AccessControl(Pool pool) {
     this.pool = pool;
@@ -39,11 +29,9 @@ public final class AccessControl {
   public Future<ProjectAccess> check(Principal p, UUID projectId) {
     String key = p.kind() + ":" + (p.kind() == Principal.Kind.SESSION ? p.userId() : p.apiKeyProjectId()) + ":" + projectId;
     long now = System.currentTimeMillis();
-    synchronized (cache) {
-      Cached c = cache.get(key);
-      if (c != null && c.expiresAt() > now) {
-        return Future.succeededFuture(c.access());
-      }
+    ProjectAccess known = cache.get(key, now);
+    if (known != null) {
+      return Future.succeededFuture(known);
     }
     Future<ProjectAccess> lookup = p.kind() == Principal.Kind.SESSION
       ? pool.preparedQuery(SqlStatements.get("access_member")).execute(Tuple.of(projectId, p.userId()))
@@ -56,9 +44,7 @@ public final class AccessControl {
       if (a == null) {
         return Future.failedFuture(ApiException.notFound("project not found"));
       }
-      synchronized (cache) {
-        cache.put(key, new Cached(a, now + TTL_MS));
-      }
+      cache.put(key, a, now + TTL_MS);
       return Future.succeededFuture(a);
     });
   }

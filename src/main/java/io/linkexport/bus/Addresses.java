@@ -40,7 +40,10 @@ public final class Addresses {
   /** The projects a user is a member of. Request {@code {"userId"}}; reply {@code {"projects": [{id, name, plan, role}]}}. */
   public static final String PROJECTS_OF_USER = "link-export.projects.of-user";
 
-  /** Lists a project's links. Request: {@code {"projectId", "filters"}}; reply: the links as an encoded JSON array, header {@code has-more}. */
+  /**
+   * Lists a project's links. Request: {@code {"projectId", "filters"}}; reply: a {@link io.linkexport.links.LinkPage}
+   * (the links as an encoded JSON array, and whether another page follows). Local consumer only.
+   */
   public static final String LINKS_LIST = "link-export.links.list";
 
   /** Counts a project's links matching filters. Request as {@link #LINKS_LIST}; reply {@code {"count": n}}. */

@@ -5,9 +5,8 @@ import io.linkexport.bus.BusReplies;
 import io.linkexport.http.auth.AccessControl;
 import io.linkexport.http.auth.Principal;
 import io.linkexport.links.LinkFilter;
-import io.linkexport.links.QueryVerticle;
+import io.linkexport.links.LinkPage;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -32,11 +31,10 @@ public final class LinksHandler {
     UUID projectId = Paths.uuid(ctx, "projectId");
     LinkFilter filter = LinkFilter.parse(params(ctx.queryParams()));
     access.check(Principal.of(ctx), projectId)
-      .compose(a -> BusReplies.<Buffer>requestMessage(bus, Addresses.LINKS_LIST,
+      .compose(a -> BusReplies.<LinkPage>requestMessage(bus, Addresses.LINKS_LIST,
         new JsonObject().put("projectId", projectId.toString()).put("filters", filter.toJson())))
-      .onSuccess(page -> Responses.okEncoded(ctx, page.body(), new JsonObject()
-        .put("page", filter.page()).put("pageSize", filter.pageSize())
-        .put("hasMore", Boolean.parseBoolean(page.headers().get(QueryVerticle.HAS_MORE)))))
+      .onSuccess(reply -> Responses.okEncoded(ctx, reply.body().json(), new JsonObject()
+        .put("page", filter.page()).put("pageSize", filter.pageSize()).put("hasMore", reply.body().hasMore())))
       .onFailure(ctx::fail);
   }
 

@@ -2,7 +2,6 @@ package io.linkexport.links;
 
 import io.linkexport.db.SqlStatements;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -26,12 +25,8 @@ public final class LinkRepository {
     this.genericPlans = genericPlans;
   }
 
-  /** One page of links, already encoded as a JSON array, and whether another page follows. */
-  public record Page(Buffer json, boolean hasMore) {
-  }
-
   /** One page of links in the filter's order. */
-  public Future<Page> list(UUID projectId, LinkFilter filter) {
+  public Future<LinkPage> list(UUID projectId, LinkFilter filter) {
     LinkQuery query = LinkQuery.of(projectId, filter);
     LinkQuery.Sql sql = query.renderPage(SqlStatements.get("links_list"), filter);
     Pool pool = query.bindsOnlyTheProject() ? genericPlans : customPlans;
@@ -67,7 +62,7 @@ public final class LinkRepository {
   }
 
   /** The query asks for one row more than the page: its presence says another page follows. */
-  private static Page page(RowSet<Row> rows, LinkFilter filter, Map<UUID, List<LinkJson.Tag>> tags) {
-    return new Page(LinkJson.page(rows, filter.pageSize(), tags), rows.size() > filter.pageSize());
+  private static LinkPage page(RowSet<Row> rows, LinkFilter filter, Map<UUID, List<LinkJson.Tag>> tags) {
+    return new LinkPage(LinkJson.page(rows, filter.pageSize(), tags), rows.size() > filter.pageSize());
   }
 }

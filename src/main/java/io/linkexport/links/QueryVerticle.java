@@ -7,7 +7,6 @@ import io.linkexport.db.Db;
 import io.linkexport.db.SqlStatements;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,10 +37,7 @@ public class QueryVerticle extends VerticleBase {
       vertx.eventBus().<JsonObject>localConsumer(Addresses.PROJECTS_OF_USER, this::projects).completion());
   }
 
-  /**
-   * Replies with the page's links already encoded as a JSON array (a Buffer is copied, not deep-copied and re-encoded,
-   * on the way to the HTTP verticle) and the header {@link #HAS_MORE}.
-   */
+  /** Replies with a {@link LinkPage}: the page's links already encoded, handed over without a copy. */
   private void list(Message<JsonObject> msg) {
     LinkFilter filter;
     UUID project;
@@ -52,13 +48,8 @@ public class QueryVerticle extends VerticleBase {
       BusReplies.fail(msg, e);
       return;
     }
-    links.list(project, filter).onSuccess(page -> msg.reply(page.json(),
-        new DeliveryOptions().addHeader(HAS_MORE, String.valueOf(page.hasMore()))))
-      .onFailure(err -> BusReplies.fail(msg, err));
+    links.list(project, filter).onSuccess(msg::reply).onFailure(err -> BusReplies.fail(msg, err));
   }
-
-  /** Reply header of {@link Addresses#LINKS_LIST}: "true" when another page follows. */
-  public static final String HAS_MORE = "has-more";
 
   private void count(Message<JsonObject> msg) {
     BusReplies.reply(msg, () -> links.count(projectId(msg.body()), LinkFilter.fromJson(msg.body().getJsonObject("filters")))

@@ -37,10 +37,14 @@ final class Report {
       any.rows(), copyMs, copyBytes, serialCopyMs, processing, wall);
   }
 
-  void load(String query, Bench.Size s, Bench.LoadResult r) {
-    loads.append(String.format("| `%s` | %,d | %s | %.0f s | %,.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %d |%n",
-      query, s.links(), r.tool(), r.seconds(), r.rps(), r.p50ms(), r.p90ms(), r.p99ms(), r.maxMs(), r.errors()));
-    System.out.printf("list %s: %.0f req/s p50 %.1f ms p99 %.1f ms%n", query, r.rps(), r.p50ms(), r.p99ms());
+  void load(String query, Bench.Size s, Bench.LoadResult r, int windowSeconds) {
+    String warmUp = r.warmUpRps().size() * windowSeconds + " s: " + String.join(" ", r.warmUpRps().stream()
+      .map(x -> String.format("%,d", x)).toList());
+    loads.append(String.format("| `%s` | %,d | %s | %s | %.0f s | %,.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %d |%n",
+      query, s.links(), r.tool(), warmUp, r.seconds(), r.rps(), r.p50ms(), r.p90ms(), r.p99ms(), r.maxMs(),
+      r.errors()));
+    System.out.printf("list %s: %.0f req/s p50 %.1f ms p99 %.1f ms (warm-up %s req/s)%n", query, r.rps(), r.p50ms(),
+      r.p99ms(), warmUp);
   }
 
   void memory(Bench.Size s, Bench.ExportResult r, String heap) {
@@ -74,9 +78,11 @@ final class Report {
         .append("|---|---|---|---|---|---|---|---|---|---|\n").append(exports).append('\n');
     }
     if (loads.length() > 0) {
-      b.append("List API (32 connections, loopback):\n\n")
-        .append("| query | links in project | tool | duration | req/s | p50 | p90 | p99 | max | errors |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|\n").append(loads).append('\n');
+      b.append("List API (32 connections, loopback; measured after the warm-up, whose windows' req/s are listed: a fresh"
+          + " service runs at about half its steady throughput for its first 30 s while the JIT compiles the list path):\n\n")
+        .append("| query | links in project | tool | warm-up (req/s per window) | duration | req/s | p50 | p90 | p99 | max"
+          + " | errors |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|\n").append(loads).append('\n');
     }
     if (memory.length() > 0) {
       b.append("Memory: one export per size, service at -Xmx64m (peak = used heap incl. uncollected garbage):\n\n")
@@ -89,10 +95,11 @@ final class Report {
     return b.toString();
   }
 
-  static void append(Path file, String table, String args) throws Exception {
+  static void append(Path file, String table, String args, String postgresVersion, String cpuCheck) throws Exception {
     String machine = "nproc " + Runtime.getRuntime().availableProcessors() + ", Java "
       + System.getProperty("java.version") + ", " + cpuModel()
-      + "; embedded Postgres 14 (fsync off, shared_buffers 256MB), s3proxy on the local filesystem";
+      + "; embedded Postgres " + postgresVersion + " (fsync off, shared_buffers 256MB), s3proxy on the local filesystem;"
+      + " CPU check " + cpuCheck;
     String entry = "\n## " + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).withNano(0) + "\n\n"
       + "Machine: " + machine + "\n\nCommand: `bench/run.sh " + args + "`\n\n" + table;
     Files.createDirectories(file.getParent());
@@ -100,6 +107,24 @@ final class Report {
       Files.writeString(file, "# Benchmarks\n\nAppended by `bench/run.sh` (see README, \"Performance\").\n");
     }
     Files.writeString(file, entry, StandardOpenOption.APPEND);
+  }
+
+  /**
+   * This machine's speed drifts by a third within minutes (other tenants of the host): one core's SHA-256 throughput
+   * over 64 MiB, best of three, tells which phase a run was in. Printed at the start and the end of every run.
+   */
+  static double cpuCheckMbPerSecond() throws Exception {
+    byte[] data = new byte[64 << 20];
+    new java.util.Random(1).nextBytes(data);
+    double best = 0;
+    for (int i = 0; i < 3; i++) {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      long t0 = System.nanoTime();
+      sha.update(data);
+      sha.digest();
+      best = Math.max(best, 64.0 / ((System.nanoTime() - t0) / 1e9));
+    }
+    return best;
   }
 
   private static String cpuModel() {

@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -32,10 +31,8 @@ import java.util.function.Supplier;
 public final class ExportRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
-  /** Closing the cursor and statement after a failure must not hang the attempt on a connection that is stuck. */
+  /** Closing the cursor after a failure must not hang the attempt on a connection that is stuck. */
   private static final long CLOSE_TIMEOUT_SECONDS = 10;
-  /** Empty batches in a row from a cursor that says it has more: a broken portal, not a slow one. */
-  private static final int MAX_EMPTY_BATCHES = 3;
   /** How long a failed attempt waits for its other part uploads to end before it aborts the multipart upload. */
   private static final long PARTS_SETTLE_SECONDS = 60;
   /** A batch read slower than this is logged: an export that crawls without stalling shows up in the log. */
@@ -149,7 +146,6 @@ public final class ExportRunner {
     /** Time spent waiting for batches and encoding them (System.nanoTime sums), for the completion log. */
     long readNanos;
     long encodeNanos;
-    int emptyBatches;
     volatile int lastBatch;
     volatile String phase = "starting";
 
@@ -218,21 +214,21 @@ public final class ExportRunner {
     }
 
     /**
-     * The cursor loop: read a batch, hand every row to the sink, wait while the sink's part uploads are full, read
-     * the next batch. An explicit loop rather than {@code RowStream.pipe()}: every database wait is one
-     * {@link #watched} future and the loop says what it is doing, so the stall watchdog can stop it and log where.
-     * (An export that once crawled for minutes in CI was not the pipe but a quadratic plan on stale statistics; see
-     * {@code sql/links_export.sql}. Slow batches are logged now.) Every row of a batch goes to the sink before the
-     * next read is issued: asking for the next batch first lets Vert.x pg hand out rows out of order and short
-     * ({@code CursorReadOrderIT}).
+     * The cursor loop ({@link DeclaredCursor} says why the cursor is declared in SQL): read a batch, hand every row
+     * to the sink, wait while the sink's part uploads are full, read the next batch. An explicit loop rather than
+     * {@code RowStream.pipe()}: every database wait is one {@link #watched} future and the loop says what it is doing,
+     * so the stall watchdog can stop it and log where. (An export that once crawled for minutes in CI was not the pipe
+     * but a quadratic plan on stale statistics; see {@code sql/links_export.sql}. Slow batches are logged now.) Every
+     * row of a batch goes to the sink before the next read is issued (with Vert.x pg's protocol-level cursor, asking
+     * for the next batch first handed out rows out of order and short: {@code CursorReadOrderIT}).
      */
-    private void readNext(Cursor cursor) {
+    private void readNext(DeclaredCursor cursor) {
       if (pumped.future().isComplete()) {
         return;
       }
       phase = "reading batch " + (reads + 1);
       long asked = System.nanoTime();
-      watched(() -> cursor.read(config.exportFetchSize())).onComplete(ar -> {
+      watched(cursor::read).onComplete(ar -> {
         if (ar.failed()) {
           pumped.tryFail(ar.cause());
           return;
@@ -256,15 +252,6 @@ public final class ExportRunner {
         }
         encodeNanos += System.nanoTime() - arrived;
         boolean more = cursor.hasMore();
-        if (more && lastBatch == 0 && ++emptyBatches >= MAX_EMPTY_BATCHES) {
-          // A suspended portal that yields no rows would spin here forever while the heartbeat keeps the lease.
-          LOG.warn("export {} attempt {}: the cursor answered {} empty batches in a row yet claims more rows ({} rows"
-            + " so far); stopping the attempt", job.id(), job.attempt(), emptyBatches, sink.rows());
-          pumped.tryFail(new ExportFailure("CURSOR_ERROR", "reading the links returned no rows", false));
-          return;
-        } else if (lastBatch > 0) {
-          emptyBatches = 0;
-        }
         if (!more) {
           phase = "completing the upload";
           pumped.tryComplete();
@@ -340,7 +327,7 @@ public final class ExportRunner {
     }
 
     private Future<Long> stream(SqlConnection conn, LinkQuery query) {
-      LinkQuery.Sql sql = query.render(SqlStatements.get("links_export"));
+      LinkQuery.Sql sql = query.renderOrdered(SqlStatements.get("links_export"));
       CsvUploadSink.Parts parts = new CsvUploadSink.Parts() {
         @Override
         public Future<String> upload(int partNumber, Buffer body) {
@@ -360,15 +347,13 @@ public final class ExportRunner {
       if (lost) {
         sink.stop("the export was cancelled");
       }
-      phase = "preparing the query";
+      phase = "declaring the cursor";
       pumped = Promise.promise();
-      return watched(() -> conn.prepare(sql.text())).compose(ps -> {
-        Cursor cursor = ps.cursor(sql.params());
+      return watched(() -> DeclaredCursor.declare(conn, sql, config.exportFetchSize())).compose(cursor -> {
         readNext(cursor);
         return pumped.future()
           .compose(v -> sink.end())
-          .eventually(() -> cursor.close().timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty())
-          .eventually(() -> ps.close().timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty());
+          .eventually(() -> cursor.close().timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty());
       }).map(v -> sink.bytes());
     }
   }

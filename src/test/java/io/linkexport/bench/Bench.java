@@ -223,7 +223,7 @@ public final class Bench {
    */
   static long[] copyBaseline(EmbeddedServices services, Size s, Path dir, boolean serial) throws Exception {
     LinkQuery.Sql sql = LinkQuery.of(s.project(), LinkFilter.fromJson(new JsonObject(EXPORT_FILTER)))
-      .render(SqlStatements.get("links_export"));
+      .renderOrdered(SqlStatements.get("links_export"));
     if (sql.params().size() != 1) {
       throw new IllegalStateException("the bench filter should bind only the project id: " + sql.text());
     }

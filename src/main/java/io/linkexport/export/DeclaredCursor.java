@@ -1,0 +1,81 @@
+package io.linkexport.export;
+
+import io.linkexport.links.LinkQuery;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * The export's rows through a cursor declared in SQL ({@code DECLARE ... CURSOR}, then {@code FETCH FORWARD n}) inside
+ * the export's transaction, instead of a protocol-level portal ({@code PreparedStatement.cursor}).
+ *
+ * <p>Why: Postgres plans a {@code DECLARE}d cursor for a fast start ({@code cursor_tuple_fraction}, 0.1 by default),
+ * and a portal of the extended protocol for the whole result, and only the first finds the export's best plan.
+ * Sorted by clicks, the whole-result plan of a 100,000-link project is a scan of every project's rollups, a hash join
+ * and a sort (1.1-1.3 s before the first row on the bench machine, Postgres 16); the fast-start plan walks the
+ * project's slice of the clicks index and reaches links by primary key (0.56-0.65 s for all 100,000 rows, the first
+ * batch at once). A selective filter (a small folder of a large project) still gets a sort of its few rows: the choice
+ * stays the planner's, only its weighting of the first rows changes. See docs/benchmarks.md.
+ *
+ * <p>One batch is read ahead: when a full batch arrives, the next {@code FETCH} is sent at once, so Postgres produces
+ * batch n+1 while the export encodes batch n (statements on one connection are answered in order; a {@code FETCH} is
+ * answered in full, Postgres collects its rows before sending them). That bounds memory at two batches and keeps the
+ * export's rule that every row of a batch reaches the sink before the next batch is handed out. Closed by
+ * {@link #close} or by the end of the transaction, whichever comes first.
+ */
+final class DeclaredCursor {
+
+  static final String NAME = "link_export_rows";
+
+  private final SqlConnection conn;
+  private final String fetch;
+  private final int fetchSize;
+  private boolean more = true;
+  /** The batch read ahead, or null before the first read and after a short batch. */
+  private Future<RowSet<Row>> ahead;
+
+  private DeclaredCursor(SqlConnection conn, int fetchSize) {
+    this.conn = conn;
+    this.fetchSize = fetchSize;
+    this.fetch = "FETCH FORWARD " + fetchSize + " FROM " + NAME;
+  }
+
+  /** Declares the cursor for {@code sql} on {@code conn}, which must be in a transaction. */
+  static Future<DeclaredCursor> declare(SqlConnection conn, LinkQuery.Sql sql, int fetchSize) {
+    if (fetchSize < 1) {
+      throw new IllegalArgumentException("fetch size must be positive: " + fetchSize);
+    }
+    return conn.preparedQuery("DECLARE " + NAME + " NO SCROLL CURSOR FOR " + sql.text())
+      .execute(sql.params())
+      .map(v -> new DeclaredCursor(conn, fetchSize));
+  }
+
+  /** The next batch of at most the fetch size, in order; a shorter one is the last. Asks for the one after it. */
+  Future<RowSet<Row>> read() {
+    if (!more) {
+      return Future.failedFuture(new IllegalStateException("the cursor has no more rows"));
+    }
+    Future<RowSet<Row>> next = ahead != null ? ahead : fetch();
+    ahead = null;
+    return next.onSuccess(rows -> {
+      more = rows.size() == fetchSize;
+      if (more) {
+        ahead = fetch();
+      }
+    });
+  }
+
+  private Future<RowSet<Row>> fetch() {
+    return conn.preparedQuery(fetch).execute();
+  }
+
+  /** False once a batch came back shorter than the fetch size. */
+  boolean hasMore() {
+    return more;
+  }
+
+  Future<Void> close() {
+    return conn.query("CLOSE " + NAME).execute().mapEmpty();
+  }
+}

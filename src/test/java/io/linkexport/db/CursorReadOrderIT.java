@@ -25,9 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * How the export may drive a Vert.x pg cursor (5.0.7). Asking for the next batch inside the callback of the previous
  * one, before handling its rows, delivers rows out of order and short: a 100,000-row bench export held 98,000 rows
  * with two pairs of batches swapped, and this reader with a prefetch (next read issued before the loop over the
- * rows) was out of order or short in 5 of 5 runs at 50 rows per batch and 3 of 5 at 500. So the export handles every
- * row of a batch before it asks for the next, and this test holds that pattern to every row once, in order, on a
- * worker context like the export's.
+ * rows) was out of order or short in 5 of 5 runs at 50 rows per batch and 3 of 5 at 500. So a reader of this cursor
+ * handles every row of a batch before it asks for the next, and this test holds that pattern to every row once, in
+ * order, on a worker context like the export's. (The export itself now reads a cursor declared in SQL, whose
+ * read-ahead is separate statements answered in order: {@code io.linkexport.export.DeclaredCursorIT}. This test stays
+ * as the record of why the protocol-level cursor must not be read ahead.)
  */
 class CursorReadOrderIT {
 

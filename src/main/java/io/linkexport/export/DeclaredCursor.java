@@ -2,6 +2,7 @@ package io.linkexport.export;
 
 import io.linkexport.links.LinkQuery;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -28,54 +29,67 @@ final class DeclaredCursor {
 
   static final String NAME = "link_export_rows";
 
-  private final SqlConnection conn;
-  private final String fetch;
-  private final int fetchSize;
-  private boolean more = true;
-  /** The batch read ahead, or null before the first read and after a short batch. */
-  private Future<RowSet<Row>> ahead;
-
-  private DeclaredCursor(SqlConnection conn, int fetchSize) {
-    this.conn = conn;
-    this.fetchSize = fetchSize;
-    this.fetch = "FETCH FORWARD " + fetchSize + " FROM " + NAME;
+  /** One batch of rows; {@code last} when it came back shorter than the fetch size. */
+  record Batch(RowSet<Row> rows, boolean last) {
   }
 
-  /** Declares the cursor for {@code sql} on {@code conn}, which must be in a transaction. */
+  private final SqlConnection conn;
+  private final PreparedStatement fetch;
+  private final int fetchSize;
+  private boolean more = true;
+  private boolean closed;
+  /** The batch read ahead, or null before the first read and after the last batch. */
+  private Future<RowSet<Row>> ahead;
+
+  private DeclaredCursor(SqlConnection conn, PreparedStatement fetch, int fetchSize) {
+    this.conn = conn;
+    this.fetch = fetch;
+    this.fetchSize = fetchSize;
+  }
+
+  /**
+   * Declares the cursor for {@code sql} on {@code conn}, which must be in a transaction, and prepares its
+   * {@code FETCH} for this cursor only: an explicitly prepared statement bypasses the pool's statement cache, so its
+   * row description is this cursor's (a cached {@code FETCH} would keep the types described for the first cursor of
+   * the connection, and Postgres never invalidates a utility statement).
+   */
   static Future<DeclaredCursor> declare(SqlConnection conn, LinkQuery.Sql sql, int fetchSize) {
     if (fetchSize < 1) {
       throw new IllegalArgumentException("fetch size must be positive: " + fetchSize);
     }
     return conn.preparedQuery("DECLARE " + NAME + " NO SCROLL CURSOR FOR " + sql.text())
       .execute(sql.params())
-      .map(v -> new DeclaredCursor(conn, fetchSize));
+      .compose(v -> conn.prepare("FETCH FORWARD " + fetchSize + " FROM " + NAME))
+      .map(ps -> new DeclaredCursor(conn, ps, fetchSize));
   }
 
-  /** The next batch of at most the fetch size, in order; a shorter one is the last. Asks for the one after it. */
-  Future<RowSet<Row>> read() {
-    if (!more) {
-      return Future.failedFuture(new IllegalStateException("the cursor has no more rows"));
+  /**
+   * The next batch of at most the fetch size, in order, and whether it is the last; asks for the one after it. The
+   * answer is derived from the state update (not a listener beside it), so whoever sees the batch sees the state.
+   */
+  Future<Batch> read() {
+    if (closed || !more) {
+      String why = closed ? "the cursor is closed" : "the cursor has no more rows";
+      return Future.failedFuture(new IllegalStateException(why));
     }
     Future<RowSet<Row>> next = ahead != null ? ahead : fetch();
     ahead = null;
-    return next.onSuccess(rows -> {
+    return next.map(rows -> {
       more = rows.size() == fetchSize;
-      if (more) {
+      if (more && !closed) {
         ahead = fetch();
       }
+      return new Batch(rows, !more);
     });
   }
 
   private Future<RowSet<Row>> fetch() {
-    return conn.preparedQuery(fetch).execute();
+    return fetch.query().execute();
   }
 
-  /** False once a batch came back shorter than the fetch size. */
-  boolean hasMore() {
-    return more;
-  }
-
+  /** Closes the cursor and its statement; a batch read ahead is then left unread. */
   Future<Void> close() {
-    return conn.query("CLOSE " + NAME).execute().mapEmpty();
+    closed = true;
+    return conn.query("CLOSE " + NAME).execute().eventually(fetch::close).mapEmpty();
   }
 }

@@ -147,6 +147,8 @@ public final class ExportRunner {
     long readNanos;
     long encodeNanos;
     volatile int lastBatch;
+    /** The cap check's count: the rows the cursor must deliver, from the same snapshot. */
+    long expectedRows = -1;
     volatile String phase = "starting";
 
     Attempt(Job job) {
@@ -196,6 +198,7 @@ public final class ExportRunner {
       phase = "counting";
       return watched(() -> conn.preparedQuery(count.text()).execute(count.params())).compose(rows -> {
         long n = rows.iterator().next().getLong(0);
+        expectedRows = n;
         return n > config.exportMaxRows()
           ? Future.failedFuture(ExportFailure.tooManyRows(n, config.exportMaxRows()))
           : Future.succeededFuture();
@@ -234,7 +237,8 @@ public final class ExportRunner {
           return;
         }
         reads++;
-        lastBatch = ar.result().size();
+        DeclaredCursor.Batch batch = ar.result();
+        lastBatch = batch.rows().size();
         long arrived = System.nanoTime();
         readNanos += arrived - asked;
         long ms = (arrived - asked) / 1_000_000;
@@ -243,7 +247,7 @@ public final class ExportRunner {
             job.attempt(), reads, lastBatch, ms, sink.rows() + lastBatch);
         }
         phase = "encoding batch " + reads;
-        for (Row row : ar.result()) {
+        for (Row row : batch.rows()) {
           Future<Void> written = sink.write(row);
           if (written.failed()) {
             pumped.tryFail(written.cause());
@@ -251,9 +255,16 @@ public final class ExportRunner {
           }
         }
         encodeNanos += System.nanoTime() - arrived;
-        boolean more = cursor.hasMore();
-        if (!more) {
+        if (batch.last()) {
           phase = "completing the upload";
+          if (sink.rows() != expectedRows) {
+            // The count and the cursor read one REPEATABLE READ snapshot: any difference is a lost or repeated row.
+            LOG.error("export {} attempt {}: the cursor gave {} rows but the count was {}; not completing the file",
+              job.id(), job.attempt(), sink.rows(), expectedRows);
+            pumped.tryFail(new ExportFailure("ROW_COUNT_MISMATCH", "the export read a different number of links than"
+              + " it counted", false));
+            return;
+          }
           pumped.tryComplete();
           return;
         }

@@ -101,6 +101,26 @@ class ExportFaultIT {
     assertThat(Files.exists(object(jobId))).isTrue();
   }
 
+  /**
+   * Verifies that when the cursor delivers fewer rows than the count (here a link whose rollups row was deleted by
+   * hand, so the export's join drops it) the job fails instead of completing a short file, and leaves no object.
+   */
+  @Test
+  void aCursorShortOfTheCountFailsTheExportInsteadOfCompletingAShortFile() {
+    UUID broken = db.project("Short " + s, "pro");
+    UUID owner = db.member(broken);
+    db.bulkLinks(broken, 30, "short-" + s);
+    db.exec("DELETE FROM link_stats WHERE link_id = (SELECT id FROM links WHERE project_id = ? ORDER BY id LIMIT 1)",
+      broken);
+    String t = TestTokens.session(owner, "short-" + s + "@example.com");
+    String jobId = Exports.start(app, broken, t, new JsonObject().put("showArchived", true));
+    JsonObject job = Exports.await(app, broken, t, jobId, Duration.ofSeconds(60));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("failed");
+    assertThat(job.getString("error")).contains("read a different number of links than it counted");
+    assertThat(job.getString("downloadUrl")).isNull();
+    assertThat(Storage.objects(broken, jobId)).isEmpty();
+  }
+
   /** Verifies that over the cap the job fails with a message to narrow the filters and leaves no object. */
   @Test
   void anExportOverTheCapFailsWithAHelpfulMessageAndLeavesNoObject() {

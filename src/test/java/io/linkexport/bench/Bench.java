@@ -145,7 +145,7 @@ public final class Bench {
           throw new IllegalStateException("list load " + query + ": " + load.errors() + " errors of "
             + load.requests() + " requests; see target/bench-service-256m.log");
         }
-        report.load(query, largest, load, Math.max(1, seconds / 3));
+        report.load(query, largest, load, Load.warmUpWindow(seconds));
       }
       service.stop();
 

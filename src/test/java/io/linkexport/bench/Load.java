@@ -45,7 +45,7 @@ final class Load {
    * 30-40 s to get there. Measuring from 6 s on (the warm-up before) averaged that in; the README reports both.
    */
   static List<Long> warmUp(boolean wrk, String url, String token, int connections, int seconds) throws Exception {
-    int window = Math.max(1, seconds / 3);
+    int window = warmUpWindow(seconds);
     List<Long> rps = new ArrayList<>();
     for (int elapsed = 0; elapsed < 4 * seconds; elapsed += window) {
       Bench.LoadResult w = wrk ? wrk(url, token, connections, window) : java(url, token, connections, window);
@@ -57,6 +57,11 @@ final class Load {
       }
     }
     return rps;
+  }
+
+  /** The length of one warm-up window for a measured duration of {@code seconds}. */
+  static int warmUpWindow(int seconds) {
+    return Math.max(1, seconds / 3);
   }
 
   static Bench.LoadResult wrk(String url, String token, int connections, int seconds) throws Exception {

@@ -160,12 +160,8 @@ class DeclaredCursorIT {
     }
     LinkQuery.Sql sql = LinkQuery.of(project, LinkFilter.fromJson(new JsonObject("{\"showArchived\":true,"
       + "\"sortBy\":\"clicks\"}"))).renderOrdered(SqlStatements.get("links_export"));
-    String plan = pool.withTransaction(conn -> conn.preparedQuery("EXPLAIN DECLARE c NO SCROLL CURSOR FOR "
-        + sql.text()).execute(sql.params()).map(rows -> {
-          StringBuilder text = new StringBuilder();
-          rows.forEach(r -> text.append(r.getString(0)).append('\n'));
-          return text.toString();
-        }))
+    String plan = pool.withTransaction(conn -> explain(conn, "EXPLAIN DECLARE c NO SCROLL CURSOR FOR " + sql.text(),
+        sql.params()))
       .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     assertThat(plan).contains("link_stats_project_clicks_idx").doesNotContain("Sort");
   }
@@ -186,8 +182,8 @@ class DeclaredCursorIT {
           "INSERT INTO fs_stats SELECT g, g % 10, (g * 7919) % 1000 FROM generate_series(1, 200000) g",
           "CREATE INDEX ON fs_stats (project, clicks DESC, link_id DESC)",
           "ANALYZE fs_links", "ANALYZE fs_stats", "SET LOCAL max_parallel_workers_per_gather = 0")
-        .compose(v -> explain(conn, "EXPLAIN " + query))
-        .compose(whole -> explain(conn, "EXPLAIN DECLARE c NO SCROLL CURSOR FOR " + query)
+        .compose(v -> explain(conn, "EXPLAIN " + query, Tuple.tuple()))
+        .compose(whole -> explain(conn, "EXPLAIN DECLARE c NO SCROLL CURSOR FOR " + query, Tuple.tuple())
           .map(fast -> List.of(whole, fast))))
       .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     assertThat(plans.get(0)).as("the whole-result plan").contains("Sort");
@@ -203,8 +199,9 @@ class DeclaredCursorIT {
     return done;
   }
 
-  private static Future<String> explain(SqlConnection conn, String sql) {
-    return conn.query(sql).execute().map(rows -> {
+  /** The plan EXPLAIN prints for {@code sql} with {@code params} bound, one line per plan line. */
+  private static Future<String> explain(SqlConnection conn, String sql, Tuple params) {
+    return conn.preparedQuery(sql).execute(params).map(rows -> {
       StringBuilder plan = new StringBuilder();
       rows.forEach(r -> plan.append(r.getString(0)).append('\n'));
       return plan.toString();

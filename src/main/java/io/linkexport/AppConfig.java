@@ -27,6 +27,7 @@ public final class AppConfig {
   public static final String HTTP_PORT = "HTTP_PORT";
   public static final String HTTP_HOST = "HTTP_HOST";
   public static final String HTTP_INSTANCES = "HTTP_INSTANCES";
+  public static final String QUERY_INSTANCES = "QUERY_INSTANCES";
   public static final String CLUSTER = "CLUSTER";
   public static final String CLUSTER_HOST = "CLUSTER_HOST";
   public static final String CLUSTER_PORT = "CLUSTER_PORT";
@@ -106,6 +107,13 @@ public final class AppConfig {
   public String httpHost() { return string(HTTP_HOST, "0.0.0.0"); }
   /** HTTP verticle instances sharing the port (one event loop each); default: one per core. */
   public int httpInstances() { return Math.max(1, integer(HTTP_INSTANCES, Runtime.getRuntime().availableProcessors())); }
+  /**
+   * Query verticle instances (one event loop each). They share the two list pools ({@code Db.listPool}), so every
+   * page waits in one queue. Default 1: one instance runs a page's queries and encodes its JSON on one thread, and
+   * on two cores a second instance, with a queue of its own per instance, only made the slowest pages slower
+   * (docs/benchmarks.md, 2026-12-02).
+   */
+  public int queryInstances() { return Math.max(1, integer(QUERY_INSTANCES, 1)); }
   /** Clustered mode (Hazelcast, TCP/IP members only); off = one node, no Hazelcast loaded. */
   public boolean cluster() { return bool(CLUSTER, false); }
   /** The address this node binds and announces for Hazelcast and the event bus. */

@@ -53,7 +53,7 @@ public final class Application {
     return migrate(vertx, config)
       .compose(v -> step("storage signing", vertx.deployVerticle(new SigningVerticle(), standard)))
       .compose(v -> step("query", vertx.deployVerticle(QueryVerticle::new, new DeploymentOptions(standard)
-        .setInstances(2))))
+        .setInstances(config.queryInstances()))))
       .compose(v -> step("export API", vertx.deployVerticle(new ExportApiVerticle(), standard)))
       .compose(v -> step("mail", vertx.deployVerticle(new MailVerticle(), standard)))
       // EXPORT_WORKERS=0: a node that serves the API but runs no exports (the other nodes' workers do).

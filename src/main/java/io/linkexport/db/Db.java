@@ -66,12 +66,22 @@ public final class Db {
    *   on the values: walk the sort's index from the project's end. Planning was a fifth of Postgres' time for such
    *   a page: {@code pgbench -M prepared} of the clicks-sorted page, 1.25 -> 0.98 ms per page.</li>
    * </ul>
-   * Each has half of {@code PG_POOL_SIZE} connections, rounded up, and at least 2 (8 -> 4 + 4).
+   * Each has {@code PG_POOL_SIZE} connections (at least 2), and each is one pool for all the query verticles of a
+   * Vert.x instance ({@code QUERY_INSTANCES}): shared by name, so that every page waits in one FIFO queue for the
+   * next free connection. With a pool per verticle, the event bus handed the pages to the verticles in turn
+   * whatever their queues, and the verticle whose event loop also served HTTP connections queued longer: under
+   * 32 connections a page waited 1.6-5.5 ms for a connection (median) at one verticle and 8.8-14.8 ms at the
+   * other, and the clicks-sorted page's p99 was 63-94 ms against 50-64 ms with one queue (docs/benchmarks.md,
+   * 2026-12-02). With more than one query verticle the pool spreads its connections over that many event loops.
    */
   public static Pool listPool(Vertx vertx, AppConfig config, boolean customPlans) {
+    int instances = config.queryInstances();
     return PgBuilder.pool()
-      .with(new PoolOptions().setMaxSize(Math.max(2, (config.pgPoolSize() + 1) / 2))
-        .setName(customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS).setShared(false)
+      .with(new PoolOptions().setMaxSize(Math.max(2, config.pgPoolSize()))
+        // Shared by name within this Vert.x instance; the database is in the name so that another database never
+        // gets these connections.
+        .setName((customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS) + "@" + describe(config)).setShared(true)
+        .setEventLoopSize(instances > 1 ? instances : 0)
         .setIdleTimeout(60).setMaxWaitQueueSize(1024))
       .connectingTo(connectOptions(config)
         // Which pool a backend belongs to shows in pg_stat_activity (ListPlanPoolsIT relies on it too).

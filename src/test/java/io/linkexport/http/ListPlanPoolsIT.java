@@ -9,7 +9,6 @@ import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,17 +38,20 @@ class ListPlanPoolsIT {
       String token = TestTokens.session(user, "pools@example.com");
       db.bulkLinks(withLinks, 20, "needle");
 
-      // The filtered page first: its tags query then runs on the generic pool. The empty page last: no tags query
-      // follows it, so its statement stays the last one of its backend.
+      // After each page, the last statement of every backend: the two pools are shared by the query verticles, so
+      // the next page may well run on the backend the previous one used.
       assertThat(app.get("/api/v1/projects/" + withLinks + "/links?search=needle", token).status()).isEqualTo(200);
+      assertThat(db.strings(LAST_STATEMENTS, Db.LIST_CUSTOM_PLANS)).as("custom-plan backends after the search")
+        .anyMatch(q -> q.contains("search_text LIKE"));
+      assertThat(db.strings(LAST_STATEMENTS, Db.LIST_GENERIC_PLANS)).as("generic-plan backends after the search")
+        .anyMatch(q -> q.contains("FROM link_tags lt")).noneMatch(q -> q.contains("search_text LIKE"));
+
+      // An empty page: no tags query follows it.
       assertThat(app.get("/api/v1/projects/" + empty + "/links?sortBy=installs&sortOrder=asc", token).status())
         .isEqualTo(200);
-
-      List<String> generic = db.strings(LAST_STATEMENTS, Db.LIST_GENERIC_PLANS);
-      List<String> custom = db.strings(LAST_STATEMENTS, Db.LIST_CUSTOM_PLANS);
-      assertThat(generic).as("generic-plan backends").anyMatch(q -> q.contains("ORDER BY s.new_installs ASC"))
-        .anyMatch(q -> q.contains("FROM link_tags lt")).noneMatch(q -> q.contains("search_text LIKE"));
-      assertThat(custom).as("custom-plan backends").anyMatch(q -> q.contains("search_text LIKE"))
+      assertThat(db.strings(LAST_STATEMENTS, Db.LIST_GENERIC_PLANS)).as("generic-plan backends after the empty page")
+        .anyMatch(q -> q.contains("ORDER BY s.new_installs ASC"));
+      assertThat(db.strings(LAST_STATEMENTS, Db.LIST_CUSTOM_PLANS)).as("custom-plan backends after the empty page")
         .noneMatch(q -> q.contains("new_installs ASC"));
     } finally {
       app.close();

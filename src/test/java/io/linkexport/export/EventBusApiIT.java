@@ -44,37 +44,55 @@ class EventBusApiIT {
     db.close();
   }
 
-  /** A client verticle: starts an export, collects the job's events until a final status, then reads the job. */
+  /**
+   * A client verticle: starts an export, collects the job's events until a final status, then reads the job. The
+   * worker may publish "processing" (or even the final status) before the start reply arrives with the job id, so
+   * the verticle keeps every event and picks the job's own once it knows the id; both handlers run on the
+   * verticle's event loop.
+   */
   static final class ClientVerticle extends VerticleBase {
-    final List<JsonObject> events = new CopyOnWriteArrayList<>();
+    final List<JsonObject> seen = new CopyOnWriteArrayList<>();
     final CompletableFuture<JsonObject> done = new CompletableFuture<>();
-    String jobId;
+    private final DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(5_000);
+    volatile String jobId;
+    private boolean statusRequested;
 
     @Override
     public Future<?> start() {
-      DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(5_000);
       vertx.eventBus().<JsonObject>consumer(Addresses.EXPORT_EVENTS, msg -> {
-        JsonObject e = msg.body();
-        if (jobId != null && jobId.equals(e.getString("jobId"))) {
-          events.add(e);
-          String status = e.getString("status");
-          if ("completed".equals(status) || "failed".equals(status)) {
-            vertx.eventBus().<JsonObject>request(Addresses.EXPORT_STATUS, new JsonObject()
-                .put("projectId", project.toString()).put("jobId", jobId), timeout)
-              .map(Message::body).onComplete(ar -> {
-                if (ar.succeeded()) {
-                  done.complete(ar.result());
-                } else {
-                  done.completeExceptionally(ar.cause());
-                }
-              });
-          }
-        }
+        seen.add(msg.body());
+        readTheJobOnceFinal();
       });
       return vertx.eventBus().<JsonObject>request(Addresses.EXPORT_START, new JsonObject()
           .put("projectId", project.toString()).put("userId", user.toString()).put("email", "bus@example.com")
           .put("filters", new JsonObject().put("sortBy", "clicks")), timeout)
-        .onSuccess(reply -> jobId = reply.body().getString("jobId"));
+        .onSuccess(reply -> {
+          jobId = reply.body().getString("jobId");
+          readTheJobOnceFinal();
+        });
+    }
+
+    /** The job's own events, in the order they arrived. */
+    List<JsonObject> events() {
+      String id = jobId;
+      return seen.stream().filter(e -> id != null && id.equals(e.getString("jobId"))).toList();
+    }
+
+    private void readTheJobOnceFinal() {
+      if (jobId == null || statusRequested || events().stream().map(e -> e.getString("status"))
+        .noneMatch(st -> "completed".equals(st) || "failed".equals(st))) {
+        return;
+      }
+      statusRequested = true;
+      vertx.eventBus().<JsonObject>request(Addresses.EXPORT_STATUS, new JsonObject()
+          .put("projectId", project.toString()).put("jobId", jobId), timeout)
+        .map(Message::body).onComplete(ar -> {
+          if (ar.succeeded()) {
+            done.complete(ar.result());
+          } else {
+            done.completeExceptionally(ar.cause());
+          }
+        });
     }
   }
 
@@ -86,7 +104,7 @@ class EventBusApiIT {
     assertThat(job.getString("status")).isEqualTo("completed");
     assertThat(job.getLong("rowCount")).isEqualTo(db.count("SELECT count(*) FROM links WHERE project_id = ? AND NOT archived", project));
     assertThat(job.getString("downloadUrl")).contains("X-Amz-Signature=");
-    assertThat(client.events).extracting(e -> e.getString("status")).contains("processing", "completed");
+    assertThat(client.events()).extracting(e -> e.getString("status")).contains("processing", "completed");
   }
 
   @Test

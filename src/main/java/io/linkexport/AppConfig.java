@@ -105,8 +105,15 @@ public final class AppConfig {
 
   public int httpPort() { return integer(HTTP_PORT, 8080); }
   public String httpHost() { return string(HTTP_HOST, "0.0.0.0"); }
-  /** HTTP verticle instances sharing the port (one event loop each); default: one per core. */
-  public int httpInstances() { return Math.max(1, integer(HTTP_INSTANCES, Runtime.getRuntime().availableProcessors())); }
+  /**
+   * HTTP verticle instances sharing the port (one event loop each); default: one per two cores. On the 2-core
+   * bench machine one HTTP verticle beside the query verticle served the clicks-sorted page at p99 48-65 ms against
+   * 56-67 ms with two (paired runs, docs/benchmarks.md, 2026-12-02): the cores are shared with Postgres, and a
+   * second HTTP event loop only added threads competing for them.
+   */
+  public int httpInstances() {
+    return Math.max(1, integer(HTTP_INSTANCES, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
+  }
   /**
    * Query verticle instances (one event loop each). They share the two list pools ({@code Db.listPool}), so every
    * page waits in one queue. Default 1: one instance runs a page's queries and encodes its JSON on one thread, and

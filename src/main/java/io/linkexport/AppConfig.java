@@ -112,12 +112,12 @@ public final class AppConfig {
    * second HTTP event loop only added threads competing for them.
    */
   public int httpInstances() {
-    return Math.max(1, integer(HTTP_INSTANCES, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
+    return Math.max(1, integer(HTTP_INSTANCES, Runtime.getRuntime().availableProcessors() / 2));
   }
   /**
    * Query verticle instances (one event loop each). They share the two list pools ({@code Db.listPool}), so every
-   * page waits in one queue. Default 1: one instance runs a page's queries and encodes its JSON on one thread, and
-   * on two cores a second instance, with a queue of its own per instance, only made the slowest pages slower
+   * page waits in one queue. Default 1: one instance runs a page's queries and encodes its JSON on one thread; on two
+   * cores a second one sharing the pools gave the same p99 at ~10% less throughput, its results crossing event loops
    * (docs/benchmarks.md, 2026-12-02).
    */
   public int queryInstances() { return Math.max(1, integer(QUERY_INSTANCES, 1)); }

@@ -1,9 +1,13 @@
--- Inserts links $2 .. $2 + $3 - 1 of a seeding run into project $1, with 0-3 of the project's tags each.
+-- Inserts links $2 .. $2 + $3 - 1 of a seeding run into project $1, with 0-3 of the project's tags each. The links
+-- are inserted with their tag_ids already set, so that V7's link_tags trigger finds nothing to rewrite.
 -- $4 is a per-run token that keeps slugs and external ids unique across runs; $5 the owner, set on some links.
 -- Names are deliberately awkward: commas, double quotes, unicode and emoji, NULLs, and a few starting with = + - @
 -- so that the CSV export's quoting and formula-injection guard are exercised by realistic data.
 WITH folder AS (
   SELECT coalesce(array_agg(id ORDER BY name), '{}') AS ids FROM folders WHERE project_id = $1
+),
+project_tags AS (
+  SELECT coalesce(array_agg(id ORDER BY name), '{}') AS ids FROM tags WHERE project_id = $1
 ),
 g AS (
   SELECT i, random() AS r_name, random() AS r_word, random() AS r_noun, random() AS r_type, random() AS r_folder,
@@ -18,7 +22,7 @@ words AS (
 ),
 new_links AS (
   INSERT INTO links (project_id, domain, slug, url, name, type, external_id, tenant_id, user_id, folder_id, archived,
-                     ios, android, utm_source, utm_medium, utm_campaign, created_at, updated_at)
+                     ios, android, utm_source, utm_medium, utm_campaign, created_at, updated_at, tag_ids)
   SELECT $1,
     (ARRAY['dub.sh', 'go.acme.com', 'lnk.example.io', 'l.shop.dev'])[1 + g.i % 4],
     lower(replace(w.adj[1 + floor(g.r_word * 15)::int], ' ', '-')) || '-' || $4 || '-' || to_hex(g.i),
@@ -49,19 +53,18 @@ new_links AS (
     CASE WHEN g.r_utm < 0.4 THEN (ARRAY['email', 'social', 'cpc'])[1 + g.i % 3] END,
     CASE WHEN g.r_utm < 0.3 THEN 'seed_' || (g.i % 20) END,
     g.created,
-    g.created + (now() - g.created) * g.r_arch
-  FROM g, words w, folder f
-  RETURNING id
-),
-project_tags AS (
-  SELECT coalesce(array_agg(id ORDER BY name), '{}') AS ids FROM tags WHERE project_id = $1
+    g.created + (now() - g.created) * g.r_arch,
+    -- sorted and distinct, as V7's triggers keep it
+    ARRAY(SELECT DISTINCT pt.ids[1 + floor(random() * cardinality(pt.ids))::int]
+            FROM generate_series(1, 3) k
+           WHERE cardinality(pt.ids) > 0 AND k <= abs(hashtext(g.i::text || $4)) % 4
+           ORDER BY 1)
+  FROM g, words w, folder f, project_tags pt
+  RETURNING id, tag_ids
 ),
 tagged AS (
   INSERT INTO link_tags (link_id, tag_id)
-  SELECT DISTINCT nl.id, t.ids[1 + floor(random() * cardinality(t.ids))::int]
-  FROM new_links nl, project_tags t, generate_series(1, 3) k
-  WHERE cardinality(t.ids) > 0 AND k <= abs(hashtext(nl.id::text)) % 4
-  ON CONFLICT DO NOTHING
+  SELECT nl.id, unnest(nl.tag_ids) FROM new_links nl
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM new_links) AS links, (SELECT count(*) FROM tagged) AS tags

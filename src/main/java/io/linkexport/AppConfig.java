@@ -115,12 +115,16 @@ public final class AppConfig {
     return Math.max(1, integer(HTTP_INSTANCES, Runtime.getRuntime().availableProcessors() / 2));
   }
   /**
-   * Query verticle instances (one event loop each). They share the two list pools ({@code Db.listPool}), so every
-   * page waits in one queue. Default 1: one instance runs a page's queries and encodes its JSON on one thread; on two
-   * cores a second one sharing the pools gave the same p99 at ~10% less throughput, its results crossing event loops
-   * (docs/benchmarks.md, 2026-12-02).
+   * Query verticle instances (one event loop each); default: one per core. They share the two list pools
+   * ({@code Db.listPool}), so every page waits in one queue. Since a page is one statement (V7: tags come with the
+   * links), the event loop that decodes its rows and writes its JSON, not Postgres, was the limit with one instance:
+   * on the 2-core bench machine its backends sat idle 90% of the time while the clicks-sorted page's p99 reached
+   * 93-144 ms, and two instances served it at p99 47-52 ms (paired runs, docs/benchmarks.md, "Tags from the links
+   * rows").
    */
-  public int queryInstances() { return Math.max(1, integer(QUERY_INSTANCES, 1)); }
+  public int queryInstances() {
+    return Math.max(1, integer(QUERY_INSTANCES, Runtime.getRuntime().availableProcessors()));
+  }
   /** Clustered mode (Hazelcast, TCP/IP members only); off = one node, no Hazelcast loaded. */
   public boolean cluster() { return bool(CLUSTER, false); }
   /** The address this node binds and announces for Hazelcast and the event bus. */

@@ -18,8 +18,23 @@ public final class SqlStatements {
   private SqlStatements() {
   }
 
+  /**
+   * The statement, without its whole-line {@code --} comments: they are for readers of the file, and Postgres would
+   * otherwise receive them with every Parse and show them in {@code pg_stat_activity}, whose {@code query} keeps only
+   * the first 1,024 bytes (a list page's WHERE clause came after them).
+   */
   public static String get(String name) {
-    return CACHE.computeIfAbsent(name, n -> resource("sql/" + n + ".sql"));
+    return CACHE.computeIfAbsent(name, n -> withoutCommentLines(resource("sql/" + n + ".sql")));
+  }
+
+  static String withoutCommentLines(String sql) {
+    StringBuilder out = new StringBuilder(sql.length());
+    for (String line : sql.split("\n", -1)) {
+      if (!line.strip().startsWith("--")) {
+        out.append(line).append('\n');
+      }
+    }
+    return out.toString().strip();
   }
 
   public static String resource(String path) {

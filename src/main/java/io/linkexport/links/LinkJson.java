@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -45,14 +46,20 @@ public final class LinkJson {
   private static final SerializedString TAG_ID = new SerializedString("id");
   private static final SerializedString TAG_NAME = new SerializedString("name");
   private static final SerializedString TAG_COLOR = new SerializedString("color");
+  /** Columns of sql/links_list.sql after the link's own: its tag ids and the project's tags version (V7). */
+  static final int TAG_IDS = 30;
+  static final int TAGS_VERSION = 31;
   /** Bytes of a typical link object, to size the output once. */
   private static final int BYTES_PER_LINK = 1024;
 
   private LinkJson() {
   }
 
-  /** The first {@code max} rows as a JSON array, written straight into a Buffer (no intermediate byte[] to copy). */
-  public static Buffer page(Iterable<Row> rows, int max, Map<UUID, List<Tag>> tags) {
+  /**
+   * The first {@code max} rows as a JSON array, written straight into a Buffer (no intermediate byte[] to copy).
+   * {@code tags} names the tags of the rows' tag ids; an id it lacks (another project's tag) is left out.
+   */
+  public static Buffer page(Iterable<Row> rows, int max, Map<UUID, Tag> tags) {
     Buffer json = Buffer.buffer(Math.min(max, 100) * BYTES_PER_LINK);
     OutputStream out = new OutputStream() {
       @Override
@@ -82,7 +89,7 @@ public final class LinkJson {
   }
 
   /** One link; columns by position (the hot path: a lookup by name scans the column names), in the SELECT's order. */
-  private static void link(JsonGenerator g, Row r, Map<UUID, List<Tag>> tags) throws IOException {
+  private static void link(JsonGenerator g, Row r, Map<UUID, Tag> tags) throws IOException {
     String domain = r.getString(1);
     String slug = r.getString(2);
     g.writeStartObject();
@@ -103,7 +110,7 @@ public final class LinkJson {
     }
     time(g, 8, r.getOffsetDateTime(7));
     g.writeFieldName(NAMES[9]);
-    tags(g, tags.get(id));
+    tags(g, r.getArrayOfUUIDs(TAG_IDS), tags);
     string(g, 10, uuid(r.getUUID(8)));
     string(g, 11, r.getString(9));
     string(g, 12, r.getString(10));
@@ -123,9 +130,16 @@ public final class LinkJson {
     g.writeEndObject();
   }
 
-  private static void tags(JsonGenerator g, List<Tag> own) throws IOException {
+  private static void tags(JsonGenerator g, UUID[] ids, Map<UUID, Tag> tags) throws IOException {
     g.writeStartArray();
-    if (own != null) {
+    if (ids.length > 0) {
+      List<Tag> own = new ArrayList<>(ids.length);
+      for (UUID tagId : ids) {
+        Tag t = tags.get(tagId);
+        if (t != null) {
+          own.add(t);
+        }
+      }
       own.sort(BY_NAME);
       for (Tag t : own) {
         g.writeStartObject();

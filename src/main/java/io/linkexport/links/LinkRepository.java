@@ -8,16 +8,23 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** Reads links for the list API. Rows become the dub.co-style link JSON plus the link's analytics ({@link LinkJson}). */
 public final class LinkRepository {
 
+  /** Tag entries a query verticle keeps (TagDictionary): a few MB at most. */
+  static final int MAX_TAGS = 20_000;
+
   private final Pool customPlans;
   private final Pool genericPlans;
+  private final TagDictionary dictionary = new TagDictionary(MAX_TAGS);
 
   /** See {@code Db.listPool}: statements with filter values go to the first, project-only ones to the second. */
   public LinkRepository(Pool customPlans, Pool genericPlans) {
@@ -25,33 +32,45 @@ public final class LinkRepository {
     this.genericPlans = genericPlans;
   }
 
-  /** One page of links in the filter's order. */
+  /**
+   * One page of links in the filter's order: one statement when {@link TagDictionary} knows the page's tags at the
+   * project's current tags version (the usual case), two when it does not.
+   */
   public Future<LinkPage> list(UUID projectId, LinkFilter filter) {
     LinkQuery query = LinkQuery.of(projectId, filter);
     LinkQuery.Sql sql = query.renderPage(SqlStatements.get("links_list"), filter);
     Pool pool = query.bindsOnlyTheProject() ? genericPlans : customPlans;
     return pool.preparedQuery(sql.text()).execute(sql.params()).compose(rows -> {
-      List<UUID> ids = new ArrayList<>(rows.size());
+      Set<UUID> ids = new LinkedHashSet<>();
+      Long version = null;
       int n = 0;
       for (Row r : rows) {
         if (n++ == filter.pageSize()) {
           break; // the extra row only says that another page follows
         }
-        ids.add(r.getUUID(0));
+        Collections.addAll(ids, r.getArrayOfUUIDs(LinkJson.TAG_IDS));
+        version = r.getLong(LinkJson.TAGS_VERSION);
       }
-      if (ids.isEmpty()) {
-        return Future.succeededFuture(page(rows, filter, Map.of()));
+      Map<UUID, LinkJson.Tag> tags = new HashMap<>();
+      // No version: the project is gone since the statement began; fetch without filing anything.
+      List<UUID> missing = version == null ? new ArrayList<>(ids) : dictionary.lookup(projectId, version, ids, tags);
+      if (missing.isEmpty()) {
+        return Future.succeededFuture(page(rows, filter, tags));
       }
+      Long seen = version;
       // By primary keys whatever the values: one plan fits all.
-      return genericPlans.preparedQuery(SqlStatements.get("tags_of_links"))
-        .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(ids.toArray(new UUID[0])))
-        .map(tags -> {
-          Map<UUID, List<LinkJson.Tag>> byLink = new HashMap<>();
-          for (Row t : tags) {
-            byLink.computeIfAbsent(t.getUUID(0), k -> new ArrayList<>(2))
-              .add(new LinkJson.Tag(t.getUUID(1).toString(), t.getString(2), t.getString(3)));
+      return genericPlans.preparedQuery(SqlStatements.get("tags_by_id"))
+        .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(missing.toArray(new UUID[0])))
+        .map(found -> {
+          Map<UUID, LinkJson.Tag> fetched = new HashMap<>();
+          for (Row t : found) {
+            fetched.put(t.getUUID(0), new LinkJson.Tag(t.getUUID(0).toString(), t.getString(1), t.getString(2)));
           }
-          return page(rows, filter, byLink);
+          if (seen != null) {
+            dictionary.put(projectId, seen, missing, fetched);
+          }
+          tags.putAll(fetched);
+          return page(rows, filter, tags);
         });
     });
   }
@@ -62,7 +81,7 @@ public final class LinkRepository {
   }
 
   /** The query asks for one row more than the page: its presence says another page follows. */
-  private static LinkPage page(RowSet<Row> rows, LinkFilter filter, Map<UUID, List<LinkJson.Tag>> tags) {
+  private static LinkPage page(RowSet<Row> rows, LinkFilter filter, Map<UUID, LinkJson.Tag> tags) {
     return new LinkPage(LinkJson.page(rows, filter.pageSize(), tags), rows.size() > filter.pageSize());
   }
 }

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ListStatementTimeoutIT {
 
-  /** Any statement of the list pools still running (the page's or its tags'; the lock blocks the tags query). */
+  /** Any statement of the list pools still running (the lock blocks the page statement). */
   private static final String WAITING_LIST_QUERIES = "SELECT count(*) FROM pg_stat_activity"
     + " WHERE datname = current_database() AND state = 'active' AND application_name IN ('" + Db.LIST_CUSTOM_PLANS
     + "', '" + Db.LIST_GENERIC_PLANS + "') AND pid <> pg_backend_pid()";
@@ -45,7 +45,7 @@ class ListStatementTimeoutIT {
 
       locker.setAutoCommit(false);
       try (Statement st = locker.createStatement()) {
-        st.execute("LOCK TABLE link_tags IN ACCESS EXCLUSIVE MODE");
+        st.execute("LOCK TABLE link_stats IN ACCESS EXCLUSIVE MODE"); // the page statement joins it
       }
       long started = System.nanoTime();
       TestApp.Res res = app.get(path, token);

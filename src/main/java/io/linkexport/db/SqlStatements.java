@@ -27,6 +27,10 @@ public final class SqlStatements {
     return CACHE.computeIfAbsent(name, n -> withoutCommentLines(resource("sql/" + n + ".sql")));
   }
 
+  /**
+   * Drops the lines that hold only a comment. Knows nothing of SQL strings, so a statement resource must not hold a
+   * string literal or dollar-quoted body spread over lines (SqlStatementsTest checks every resource).
+   */
   static String withoutCommentLines(String sql) {
     StringBuilder out = new StringBuilder(sql.length());
     for (String line : sql.split("\n", -1)) {

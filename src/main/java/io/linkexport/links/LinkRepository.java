@@ -52,7 +52,7 @@ public final class LinkRepository {
         version = r.getLong(LinkJson.TAGS_VERSION);
       }
       Map<UUID, LinkJson.Tag> tags = new HashMap<>();
-      // No version: the project is gone since the statement began; fetch without filing anything.
+      // No version only without rows (links go with their project); kept so that a null never reaches the dictionary.
       List<UUID> missing = version == null ? new ArrayList<>(ids) : dictionary.lookup(projectId, version, ids, tags);
       if (missing.isEmpty()) {
         return Future.succeededFuture(page(rows, filter, tags));

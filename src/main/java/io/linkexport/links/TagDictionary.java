@@ -15,10 +15,11 @@ import java.util.UUID;
  * project's version in its own statement; when the version is the one held here and every id is known, the page
  * needs no second statement. Otherwise the caller fetches the missing ids and {@link #put}s them.
  *
- * <p>Why it is exact: entries are only ever filed under the version that the page statement read before the fetch,
- * and that fetch ran after the statement, so they are at least as new as that version; a newer version in any later
- * page drops them. An entry filed under a version older than the one held is ignored. Ids the fetch did not find
- * (a tag of another project) are remembered as absent under the same rule.
+ * <p>Why a committed change is never missed: entries are only ever filed under the version that the page statement
+ * read before the fetch, and that fetch ran after the statement, so they are at least as new as that version; a
+ * newer version in any later page drops them. An entry filed under a version older than the one held is ignored.
+ * Ids the fetch did not find (a tag of another project) are remembered as absent under the same rule. A change that
+ * commits while a page is running may show on that page for some of its tags and not others; the next page has it.
  *
  * <p>Bounded: at most {@code maxTags} entries in all; the least recently used projects go first, and a project
  * with more entries than that is not kept. Not thread-safe: each query verticle has its own, used on its event loop.

@@ -1,5 +1,6 @@
 package io.linkexport.http;
 
+import io.linkexport.AppConfig;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
 import io.linkexport.support.TestServices;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Tags on list pages come from {@code links.tag_ids} and the query verticle's TagDictionary (V7). Every change to a
@@ -86,6 +89,11 @@ class LinkTagsIT {
       Map.entry(two, List.of("Beta")));
 
     db.exec("DELETE FROM tags WHERE id = ?", beta); // cascades to link_tags
+    assertThat(db.strings("SELECT tag_ids::text FROM links WHERE id = ?", two)).containsExactly("{}");
+    assertThat(tags(project, token)).containsExactly(Map.entry(one, List.of("Aardvark", "Zulu")),
+      Map.entry(two, List.of()));
+    assertThat(db.count(OUT_OF_SYNC, project)).isZero();
+
     // Moving a row to another link changes both links.
     db.exec("UPDATE link_tags SET link_id = ? WHERE link_id = ? AND tag_id IN (?, ?)", two, one, zulu, foreign);
     assertThat(tags(project, token)).containsExactly(Map.entry(one, List.of("Aardvark")),
@@ -125,6 +133,74 @@ class LinkTagsIT {
     expected.sort(null);
     assertThat(db.strings("SELECT unnest(tag_ids)::text FROM links WHERE id = ?", link)).isEqualTo(expected);
     assertThat(db.count(OUT_OF_SYNC, project)).isZero();
+  }
+
+  /** Once the query verticles hold a project's tags, its pages do not read the tags table at all. */
+  @Test
+  void pagesAreServedFromTheDictionaryOnceItHoldsTheTags() throws Exception {
+    UUID project = db.project("Tags, dictionary", "pro");
+    String token = TestTokens.session(db.member(project), "dict@example.com");
+    UUID tag = db.tag(project, "Held");
+    UUID link = db.link(project, "held-" + project).insert();
+    db.tagLink(link, tag);
+    for (int i = 0; i < 8; i++) { // every query verticle gets pages (the bus takes them in turn)
+      assertThat(tags(project, token)).containsExactly(Map.entry(link, List.of("Held")));
+    }
+    try (Connection locker = DriverManager.getConnection(TestServices.get().jdbcUrl(), "postgres", "postgres")) {
+      locker.setAutoCommit(false);
+      try (var st = locker.createStatement()) {
+        st.execute("LOCK TABLE tags IN ACCESS EXCLUSIVE MODE"); // a fetch of tag names would wait: 503 after 5 s
+      }
+      for (int i = 0; i < 8; i++) {
+        assertThat(tags(project, token)).containsExactly(Map.entry(link, List.of("Held")));
+      }
+      locker.rollback();
+    }
+  }
+
+  @Test
+  void underRepeatableReadTheLaterOfTwoWritersFailsInsteadOfLosingTheOthersTag() throws Exception {
+    UUID project = db.project("Tags, repeatable read", "pro");
+    UUID a = db.tag(project, "A");
+    UUID b = db.tag(project, "B");
+    UUID link = db.link(project, "rr-" + project).insert();
+    String url = TestServices.get().jdbcUrl();
+    try (Connection late = DriverManager.getConnection(url, "postgres", "postgres")) {
+      late.setAutoCommit(false);
+      late.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try (var st = late.createStatement()) {
+        st.execute("SELECT 1"); // takes the transaction's snapshot
+      }
+      db.tagLink(link, a); // commits after that snapshot
+      assertThatThrownBy(() -> insert(late, link, b)).isInstanceOf(SQLException.class)
+        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("40001");
+      late.rollback();
+    }
+    assertThat(db.strings("SELECT unnest(tag_ids)::text FROM links WHERE id = ?", link)).containsExactly(a.toString());
+    assertThat(db.count(OUT_OF_SYNC, project)).isZero();
+  }
+
+  /** On a database of its own: TRUNCATE empties the tables of every project. */
+  @Test
+  void truncatingLinkTagsOrTagsClearsEveryTagIdsAndBumpsTheVersions() {
+    try (Fixtures own = new Fixtures(TestServices.jdbcUrl(AppConfig.from(TestServices.isolatedConfig())))) {
+      UUID project = own.project("Tags, truncated", "pro");
+      UUID link = own.link(project, "t-" + project).insert();
+      own.tagLink(link, own.tag(project, "T1"));
+      own.tagLink(link, own.tag(project, "T2"));
+      long version = own.count("SELECT tags_version FROM projects WHERE id = ?", project);
+      assertThat(own.count("SELECT cardinality(tag_ids) FROM links WHERE id = ?", link)).isEqualTo(2);
+
+      own.exec("TRUNCATE link_tags");
+      assertThat(own.count("SELECT cardinality(tag_ids) FROM links WHERE id = ?", link)).isZero();
+
+      own.tagLink(link, own.tag(project, "T3"));
+      long before = own.count("SELECT tags_version FROM projects WHERE id = ?", project);
+      assertThat(before).isGreaterThan(version);
+      own.exec("TRUNCATE tags CASCADE");
+      assertThat(own.count("SELECT cardinality(tag_ids) FROM links WHERE id = ?", link)).isZero();
+      assertThat(own.count("SELECT tags_version FROM projects WHERE id = ?", project)).isGreaterThan(before);
+    }
   }
 
   private static void insert(Connection conn, UUID link, UUID tag) throws Exception {

@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -42,22 +41,23 @@ public final class LinkRepository {
     Pool pool = query.bindsOnlyTheProject() ? genericPlans : customPlans;
     return pool.preparedQuery(sql.text()).execute(sql.params()).compose(rows -> {
       Set<UUID> ids = new LinkedHashSet<>();
-      Long version = null;
       int n = 0;
       for (Row r : rows) {
         if (n++ == filter.pageSize()) {
           break; // the extra row only says that another page follows
         }
         Collections.addAll(ids, r.getArrayOfUUIDs(LinkJson.TAG_IDS));
-        version = r.getLong(LinkJson.TAGS_VERSION);
       }
+      if (ids.isEmpty()) {
+        return Future.succeededFuture(page(rows, filter, Map.of()));
+      }
+      // The same on every row (the statement reads the projects row once); never null while the project has links.
+      long version = rows.iterator().next().getLong(LinkJson.TAGS_VERSION);
       Map<UUID, LinkJson.Tag> tags = new HashMap<>();
-      // No version only without rows (links go with their project); kept so that a null never reaches the dictionary.
-      List<UUID> missing = version == null ? new ArrayList<>(ids) : dictionary.lookup(projectId, version, ids, tags);
+      List<UUID> missing = dictionary.lookup(projectId, version, ids, tags);
       if (missing.isEmpty()) {
         return Future.succeededFuture(page(rows, filter, tags));
       }
-      Long seen = version;
       // By primary keys whatever the values: one plan fits all.
       return genericPlans.preparedQuery(SqlStatements.get("tags_by_id"))
         .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(missing.toArray(new UUID[0])))
@@ -66,9 +66,7 @@ public final class LinkRepository {
           for (Row t : found) {
             fetched.put(t.getUUID(0), new LinkJson.Tag(t.getUUID(0).toString(), t.getString(1), t.getString(2)));
           }
-          if (seen != null) {
-            dictionary.put(projectId, seen, missing, fetched);
-          }
+          dictionary.put(projectId, version, missing, fetched);
           tags.putAll(fetched);
           return page(rows, filter, tags);
         });

@@ -4,6 +4,7 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -q -B dependency:go-offline -DexcludeScope=test || true
+COPY .checkstyle ./.checkstyle
 COPY src ./src
 RUN mvn -q -B -DskipTests package
 

@@ -34,23 +34,39 @@ public final class AppConfig {
   public static final String CLUSTER_MEMBERS = "CLUSTER_MEMBERS";
   public static final String CLUSTER_NAME = "CLUSTER_NAME";
   public static final String MAIL_POLL_MS = "MAIL_POLL_MS";
+  public static final String MAIL_MAX_ATTEMPTS = "MAIL_MAX_ATTEMPTS";
+  public static final String MAIL_RETRY_BASE_MS = "MAIL_RETRY_BASE_MS";
+  public static final String MAIL_RETRY_MAX_MS = "MAIL_RETRY_MAX_MS";
+  public static final String BUS_SEND_TIMEOUT_MS = "BUS_SEND_TIMEOUT_MS";
   public static final String PG_URL = "PG_URL";
   public static final String PG_POOL_SIZE = "PG_POOL_SIZE";
+  public static final String PG_HTTP_POOL_SIZE = "PG_HTTP_POOL_SIZE";
+  public static final String PG_EXPORT_API_POOL_SIZE = "PG_EXPORT_API_POOL_SIZE";
+  public static final String PG_WORKER_POOL_SIZE = "PG_WORKER_POOL_SIZE";
+  public static final String PG_MAIL_POOL_SIZE = "PG_MAIL_POOL_SIZE";
   public static final String S3_ENDPOINT = "S3_ENDPOINT";
   public static final String S3_REGION = "S3_REGION";
   public static final String S3_BUCKET = "S3_BUCKET";
   public static final String S3_ACCESS_KEY_ID = "S3_ACCESS_KEY_ID";
   public static final String S3_SECRET_ACCESS_KEY = "S3_SECRET_ACCESS_KEY";
   public static final String S3_PATH_STYLE = "S3_PATH_STYLE";
+  public static final String S3_MAX_ATTEMPTS = "S3_MAX_ATTEMPTS";
+  public static final String S3_RETRY_BASE_MS = "S3_RETRY_BASE_MS";
+  public static final String S3_RETRY_MAX_MS = "S3_RETRY_MAX_MS";
+  public static final String S3_CONNECT_TIMEOUT_MS = "S3_CONNECT_TIMEOUT_MS";
+  public static final String S3_IDLE_TIMEOUT_MS = "S3_IDLE_TIMEOUT_MS";
   public static final String SMTP_HOST = "SMTP_HOST";
   public static final String SMTP_PORT = "SMTP_PORT";
   public static final String SMTP_USERNAME = "SMTP_USERNAME";
   public static final String SMTP_PASSWORD = "SMTP_PASSWORD";
   public static final String SMTP_STARTTLS = "SMTP_STARTTLS";
+  public static final String SMTP_CONNECT_TIMEOUT_MS = "SMTP_CONNECT_TIMEOUT_MS";
   public static final String MAIL_FROM = "MAIL_FROM";
   public static final String SUPABASE_JWT_SECRET = "SUPABASE_JWT_SECRET";
   public static final String SUPABASE_JWKS_URL = "SUPABASE_JWKS_URL";
   public static final String SUPABASE_JWT_ISSUER = "SUPABASE_JWT_ISSUER";
+  public static final String JWKS_REFRESH_MS = "JWKS_REFRESH_MS";
+  public static final String ACCESS_CACHE_MS = "ACCESS_CACHE_MS";
   public static final String EXPORT_MAX_ROWS = "EXPORT_MAX_ROWS";
   public static final String EXPORT_WORKERS = "EXPORT_WORKERS";
   public static final String EXPORT_PART_SIZE_MB = "EXPORT_PART_SIZE_MB";
@@ -59,6 +75,11 @@ public final class AppConfig {
   public static final String EXPORT_LEASE_SECONDS = "EXPORT_LEASE_SECONDS";
   public static final String EXPORT_MAX_ATTEMPTS = "EXPORT_MAX_ATTEMPTS";
   public static final String EXPORT_RETRY_BASE_MS = "EXPORT_RETRY_BASE_MS";
+  public static final String EXPORT_RETRY_MAX_MS = "EXPORT_RETRY_MAX_MS";
+  public static final String EXPORT_HAND_BACK_MS = "EXPORT_HAND_BACK_MS";
+  public static final String EXPORT_CLOSE_TIMEOUT_MS = "EXPORT_CLOSE_TIMEOUT_MS";
+  public static final String EXPORT_PARTS_SETTLE_MS = "EXPORT_PARTS_SETTLE_MS";
+  public static final String EXPORT_SLOW_BATCH_MS = "EXPORT_SLOW_BATCH_MS";
   public static final String EXPORT_POLL_MS = "EXPORT_POLL_MS";
   public static final String EXPORT_STOP_GRACE_MS = "EXPORT_STOP_GRACE_MS";
   public static final String EXPORT_STALL_SECONDS = "EXPORT_STALL_SECONDS";
@@ -106,21 +127,15 @@ public final class AppConfig {
   public int httpPort() { return integer(HTTP_PORT, 8080); }
   public String httpHost() { return string(HTTP_HOST, "0.0.0.0"); }
   /**
-   * HTTP verticle instances sharing the port (one event loop each); default: one per two cores. On the 2-core
-   * bench machine one HTTP verticle beside the query verticle served the clicks-sorted page at p99 48-65 ms against
-   * 56-67 ms with two (paired runs, docs/benchmarks.md, 2026-12-02): the cores are shared with Postgres, and a
-   * second HTTP event loop only added threads competing for them.
+   * HTTP verticle instances sharing the port (one event loop each); default one per two cores: the cores are shared
+   * with Postgres, and more HTTP event loops only added threads competing for them (docs/benchmarks.md).
    */
   public int httpInstances() {
     return Math.max(1, integer(HTTP_INSTANCES, Runtime.getRuntime().availableProcessors() / 2));
   }
   /**
-   * Query verticle instances (one event loop each); default: one per core. They share the two list pools
-   * ({@code Db.listPool}), so every page waits in one queue. Since a page is one statement (V7: tags come with the
-   * links), the event loop that decodes its rows and writes its JSON, not Postgres, was the limit with one instance:
-   * on the 2-core bench machine its backends sat idle 90% of the time while the clicks-sorted page's p99 reached
-   * 93-144 ms, and two instances served it at p99 47-52 ms (paired runs, docs/benchmarks.md, "Tags from the links
-   * rows").
+   * Query verticle instances (one event loop each); default one per core. They share the two list pools, so every
+   * page waits in one queue; decoding rows and writing JSON on one event loop was the limit (docs/benchmarks.md).
    */
   public int queryInstances() {
     return Math.max(1, integer(QUERY_INSTANCES, Runtime.getRuntime().availableProcessors()));
@@ -138,9 +153,21 @@ public final class AppConfig {
   }
   public String clusterName() { return string(CLUSTER_NAME, "link-export"); }
   public long mailPollMillis() { return Math.max(50, longValue(MAIL_POLL_MS, 1000)); }
+  public int mailMaxAttempts() { return Math.max(1, integer(MAIL_MAX_ATTEMPTS, 20)); }
+  public long mailRetryBaseMillis() { return Math.max(1, longValue(MAIL_RETRY_BASE_MS, 5_000)); }
+  public long mailRetryMaxMillis() { return Math.max(mailRetryBaseMillis(), longValue(MAIL_RETRY_MAX_MS, 600_000)); }
+  /** Every event-bus request's timeout; also the list pools' statement_timeout (a page nobody waits for stops). */
+  public long busSendTimeoutMillis() { return Math.max(1, longValue(BUS_SEND_TIMEOUT_MS, 5_000)); }
 
   public String pgUrl() { return string(PG_URL, "postgresql://postgres:postgres@localhost:5432/linkexport"); }
+  /** Connections of each of the two list pools (shared by the query verticles). */
   public int pgPoolSize() { return integer(PG_POOL_SIZE, 8); }
+  /** The HTTP verticle's pool: authorisation look-ups and /health. */
+  public int pgHttpPoolSize() { return Math.max(1, integer(PG_HTTP_POOL_SIZE, 4)); }
+  public int pgExportApiPoolSize() { return Math.max(1, integer(PG_EXPORT_API_POOL_SIZE, 4)); }
+  /** Each export worker's pool: its snapshot connection plus heartbeats and job writes. */
+  public int pgWorkerPoolSize() { return Math.max(2, integer(PG_WORKER_POOL_SIZE, 3)); }
+  public int pgMailPoolSize() { return Math.max(1, integer(PG_MAIL_POOL_SIZE, 2)); }
 
   public String s3Endpoint() { return string(S3_ENDPOINT, "http://localhost:9000"); }
   public String s3Region() { return string(S3_REGION, "us-east-1"); }
@@ -148,6 +175,13 @@ public final class AppConfig {
   public String s3AccessKeyId() { return string(S3_ACCESS_KEY_ID, ""); }
   public String s3SecretAccessKey() { return string(S3_SECRET_ACCESS_KEY, ""); }
   public boolean s3PathStyle() { return bool(S3_PATH_STYLE, true); }
+  /** Attempts of an idempotent S3 request (part upload, abort, delete, list) before the export attempt fails. */
+  public int s3MaxAttempts() { return Math.max(1, integer(S3_MAX_ATTEMPTS, 4)); }
+  public long s3RetryBaseMillis() { return Math.max(1, longValue(S3_RETRY_BASE_MS, 200)); }
+  public long s3RetryMaxMillis() { return Math.max(s3RetryBaseMillis(), longValue(S3_RETRY_MAX_MS, 10_000)); }
+  public int s3ConnectTimeoutMillis() { return Math.max(1, integer(S3_CONNECT_TIMEOUT_MS, 5_000)); }
+  /** A request (or a pooled connection) that sees no byte for this long is closed. */
+  public int s3IdleTimeoutMillis() { return Math.max(1, integer(S3_IDLE_TIMEOUT_MS, 30_000)); }
 
   public String smtpHost() { return string(SMTP_HOST, "localhost"); }
   public int smtpPort() { return integer(SMTP_PORT, 587); }
@@ -155,20 +189,23 @@ public final class AppConfig {
   public String smtpPassword() { return string(SMTP_PASSWORD, ""); }
   /** DISABLED, OPTIONAL or REQUIRED (the default: production mail must not travel in clear text). */
   public String smtpStartTls() { return string(SMTP_STARTTLS, "REQUIRED").toUpperCase(Locale.ROOT); }
+  public int smtpConnectTimeoutMillis() { return Math.max(1, integer(SMTP_CONNECT_TIMEOUT_MS, 10_000)); }
   public String mailFrom() { return string(MAIL_FROM, "Link Export <no-reply@localhost>"); }
 
   public String jwtSecret() { return string(SUPABASE_JWT_SECRET, ""); }
   public String jwksUrl() { return string(SUPABASE_JWKS_URL, ""); }
   public String jwtIssuer() { return string(SUPABASE_JWT_ISSUER, ""); }
+  /** How often the JWKS is fetched again (an unknown kid also fetches it, at most once a minute). */
+  public long jwksRefreshMillis() { return Math.max(1_000, longValue(JWKS_REFRESH_MS, 600_000)); }
+  /** How long a checked project membership is reused; a removed member loses access within it. */
+  public long accessCacheMillis() { return Math.max(0, longValue(ACCESS_CACHE_MS, 5_000)); }
 
   public long exportMaxRows() { return longValue(EXPORT_MAX_ROWS, 100_000L); }
   public int exportWorkers() { return integer(EXPORT_WORKERS, 2); }
   public int exportPartSizeBytes() { return integer(EXPORT_PART_SIZE_MB, 5) * 1024 * 1024; }
   /**
-   * Part uploads under way at once per export. With one, the export stopped reading whenever the next part filled up
-   * before the previous one was uploaded (~200 ms of a 100,000-row export on the bench machine); memory per export is
-   * about {@code (EXPORT_PARTS_IN_FLIGHT + 1) * 1.25 * EXPORT_PART_SIZE_MB} (each part buffer has room for the rest of
-   * a fetch batch, see CsvUploadSink).
+   * Part uploads under way at once per export (with one, reading stopped whenever a part filled before the previous
+   * was uploaded); memory per export is about {@code (this + 1) * 1.25 * EXPORT_PART_SIZE_MB}.
    */
   public int exportPartsInFlight() { return Math.max(1, integer(EXPORT_PARTS_IN_FLIGHT, 2)); }
   public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 5000); }
@@ -179,8 +216,19 @@ public final class AppConfig {
    */
   public int exportStallSeconds() { return Math.max(1, integer(EXPORT_STALL_SECONDS, 120)); }
   public int exportMaxAttempts() { return integer(EXPORT_MAX_ATTEMPTS, 5); }
-  /** First retry delay of a failed attempt; doubles per attempt, capped at 5 minutes, with jitter. */
-  public long exportRetryBaseMillis() { return longValue(EXPORT_RETRY_BASE_MS, 5_000L); }
+  /** First retry delay of a failed attempt; doubles per attempt up to EXPORT_RETRY_MAX_MS, with jitter. */
+  public long exportRetryBaseMillis() { return Math.max(1, longValue(EXPORT_RETRY_BASE_MS, 5_000L)); }
+  public long exportRetryMaxMillis() {
+    return Math.max(exportRetryBaseMillis(), longValue(EXPORT_RETRY_MAX_MS, 300_000L));
+  }
+  /** After the stop grace, how long a handed-back attempt may take to stop before the worker stops regardless. */
+  public long exportHandBackMillis() { return Math.max(1, longValue(EXPORT_HAND_BACK_MS, 5_000L)); }
+  /** Closing an attempt's cursor, transaction and connection must not hang it on a stuck connection. */
+  public long exportCloseTimeoutMillis() { return Math.max(1, longValue(EXPORT_CLOSE_TIMEOUT_MS, 10_000L)); }
+  /** How long a failed attempt waits for its other part uploads to end before it aborts the upload. */
+  public long exportPartsSettleMillis() { return Math.max(1, longValue(EXPORT_PARTS_SETTLE_MS, 60_000L)); }
+  /** A cursor batch slower than this is logged (an export that crawls without stalling shows in the log). */
+  public long exportSlowBatchMillis() { return Math.max(1, longValue(EXPORT_SLOW_BATCH_MS, 5_000L)); }
   /** How often an idle worker polls the job table (a new job also wakes workers over the event bus). */
   public long exportPollMillis() { return longValue(EXPORT_POLL_MS, 1_000L); }
   /** On shutdown, how long a worker lets its running export finish before handing it back to the cluster. */

@@ -1,11 +1,12 @@
 package io.linkexport;
 
+import io.linkexport.bus.BusClient;
 import io.linkexport.db.Db;
 import io.linkexport.db.Migrator;
 import io.linkexport.export.ExportApiVerticle;
 import io.linkexport.export.ExportWorkerVerticle;
 import io.linkexport.http.HttpVerticle;
-import io.linkexport.links.LinkPage;
+import io.linkexport.links.LinksClient;
 import io.linkexport.links.QueryVerticle;
 import io.linkexport.mail.MailVerticle;
 import io.linkexport.storage.SigningVerticle;
@@ -49,7 +50,8 @@ public final class Application {
     JsonObject conf = config.json();
     DeploymentOptions standard = new DeploymentOptions().setConfig(conf);
     HttpVerticle http = new HttpVerticle();
-    LinkPage.registerCodec(vertx.eventBus());
+    BusClient bus = BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis());
+    LinksClient.registerCodecs(bus);
     return migrate(vertx, config)
       .compose(v -> step("storage signing", vertx.deployVerticle(new SigningVerticle(), standard)))
       .compose(v -> step("query", vertx.deployVerticle(QueryVerticle::new, new DeploymentOptions(standard)

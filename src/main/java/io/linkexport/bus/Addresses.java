@@ -1,58 +1,77 @@
 package io.linkexport.bus;
 
 /**
- * Every event-bus address of link-export, with its request and reply. This is a public API: other verticles in the
- * cluster use it (README, "Event-bus API"). Failures come back as {@code ReplyException}s whose failure code is an
- * HTTP status ({@code 400} bad input, {@code 402} plan, {@code 403} forbidden, {@code 404} unknown or not visible,
- * {@code 409} conflict, {@code 429} rate limited, {@code 500} internal, {@code 503} dependency unavailable) and whose
- * message is safe to show to a user.
+ * Every event-bus address of link-export, with its request, reply and failures. This is a public API: other
+ * verticles in the cluster use it (README, "Event-bus API"), through the typed clients beside each consumer
+ * ({@code export.ExportClient}, {@code links.LinksClient}, {@code projects.ProjectsClient},
+ * {@code storage.StorageClient}) or by sending the JSON documented here. Field names are {@link Fields}.
+ *
+ * <p>A failure is a {@link ServiceException} (a {@code ReplyException} of type RECIPIENT_FAILURE whose
+ * {@code failureCode()} is the HTTP status and whose message is safe to show a user); with its codec registered
+ * ({@link ServiceException#registerCodec}, which every typed client does) the {@link ErrorCode}, the field at fault
+ * and the Retry-After survive a cluster hop. Every address can also fail {@code UNAVAILABLE} (503): the send timed
+ * out, no consumer is deployed yet, or a dependency is down. Send with a timeout: {@link BusClient} does.
  */
 public final class Addresses {
 
   private Addresses() {
   }
 
-  // ---- public API -------------------------------------------------------------------------------------------------
+  // ---- public API: cluster-wide consumers --------------------------------------------------------------------------
 
   /**
-   * Starts an export. Request: {@code {"projectId": uuid, "userId": uuid, "email": string, "filters": {...}}} where
-   * filters uses the list API's parameter names. Reply: {@code {"jobId": uuid, "status": "pending"}}.
-   * Fails 400 (bad filter, message names the field), 402 (free plan), 404 (no such project or not a member).
+   * Starts an export. Request: {@code {"projectId", "userId", "email"?, "filters"?: {...}, "idempotencyKey"?}}
+   * where filters uses the list API's parameter names. Reply: {@code {"jobId", "status": "pending"}}. Fails
+   * {@code BAD_REQUEST} (field: the parameter at fault, {@code projectId}, {@code userId}, {@code filters} or
+   * {@code Idempotency-Key}), {@code NOT_FOUND} (no such project, or not a member), {@code PLAN_REQUIRED} (free plan),
+   * {@code EXPORT_IN_PROGRESS} (another export of the project is pending or processing), {@code RATE_LIMITED}
+   * (with Retry-After).
    */
   public static final String EXPORT_START = "link-export.start";
 
   /**
-   * Reads one job. Request: {@code {"projectId": uuid, "jobId": uuid}}. Reply: the job as the HTTP API shows it
-   * (status, rowCount, rowsWritten, error, downloadUrl for completed jobs, createdAt, startedAt, finishedAt,
-   * filters). Fails 404 when the job does not exist in that project.
+   * Reads one job. Request: {@code {"projectId", "jobId"}}. Reply: the job as the HTTP API shows it (status,
+   * rowCount, rowsWritten, error, createdAt, startedAt, finishedAt, filters; {@code downloadUrl} and
+   * {@code downloadExpiresAt}, freshly signed, once completed). Fails {@code NOT_FOUND} (no such job in that project),
+   * {@code GONE} (expired and deleted), {@code BAD_REQUEST} (a missing or malformed id).
    */
   public static final String EXPORT_STATUS = "link-export.status";
 
   /**
-   * Published (not sent) on every job state change: {@code {"jobId", "projectId", "status", "attempt", "rowCount",
-   * "rowsWritten", "error"}}. Informational: the job table is the truth; a consumer that misses an event polls
-   * {@link #EXPORT_STATUS}.
+   * Published (not sent) on every job state change and progress beat: {@code {"jobId", "projectId", "status",
+   * "attempt", "rowCount", "rowsWritten", "error"}}. Informational: the job table is the truth; a consumer that
+   * missed an event asks {@link #EXPORT_STATUS}.
    */
   public static final String EXPORT_EVENTS = "link-export.events";
 
-  // ---- internal addresses (may change between versions) -----------------------------------------------------------
+  // ---- internal addresses: local consumers, may change between versions --------------------------------------------
 
-  /** The projects a user is a member of. Request {@code {"userId"}}; reply {@code {"projects": [{id, name, plan, role}]}}. */
+  /**
+   * The projects a user is a member of. Request {@code {"userId"}}; reply
+   * {@code {"projects": [{id, name, plan, role}]}}. Fails {@code BAD_REQUEST} (userId).
+   */
   public static final String PROJECTS_OF_USER = "link-export.projects.of-user";
 
   /**
-   * Lists a project's links. Request: {@code {"projectId", "filters"}}; reply: a {@link io.linkexport.links.LinkPage}
-   * (the links as an encoded JSON array, and whether another page follows). Local consumer only.
+   * Lists a project's links. Request: a {@code links.LinksRequest} (the authorised project and the parsed filter);
+   * reply: a {@code links.LinkPage} (the links as an encoded JSON array, and whether another page follows). Both are
+   * handed over as objects and cannot leave the node.
    */
   public static final String LINKS_LIST = "link-export.links.list";
 
-  /** Counts a project's links matching filters. Request as {@link #LINKS_LIST}; reply {@code {"count": n}}. */
+  /** Counts a project's links matching a filter. Request as {@link #LINKS_LIST}; reply {@code {"count": n}}. */
   public static final String LINKS_COUNT = "link-export.links.count";
 
-  /** Lists a project's recent exports. Request {@code {"projectId", "limit"}}; reply {@code {"jobs": [...]}}. */
+  /**
+   * Lists a project's recent exports. Request {@code {"projectId", "limit"?}} (1 to 50, default 20); reply
+   * {@code {"jobs": [...]}}, newest first, without download URLs.
+   */
   public static final String EXPORT_LIST = "link-export.export.list";
 
-  /** Cancels a pending or processing job. Request {@code {"projectId", "jobId"}}; reply the job. 404 / 409. */
+  /**
+   * Cancels a pending or processing job. Request {@code {"projectId", "jobId"}}; reply the job. Fails
+   * {@code NOT_FOUND}, {@code CONFLICT} (already finished).
+   */
   public static final String EXPORT_CANCEL = "link-export.export.cancel";
 
   /** Nudges idle export workers to poll the job table now (published; no reply). */
@@ -74,7 +93,7 @@ public final class Addresses {
    *   <li>Reply {@code headers} include Authorization, X-Amz-Date and x-amz-content-sha256 but not Host: the HTTP
    *   client derives it from the URL, which is what was signed. Signatures are time-bound: sign each attempt.</li>
    * </ul>
-   * Fails 400 on a malformed request (message says what), 500 otherwise.
+   * Fails {@code BAD_REQUEST} on a malformed request (the message says what), {@code INTERNAL} otherwise.
    */
   public static final String STORAGE_SIGN = "link-export.storage.sign";
 
@@ -83,7 +102,8 @@ public final class Addresses {
    * reply {@code {"url", "expiresAt"}} (ISO-8601 instant). The response of that URL carries
    * {@code Content-Disposition: attachment; filename="<filename>"} (filename reduced to printable ASCII without
    * quotes, separators or CR/LF; default {@code export.csv}) and {@code Content-Type: text/csv; charset=utf-8}.
-   * Fails 400 when key or expiresSeconds is missing or out of range. The URL is a bearer credential: never log it.
+   * Fails {@code BAD_REQUEST} when key or expiresSeconds is missing or out of range. The URL is a bearer credential:
+   * never log it.
    */
   public static final String STORAGE_PRESIGN = "link-export.storage.presign";
 

@@ -1,7 +1,6 @@
 package io.linkexport.db;
 
 import io.linkexport.AppConfig;
-import io.linkexport.bus.BusReplies;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -29,10 +28,6 @@ public final class Db {
       .setPreparedStatementCacheMaxSize(256);
   }
 
-  public static Pool pool(Vertx vertx, AppConfig config) {
-    return pool(vertx, config, config.pgPoolSize());
-  }
-
   public static Pool pool(Vertx vertx, AppConfig config, int size) {
     return PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(size).setName("link-export-" + size).setShared(false)
@@ -47,32 +42,13 @@ public final class Db {
   public static final String LIST_GENERIC_PLANS = "link-export-list-generic";
 
   /**
-   * The list API's pools. Both cache their prepared statements (a page is one round trip, no Parse/Describe first)
-   * and neither runs parallel query ({@code max_parallel_workers_per_gather = 0}: a page is 101 rows, and starting two
-   * parallel workers for it cost more than the page; measured on 100,000 links, the clicks-sorted page took 39 ms with
-   * a Gather Merge, 29 ms of it before the first row, and under concurrent load the workers competed with the queries
-   * for the same two cores). A list query its caller has given up on (the HTTP side answers 503 after the event-bus
-   * timeout) is cancelled by {@code statement_timeout} instead of running on and taking the CPU that other pages need.
-   *
-   * <p>They differ in how Postgres plans a cached statement ({@code plan_cache_mode}, sent as a startup parameter):
-   * <ul>
-   *   <li>{@code customPlans}: every execution planned with its actual values. For statements with filters: their
-   *   selectivity is very uneven (a search term in 8% of the links or in none, a big or a tiny domain), and a cached
-   *   generic plan guesses wrong: measured on 100,000 links, {@code search=sale} took 141 ms with the generic plan
-   *   (bitmap of every match, then sort) and 13 ms with a custom one (walk the created_at index until a page is
-   *   full).</li>
-   *   <li>generic plans, planned once per connection: for statements whose only values are the project, the page's
-   *   bounds and ids ({@link io.linkexport.links.LinkQuery#bindsOnlyTheProject}). Their best plan does not depend
-   *   on the values: walk the sort's index from the project's end. Planning was a fifth of Postgres' time for such
-   *   a page: {@code pgbench -M prepared} of the clicks-sorted page, 1.25 -> 0.98 ms per page.</li>
-   * </ul>
-   * Each has {@code PG_POOL_SIZE} connections (at least 2), and each is one pool for all the query verticles of a
-   * Vert.x instance ({@code QUERY_INSTANCES}): shared by name, so that every page waits in one FIFO queue for the
-   * next free connection. With a pool per verticle, the event bus handed the pages to the verticles in turn
-   * whatever their queues, and the verticle whose event loop also served HTTP connections queued longer: under
-   * 32 connections a page waited 1.6-5.5 ms for a connection (median) at one verticle and 8.8-14.8 ms at the
-   * other, and the clicks-sorted page's p99 was 63-94 ms against 50-64 ms with one queue (docs/benchmarks.md,
-   * 2026-12-02). With more than one query verticle the pool spreads its connections over that many event loops.
+   * The list API's pools; each is one pool of {@code PG_POOL_SIZE} connections (at least 2) for all the query
+   * verticles of a Vert.x instance (shared by name, so every page waits in one FIFO queue; a pool per verticle queued
+   * pages unevenly). Both cache prepared statements, run no parallel query (a page is 101 rows: starting workers cost
+   * more than the page) and cancel a page its caller gave up on ({@code statement_timeout} = the bus timeout). They
+   * differ in planning ({@code plan_cache_mode}): {@code customPlans} plans every execution with its values, for pages
+   * with filters (whose selectivity is very uneven); the other plans once per connection, for pages whose only value
+   * is the project ({@code LinkQuery.bindsOnlyTheProject}). Figures: docs/benchmarks.md.
    */
   public static Pool listPool(Vertx vertx, AppConfig config, boolean customPlans) {
     int instances = config.queryInstances();
@@ -87,7 +63,7 @@ public final class Db {
         // Which pool a backend belongs to shows in pg_stat_activity (ListPlanPoolsIT relies on it too).
         .addProperty("application_name", customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS)
         .addProperty("plan_cache_mode", customPlans ? "force_custom_plan" : "force_generic_plan")
-        .addProperty("statement_timeout", String.valueOf(BusReplies.SEND_TIMEOUT_MS))
+        .addProperty("statement_timeout", String.valueOf(config.busSendTimeoutMillis()))
         .addProperty("max_parallel_workers_per_gather", "0"))
       .using(vertx)
       .build();

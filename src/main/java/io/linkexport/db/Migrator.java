@@ -43,8 +43,8 @@ public final class Migrator {
   public Future<Integer> migrate() {
     List<Migration> all = load();
     return pool.getConnection().compose(conn -> conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute()
-      .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL,"
-        + " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
+      .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY,"
+        + " name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
       .compose(v -> conn.query("SELECT version, checksum FROM schema_migrations").execute())
       .compose(rows -> {
         Map<Integer, String> applied = new HashMap<>();
@@ -79,8 +79,8 @@ public final class Migrator {
       .compose(v -> conn.preparedQuery("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)")
         .execute(Tuple.of(m.version(), m.name(), m.checksum())))
       .compose(v -> tx.commit())
-      .recover(err -> tx.rollback().transform(x -> Future.<Void>failedFuture(
-        new IllegalStateException("migration V" + m.version() + " (" + m.name() + ") failed: " + err.getMessage(), err))))
+      .recover(err -> tx.rollback().transform(x -> Future.<Void>failedFuture(new IllegalStateException(
+        "migration V" + m.version() + " (" + m.name() + ") failed: " + err.getMessage(), err))))
       .onSuccess(v -> LOG.info("applied migration V{} {} in {} ms", m.version(), m.name(),
         (System.nanoTime() - started) / 1_000_000)));
   }

@@ -21,11 +21,6 @@ public final class StatsRebuilder {
   private StatsRebuilder() {
   }
 
-  /** Rebuilds every project's rollups; completes with the number of links rebuilt. */
-  public static Future<Long> rebuild(Pool pool) {
-    return rebuild(pool, null);
-  }
-
   /**
    * Rebuilds the rollups of one project, or of every project when {@code projectIdOrNull} is null, in one
    * transaction (a single statement); completes with the number of links rebuilt.

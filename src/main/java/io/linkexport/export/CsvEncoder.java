@@ -32,7 +32,6 @@ public final class CsvEncoder {
 
   private static final byte[] HEADER_BYTES = (String.join(",", HEADER) + "\r\n").getBytes(
     java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] HTTPS = "https://".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   public void header(Buffer out) {
     out.appendBytes(HEADER_BYTES);
@@ -94,33 +93,45 @@ public final class CsvEncoder {
       return;
     }
     boolean guard = needsGuard(s);
-    boolean quote = guard;
-    boolean ascii = true;
+    int shape = shape(s);
+    boolean quote = guard || (shape & NEEDS_QUOTES) != 0;
+    boolean ascii = (shape & NON_ASCII) == 0;
+    if (!quote && ascii) {
+      appendAscii(out, s);
+    } else {
+      escaped(out, s, quote, guard, ascii);
+    }
+  }
+
+  private static final int NEEDS_QUOTES = 1;
+  private static final int NON_ASCII = 2;
+
+  /** One pass over the cell: does it hold a separator, quote or line break; does it hold non-ASCII text. */
+  private static int shape(String s) {
+    int shape = 0;
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-        quote = true;
+        shape |= NEEDS_QUOTES;
       } else if (c >= 0x80) {
-        ascii = false;
+        shape |= NON_ASCII;
       }
     }
-    if (!quote && ascii) {
-      appendAscii(out, s);
-      return;
-    }
+    return shape;
+  }
+
+  private static void escaped(Buffer out, String s, boolean quote, boolean guard, boolean ascii) {
     if (quote) {
       out.appendByte((byte) '"');
     }
     if (guard) {
       out.appendByte((byte) '\'');
     }
-    if (quote && s.indexOf('"') >= 0) {
-      s = s.replace("\"", "\"\"");
-    }
+    String body = quote && s.indexOf('"') >= 0 ? s.replace("\"", "\"\"") : s;
     if (ascii) {
-      appendAscii(out, s);
+      appendAscii(out, body);
     } else {
-      out.appendString(s, "UTF-8");
+      out.appendString(body, "UTF-8");
     }
     if (quote) {
       out.appendByte((byte) '"');

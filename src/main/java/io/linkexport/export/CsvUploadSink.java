@@ -1,10 +1,9 @@
 package io.linkexport.export;
 
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.linkexport.storage.PartEtag;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.WriteStream;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,31 +11,28 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * The end of the export pipe: encodes each row into the current part buffer and uploads a part whenever it reaches
+ * Where the export's rows go: encodes each row into the current part buffer and uploads a part whenever it reaches
  * the part size. Memory is bounded by {@code (maxInFlight + 1) * (partSize + slack)} plus what one fetch batch
  * encodes to beyond the slack, whatever the row count: while {@code maxInFlight} parts are uploading and the current
  * buffer is full, {@link #writeQueueFull()} is true and {@link #whenWritable()} holds the producer (the export's
  * cursor loop) until a part is done.
  *
  * <p>{@link #end()} uploads the last (possibly small) part and completes the multipart upload; a failure of any part
- * fails the sink (the pipe then stops) and the caller aborts the upload. Runs on one context: no locking.
+ * fails the sink (the next write, wait or end fails with it) and the caller aborts the upload. Runs on one context:
+ * no locking.
  *
  * @param <T> the row type
  */
-public final class CsvUploadSink<T> implements WriteStream<T> {
+public final class CsvUploadSink<T> {
 
   /** Uploads one part and answers its ETag; completes the upload with the part list. */
   public interface Parts {
     Future<String> upload(int partNumber, Buffer body);
 
-    Future<Void> complete(List<PartRef> parts);
+    Future<Void> complete(List<PartEtag> parts);
   }
 
-  /** An uploaded part. */
-  public record PartRef(int number, String etag) {
-  }
-
-  /** Thrown into the pipe when the job was cancelled or its lease lost. */
+  /** The failure of a sink that was stopped: the job was cancelled, its lease lost, or its node shuts down. */
   public static final class StoppedException extends RuntimeException {
     public StoppedException(String message) {
       super(message, null, false, false);
@@ -64,8 +60,6 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
   private String stopReason;
   private Throwable failure;
   private Promise<Void> endPromise;
-  private Handler<Throwable> exceptionHandler;
-  private Handler<Void> drainHandler;
   /** Completed when the sink can take more rows again, failed when it fails or is stopped. */
   private Promise<Void> writable;
   /** Completed when no part upload is under way any more (see {@link #idle()}). */
@@ -94,7 +88,7 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
 
   /**
    * Succeeds now when the sink takes more rows, later when an uploading part made room, and fails when the sink
-   * failed or was stopped: the producer's flow control, without the {@link #drainHandler} bookkeeping.
+   * failed or was stopped: the producer's flow control.
    */
   public Future<Void> whenWritable() {
     if (failure != null) {
@@ -141,7 +135,7 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
     return bytes;
   }
 
-  @Override
+  /** Encodes one row; fails (and fails the sink) after a failure, a stop or the end. */
   public Future<Void> write(T row) {
     if (failure != null) {
       return Future.failedFuture(failure);
@@ -163,12 +157,12 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
     return Future.succeededFuture();
   }
 
-  @Override
+  /** True while every part upload is under way and the current buffer is full: wait for {@link #whenWritable()}. */
   public boolean writeQueueFull() {
     return failure == null && inFlight >= maxInFlight && current.length() >= partSize;
   }
 
-  @Override
+  /** Uploads the last part and completes the multipart upload. */
   public Future<Void> end() {
     if (endPromise != null) {
       return endPromise.future();
@@ -221,9 +215,6 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
         if (waiter != null) {
           waiter.complete();
         }
-        if (drainHandler != null) {
-          drainHandler.handle(null);
-        }
       }
     });
   }
@@ -240,8 +231,8 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
       fail(new IllegalStateException(current.length() + " bytes were encoded after the last part"));
       return;
     }
-    List<PartRef> list = new ArrayList<>(etags.size());
-    etags.forEach((n, etag) -> list.add(new PartRef(n, etag)));
+    List<PartEtag> list = new ArrayList<>(etags.size());
+    etags.forEach((n, etag) -> list.add(new PartEtag(n, etag)));
     parts.complete(list).onComplete(ar -> {
       if (ar.succeeded()) {
         endPromise.tryComplete();
@@ -265,25 +256,5 @@ public final class CsvUploadSink<T> implements WriteStream<T> {
     if (waiter != null) {
       waiter.fail(err);
     }
-    if (exceptionHandler != null) {
-      exceptionHandler.handle(err);
-    }
-  }
-
-  @Override
-  public WriteStream<T> exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
-  }
-
-  @Override
-  public WriteStream<T> setWriteQueueMaxSize(int maxSize) {
-    return this;
-  }
-
-  @Override
-  public WriteStream<T> drainHandler(Handler<Void> handler) {
-    this.drainHandler = handler;
-    return this;
   }
 }

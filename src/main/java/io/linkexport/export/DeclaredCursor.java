@@ -12,12 +12,10 @@ import io.vertx.sqlclient.SqlConnection;
  * the export's transaction, instead of a protocol-level portal ({@code PreparedStatement.cursor}).
  *
  * <p>Why: Postgres plans a {@code DECLARE}d cursor for a fast start ({@code cursor_tuple_fraction}, 0.1 by default),
- * and a portal of the extended protocol for the whole result, and only the first finds the export's best plan.
- * Sorted by clicks, the whole-result plan of a 100,000-link project is a scan of every project's rollups, a hash join
- * and a sort (1.1-1.3 s before the first row on the bench machine, Postgres 16); the fast-start plan walks the
- * project's slice of the clicks index and reaches links by primary key (0.56-0.65 s for all 100,000 rows, the first
- * batch at once). A selective filter (a small folder of a large project) still gets a sort of its few rows: the choice
- * stays the planner's, only its weighting of the first rows changes. See docs/benchmarks.md.
+ * and a portal of the extended protocol for the whole result, and only the first finds the export's best plan:
+ * sorted by clicks, the whole-result plan scans every project's rollups, hashes and sorts before the first row; the
+ * fast-start plan walks the project's slice of the clicks index (figures: docs/benchmarks.md, "Why the code is as
+ * it is"). A selective filter still gets a sort of its few rows: only the weighting of the first rows changes.
  *
  * <p>One batch is read ahead: when a full batch arrives, the next {@code FETCH} is sent at once, so Postgres produces
  * batch n+1 while the export encodes batch n (statements on one connection are answered in order; a {@code FETCH} is

@@ -1,53 +1,53 @@
 package io.linkexport.export;
 
 import io.linkexport.AppConfig;
+import io.linkexport.ServiceVerticle;
 import io.linkexport.bus.Addresses;
-import io.linkexport.bus.BusReplies;
-import io.linkexport.db.Db;
+import io.linkexport.bus.BusClient;
+import io.linkexport.bus.BusServer;
+import io.linkexport.storage.S3Storage;
+import io.linkexport.storage.StorageClient;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
-import io.linkexport.storage.S3Storage;
+
+import java.util.function.Function;
 
 /**
  * Serves the public export addresses ({@link Addresses#EXPORT_START}, {@link Addresses#EXPORT_STATUS}) and the
- * internal list/cancel ones. The HTTP verticle uses exactly these, like any other verticle in the cluster.
+ * internal list/cancel ones, and runs the retention janitor. The HTTP verticle uses exactly these addresses, like any
+ * other verticle in the cluster.
  */
-public class ExportApiVerticle extends VerticleBase {
-
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportApiVerticle.class);
-
-  private Pool pool;
-  private io.vertx.ext.web.client.WebClient http;
+public class ExportApiVerticle extends ServiceVerticle {
 
   @Override
   public Future<?> start() {
-    AppConfig config = AppConfig.from(config());
-    pool = Db.pool(vertx, config, 4);
-    ExportService service = new ExportService(vertx, pool, config.exportMaxAttempts(), config.exportHourlyLimit());
-    http = io.vertx.ext.web.client.WebClient.create(vertx);
-    RetentionJanitor janitor = new RetentionJanitor(pool, new S3Storage(vertx, http), config.exportRetentionDays());
-    vertx.setPeriodic(Math.min(60_000, config.exportJanitorMillis()), config.exportJanitorMillis(),
-      id -> janitor.runOnce().onFailure(err -> LOG.warn("retention round failed: {}", err.getMessage())));
-    var bus = vertx.eventBus();
+    AppConfig config = settings();
+    Pool pool = pool(config, config.pgExportApiPoolSize());
+    WebClient http = webClient(new WebClientOptions());
+    EventBus bus = vertx.eventBus();
+    StorageClient signing = new StorageClient(BusClient.local(bus, config.busSendTimeoutMillis()));
+    ExportService service = new ExportService(bus, pool, signing, config.exportMaxAttempts(),
+      config.exportHourlyLimit());
+    RetentionJanitor janitor = new RetentionJanitor(pool, S3Storage.create(vertx, http, config),
+      config.exportRetentionDays());
+    janitor.schedule(vertx, config.exportJanitorMillis());
+    closeOnStop(() -> {
+      janitor.cancel(vertx);
+      return Future.succeededFuture();
+    });
     return Future.all(
-      bus.<JsonObject>consumer(Addresses.EXPORT_START, m -> reply(m, service::start)).completion(),
-      bus.<JsonObject>consumer(Addresses.EXPORT_STATUS, m -> reply(m, service::status)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.EXPORT_LIST, m -> reply(m, service::list)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.EXPORT_CANCEL, m -> reply(m, service::cancel)).completion());
+      bus.<JsonObject>consumer(Addresses.EXPORT_START, m -> serve(m, service::start)).completion(),
+      bus.<JsonObject>consumer(Addresses.EXPORT_STATUS, m -> serve(m, service::status)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.EXPORT_LIST, m -> serve(m, service::list)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.EXPORT_CANCEL, m -> serve(m, service::cancel)).completion());
   }
 
-  private static void reply(Message<JsonObject> msg, java.util.function.Function<JsonObject, Future<JsonObject>> op) {
-    BusReplies.reply(msg, () -> op.apply(msg.body() == null ? new JsonObject() : msg.body()));
-  }
-
-  @Override
-  public Future<?> stop() {
-    if (http != null) {
-      http.close();
-    }
-    return pool == null ? Future.succeededFuture() : pool.close();
+  private static void serve(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> op) {
+    BusServer.serve(msg, body -> op.apply(BusServer.body(msg)));
   }
 }

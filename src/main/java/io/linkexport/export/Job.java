@@ -1,5 +1,6 @@
 package io.linkexport.export;
 
+import io.linkexport.bus.Fields;
 import io.linkexport.links.IsoTime;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -68,38 +69,34 @@ public record Job(
     return "links-" + slug + "-" + day + ".csv";
   }
 
-  public boolean finished() {
-    return "completed".equals(status) || "failed".equals(status);
-  }
-
   /** The API view (without downloadUrl, which is minted per read). */
   public JsonObject toJson() {
     return new JsonObject()
-      .put("jobId", id.toString())
-      .put("projectId", projectId.toString())
-      .put("status", status)
-      .put("rowCount", rowCount)
+      .put(Fields.JOB_ID, id.toString())
+      .put(Fields.PROJECT_ID, projectId.toString())
+      .put(Fields.STATUS, status)
+      .put(Fields.ROW_COUNT, rowCount)
       .put("rowsWritten", "completed".equals(status) && rowCount != null ? rowCount : rowsWritten)
-      .put("error", error)
+      .put(Fields.ERROR, error)
       .put("errorCode", errorCode)
-      .put("attempt", attempt)
+      .put(Fields.ATTEMPT, attempt)
       .put("filename", filename())
       .put("createdAt", IsoTime.format(createdAt))
       .put("startedAt", IsoTime.format(startedAt))
       .put("finishedAt", IsoTime.format(finishedAt))
       .put("expired", expiredAt != null)
-      .put("filters", filters);
+      .put(Fields.FILTERS, filters);
   }
 
   /** What {@code link-export.events} publishes on a state change. */
   public JsonObject event() {
     return new JsonObject()
-      .put("jobId", id.toString())
-      .put("projectId", projectId.toString())
-      .put("status", status)
-      .put("attempt", attempt)
-      .put("rowCount", rowCount)
-      .put("rowsWritten", rowsWritten)
-      .put("error", error);
+      .put(Fields.JOB_ID, id.toString())
+      .put(Fields.PROJECT_ID, projectId.toString())
+      .put(Fields.STATUS, status)
+      .put(Fields.ATTEMPT, attempt)
+      .put(Fields.ROW_COUNT, rowCount)
+      .put(Fields.ROWS_WRITTEN, rowsWritten)
+      .put(Fields.ERROR, error);
   }
 }

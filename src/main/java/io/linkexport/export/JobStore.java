@@ -1,5 +1,6 @@
 package io.linkexport.export;
 
+import io.linkexport.bus.Fields;
 import io.linkexport.db.SqlStatements;
 import io.linkexport.links.IsoTime;
 import io.vertx.core.Future;
@@ -26,10 +27,6 @@ public final class JobStore {
 
   public JobStore(Pool pool) {
     this.pool = pool;
-  }
-
-  public Future<Job> create(UUID projectId, UUID userId, String email, JsonObject filters, int maxAttempts) {
-    return create(pool, projectId, userId, email, filters, maxAttempts, null);
   }
 
   /** Inserts a pending job on {@code client} (a transaction when limits were checked in it). */
@@ -94,19 +91,19 @@ public final class JobStore {
   }
 
   /** Completes the attempt and queues its one email in the same transaction; null when the fence did not hold. */
-  public Future<Job> complete(Job job, long rowCount, long bytes, JsonObject mailPayload) {
+  public Future<Job> complete(Job job, long rowCount, long bytes) {
     return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.get("job_complete"))
       .execute(Tuple.of(job.id(), job.attempt(), rowCount, bytes))
       .map(JobStore::first)
-      .compose(done -> enqueueMail(conn, done, "export_ready", mailPayload)));
+      .compose(done -> enqueueMail(conn, done, "export_ready")));
   }
 
   /** Fails the job for good (and queues the failure email); null when the fence did not hold. */
-  public Future<Job> fail(Job job, String code, String message, Long rowCount, JsonObject mailPayload) {
+  public Future<Job> fail(Job job, String code, String message) {
     return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.get("job_fail"))
-      .execute(Tuple.of(job.id(), job.attempt(), message, code, rowCount))
+      .execute(Tuple.of(job.id(), job.attempt(), message, code))
       .map(JobStore::first)
-      .compose(failed -> enqueueMail(conn, failed, "export_failed", mailPayload)));
+      .compose(failed -> enqueueMail(conn, failed, "export_failed")));
   }
 
   /** Releases the job for another attempt after {@code delaySeconds}; false when the fence did not hold. */
@@ -116,13 +113,14 @@ public final class JobStore {
       .map(rows -> rows.rowCount() == 1);
   }
 
-  private static Future<Job> enqueueMail(SqlClient conn, Job job, String kind, JsonObject payload) {
+  /** The job's one email (the outbox row is unique per job), with what its template needs. */
+  private static Future<Job> enqueueMail(SqlClient conn, Job job, String kind) {
     if (job == null || job.email() == null || job.email().isBlank()) {
       return Future.succeededFuture(job);
     }
     return conn.preparedQuery(SqlStatements.get("job_outbox_enqueue"))
-      .execute(Tuple.of(job.id(), kind, job.email(), payload.copy()
-        .put("jobId", job.id().toString()).put("projectId", job.projectId().toString())
+      .execute(Tuple.of(job.id(), kind, job.email(), new JsonObject()
+        .put(Fields.JOB_ID, job.id().toString()).put(Fields.PROJECT_ID, job.projectId().toString())
         .put("projectName", job.projectName()).put("rowCount", job.rowCount()).put("objectKey", job.objectKey())
         .put("filename", job.filename()).put("error", job.error())
         .put("createdAt", IsoTime.format(job.createdAt()))))

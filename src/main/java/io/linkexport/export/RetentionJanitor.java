@@ -3,8 +3,10 @@ package io.linkexport.export;
 import io.linkexport.db.SqlStatements;
 import io.linkexport.storage.S3Storage;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +26,13 @@ public final class RetentionJanitor {
   private static final long LOCK_KEY = 0x6c655f6a616e69L; // "le_jani"
   private static final int BATCH = 200;
 
+  /** The first round runs this soon after start (or after one period, if shorter). */
+  private static final long FIRST_ROUND_MS = 60_000;
+
   private final Pool pool;
   private final S3Storage storage;
   private final int retentionDays;
+  private long timer = -1;
 
   public RetentionJanitor(Pool pool, S3Storage storage, int retentionDays) {
     this.pool = pool;
@@ -34,8 +40,20 @@ public final class RetentionJanitor {
     this.retentionDays = retentionDays;
   }
 
+  /** Runs a round every {@code periodMs} on this node (rounds of several nodes exclude each other). */
+  public void schedule(Vertx vertx, long periodMs) {
+    timer = vertx.setPeriodic(Math.min(FIRST_ROUND_MS, periodMs), periodMs,
+      id -> runOnce().onFailure(err -> LOG.warn("retention round failed: {}", err.getMessage())));
+  }
+
+  public void cancel(Vertx vertx) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
   /** Aborts uploads that failed jobs could not abort themselves; the bucket's lifecycle rule is the last resort. */
-  private Future<Void> abortLeftovers(io.vertx.sqlclient.SqlConnection conn) {
+  private Future<Void> abortLeftovers(SqlConnection conn) {
     return conn.preparedQuery(SqlStatements.get("job_leftover_uploads")).execute(Tuple.of(BATCH)).compose(rows -> {
       List<Future<Void>> aborts = new ArrayList<>();
       for (Row r : rows) {

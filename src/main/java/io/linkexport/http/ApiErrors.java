@@ -1,7 +1,10 @@
 package io.linkexport.http;
 
-import io.linkexport.bus.BusReplies;
+import io.linkexport.bus.ErrorCode;
+import io.linkexport.bus.Failures;
+import io.linkexport.bus.ServiceException;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -11,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import java.util.UUID;
 
 /**
- * The router's failure handler and the one error body:
- * {@code {"success": false, "error": {"code", "message", "field"?}}}. Client errors are not logged as errors; server
- * errors are logged once with an id the response carries, so a user report can be matched to the log.
+ * The router's failure handler and the one error body: {@code {"success": false, "error": {"code", "message",
+ * "field"?}}} with the failure's status and its Retry-After. Client errors are not logged as errors; server errors
+ * are logged once with an id the response carries, so a user report can be matched to the log.
  */
 public final class ApiErrors {
 
@@ -24,59 +27,57 @@ public final class ApiErrors {
 
   public static void handle(RoutingContext ctx) {
     Throwable err = ctx.failure();
-    ApiException api;
-    if (err == null) {
-      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-      api = new ApiException(status, BusReplies.codeName(status), defaultMessage(status));
-    } else if (err instanceof HttpException he) {
-      // vertx-web's own failures: body too large (413), bad JSON body (400), ...
-      int status = he.getStatusCode();
-      api = new ApiException(status, BusReplies.codeName(status),
-        status == 413 ? "request body too large" : he.getPayload() != null ? he.getPayload() : defaultMessage(status));
-    } else if (err instanceof io.vertx.core.json.DecodeException) {
-      api = ApiException.badRequest("body", "request body must be a JSON object");
-    } else {
-      api = BusReplies.toApi(err);
-    }
-    if (api.status() == 503) {
+    ServiceException failure = toService(ctx, err);
+    if (failure.status() == 503) {
       LOG.warn("{} {} unavailable: {}", ctx.request().method(), ctx.request().path(),
         err == null ? "-" : err.toString());
-    } else if (api.status() >= 500) {
+    } else if (failure.status() >= 500) {
       String id = UUID.randomUUID().toString();
       LOG.error("{} {} failed (error id {})", ctx.request().method(), ctx.request().path(), id, err);
-      api = new ApiException(api.status(), api.code(), api.getMessage() + " (error id " + id + ")");
+      failure = failure.withMessage(failure.getMessage() + " (error id " + id + ")");
     }
-    send(ctx, api);
+    send(ctx, failure);
   }
 
-  public static void send(RoutingContext ctx, ApiException api) {
+  private static ServiceException toService(RoutingContext ctx, Throwable err) {
+    if (err == null) {
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      return new ServiceException(ErrorCode.forStatus(status), defaultMessage(status));
+    }
+    if (err instanceof HttpException he) {
+      // vertx-web's own failures: body too large (413), bad JSON body (400), ...
+      int status = he.getStatusCode();
+      return new ServiceException(ErrorCode.forStatus(status), status == 413 ? "request body too large"
+        : he.getPayload() != null ? he.getPayload() : defaultMessage(status));
+    }
+    if (err instanceof DecodeException) {
+      return ServiceException.badRequest("body", "request body must be a JSON object");
+    }
+    return Failures.toService(err);
+  }
+
+  public static void send(RoutingContext ctx, ServiceException failure) {
     HttpServerResponse res = ctx.response();
     if (res.headWritten()) {
       res.reset();
       return;
     }
-    JsonObject error = new JsonObject().put("code", api.code()).put("message", api.getMessage());
-    if (api.field() != null) {
-      error.put("field", api.field());
+    if (failure.retryAfterSeconds() > 0) {
+      res.putHeader("Retry-After", String.valueOf(failure.retryAfterSeconds()));
     }
-    if (api.retryAfterSeconds() > 0) {
-      res.putHeader("Retry-After", String.valueOf(api.retryAfterSeconds()));
-    }
-    if (api.status() == 401) {
+    if (failure.status() == 401) {
       res.putHeader("WWW-Authenticate", "Bearer");
     }
-    res.setStatusCode(api.status())
+    res.setStatusCode(failure.status())
       .putHeader("Content-Type", "application/json; charset=utf-8")
       .putHeader("Cache-Control", "no-store")
-      .end(new JsonObject().put("success", false).put("error", error).encode());
+      .end(body(failure));
   }
 
-  /** The error body of an exception, for the few places that answer without a routing context. */
-  public static String body(ApiException api) {
-    JsonObject error = new JsonObject().put("code", api.code()).put("message", api.getMessage());
-    if (api.field() != null) {
-      error.put("field", api.field());
-    }
+  /** The error body of a failure (also for the few places that answer without a routing context). */
+  public static String body(ServiceException failure) {
+    JsonObject error = failure.toJson();
+    error.remove("retryAfter"); // a header over HTTP
     return new JsonObject().put("success", false).put("error", error).encode();
   }
 
@@ -87,6 +88,7 @@ public final class ApiErrors {
       case 403 -> "forbidden";
       case 404 -> "not found";
       case 405 -> "method not allowed";
+      case 406 -> "not acceptable";
       case 413 -> "request body too large";
       case 415 -> "unsupported media type";
       default -> status >= 500 ? "internal error" : "request failed";

@@ -1,90 +1,83 @@
 package io.linkexport.http;
 
-import io.linkexport.bus.Addresses;
-import io.linkexport.bus.BusReplies;
+import io.linkexport.bus.Fields;
+import io.linkexport.bus.ServiceException;
+import io.linkexport.export.ExportClient;
+import io.linkexport.export.ExportRequest;
 import io.linkexport.http.auth.AccessControl;
 import io.linkexport.http.auth.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The export endpoints. Dashboard sessions only: an SDK API key gets 403. Every operation goes through the public
- * event-bus API ({@code link-export.start}, {@code link-export.status}) like any other client in the cluster.
+ * event-bus API ({@link ExportClient}) like any other client in the cluster; the export service parses and validates
+ * the filters (a bad one is a 400 naming it, carried over the bus).
  */
-public final class ExportHandler {
+record ExportHandler(ExportClient exports, AccessControl access) {
 
-  private final EventBus bus;
-  private final AccessControl access;
-
-  public ExportHandler(EventBus bus, AccessControl access) {
-    this.bus = bus;
-    this.access = access;
-  }
+  /** The recent-exports panel's length. */
+  private static final int RECENT = 20;
 
   /** {@code POST .../links/export}: 202 with the pending job. */
-  public void start(RoutingContext ctx) {
-    UUID projectId = Paths.uuid(ctx, "projectId");
+  void start(RoutingContext ctx) {
+    UUID projectId = Paths.project(ctx);
     Principal p = session(ctx);
-    JsonObject filters = body(ctx);
-    JsonObject req = new JsonObject().put("projectId", projectId.toString()).put("userId", p.userId().toString())
-      .put("email", p.email()).put("filters", filters)
-      .put("idempotencyKey", ctx.request().getHeader("Idempotency-Key"));
+    ExportRequest req = new ExportRequest(projectId, p.userId(), p.email(), body(ctx),
+      ctx.request().getHeader("Idempotency-Key"));
     access.check(p, projectId)
-      .compose(a -> BusReplies.request(bus, Addresses.EXPORT_START, req))
+      .compose(a -> exports.start(req))
       .onSuccess(job -> {
-        ctx.response().putHeader("Location", ctx.request().path() + "/" + job.getString("jobId"));
+        ctx.response().putHeader("Location", ctx.request().path() + "/" + job.getString(Fields.JOB_ID));
         Responses.ok(ctx, 202, job);
       })
       .onFailure(ctx::fail);
   }
 
   /** {@code GET .../links/export/{jobId}}: the job, with a freshly signed download URL when completed. */
-  public void status(RoutingContext ctx) {
-    forJob(ctx, Addresses.EXPORT_STATUS).onSuccess(job -> {
+  void status(RoutingContext ctx) {
+    UUID projectId = Paths.project(ctx);
+    forJob(ctx, projectId, jobId -> exports.status(projectId, jobId)).onSuccess(job -> {
       noStore(ctx);
       Responses.ok(ctx, 200, job);
     }).onFailure(ctx::fail);
   }
 
   /** {@code DELETE .../links/export/{jobId}}: cancels a pending or processing job. */
-  public void cancel(RoutingContext ctx) {
-    forJob(ctx, Addresses.EXPORT_CANCEL).onSuccess(job -> Responses.ok(ctx, 200, job)).onFailure(ctx::fail);
+  void cancel(RoutingContext ctx) {
+    UUID projectId = Paths.project(ctx);
+    forJob(ctx, projectId, jobId -> exports.cancel(projectId, jobId))
+      .onSuccess(job -> Responses.ok(ctx, 200, job)).onFailure(ctx::fail);
   }
 
   /** {@code GET .../links/export}: the project's recent exports, newest first (no download URLs: ask per job). */
-  public void list(RoutingContext ctx) {
-    UUID projectId = Paths.uuid(ctx, "projectId");
+  void list(RoutingContext ctx) {
+    UUID projectId = Paths.project(ctx);
     Principal p = session(ctx);
     access.check(p, projectId)
-      .compose(a -> BusReplies.request(bus, Addresses.EXPORT_LIST, new JsonObject()
-        .put("projectId", projectId.toString()).put("limit", 20)))
-      .onSuccess(res -> Responses.ok(ctx, 200, res.getJsonArray("jobs")))
+      .compose(a -> exports.list(projectId, RECENT))
+      .onSuccess(jobs -> Responses.ok(ctx, 200, jobs))
       .onFailure(ctx::fail);
   }
 
-  private Future<JsonObject> forJob(RoutingContext ctx, String address) {
-    UUID projectId = Paths.uuid(ctx, "projectId");
+  /** Authorises the project first: a malformed job id of a project the caller cannot see is that project's 404. */
+  private Future<JsonObject> forJob(RoutingContext ctx, UUID projectId,
+                                    Function<UUID, Future<JsonObject>> op) {
     Principal p = session(ctx);
-    UUID jobId;
-    try {
-      jobId = Paths.uuid(ctx, "jobId");
-    } catch (ApiException e) {
-      return access.check(p, projectId).compose(a -> Future.failedFuture(ApiException.notFound("export not found")));
-    }
-    return access.check(p, projectId).compose(a -> BusReplies.request(bus, address, new JsonObject()
-      .put("projectId", projectId.toString()).put("jobId", jobId.toString())));
+    return access.check(p, projectId).compose(a -> op.apply(Paths.job(ctx)));
   }
 
   private static Principal session(RoutingContext ctx) {
     Principal p = Principal.of(ctx);
     if (p.kind() != Principal.Kind.SESSION) {
-      throw ApiException.forbidden("Exports need a dashboard session; SDK API keys can only list links.");
+      throw ServiceException.forbidden("Exports need a dashboard session; SDK API keys can only list links.");
     }
     return p;
   }
@@ -96,12 +89,12 @@ public final class ExportHandler {
     }
     Object parsed;
     try {
-      parsed = io.vertx.core.json.Json.decodeValue(raw);
+      parsed = Json.decodeValue(raw);
     } catch (DecodeException e) {
-      throw ApiException.badRequest("body", "request body must be a JSON object");
+      throw ServiceException.badRequest("body", "request body must be a JSON object");
     }
     if (!(parsed instanceof JsonObject json)) {
-      throw ApiException.badRequest("body", "request body must be a JSON object");
+      throw ServiceException.badRequest("body", "request body must be a JSON object");
     }
     return json;
   }

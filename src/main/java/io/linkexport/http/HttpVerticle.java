@@ -1,17 +1,22 @@
 package io.linkexport.http;
 
 import io.linkexport.AppConfig;
-import io.linkexport.db.Db;
+import io.linkexport.ServiceVerticle;
+import io.linkexport.bus.BusClient;
+import io.linkexport.bus.ServiceException;
+import io.linkexport.export.ExportClient;
 import io.linkexport.http.auth.AccessControl;
 import io.linkexport.http.auth.ApiKeys;
 import io.linkexport.http.auth.AuthHandler;
 import io.linkexport.http.auth.SessionTokenVerifier;
+import io.linkexport.links.LinksClient;
+import io.linkexport.projects.ProjectsClient;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
@@ -22,34 +27,36 @@ import org.slf4j.LoggerFactory;
  * The HTTP API: routes, authentication and the error body; no business logic (handlers call the query and export
  * verticles over the event bus). Its small pool serves authorisation look-ups and {@code /health} only.
  */
-public class HttpVerticle extends VerticleBase {
+public class HttpVerticle extends ServiceVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   /** Export requests carry filters only; anything larger is not a filter. */
   static final long MAX_BODY_BYTES = 16 * 1024;
   static final String API = "/api/v1/projects/:projectId/links";
 
-  private Pool pool;
-  private WebClient web;
-  private SessionTokenVerifier sessions;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
-    AppConfig config = AppConfig.from(config());
-    pool = Db.pool(vertx, config, 4);
-    web = WebClient.create(vertx);
-    sessions = new SessionTokenVerifier(vertx, web, config);
-    AccessControl access = new AccessControl(pool);
-    LinksHandler links = new LinksHandler(vertx.eventBus(), access);
-    ExportHandler exports = new ExportHandler(vertx.eventBus(), access);
+    AppConfig config = settings();
+    Pool pool = pool(config, config.pgHttpPoolSize());
+    WebClient web = webClient(new WebClientOptions());
+    SessionTokenVerifier sessions = new SessionTokenVerifier(vertx, web, config);
+    closeOnStop(() -> {
+      sessions.close();
+      return Future.succeededFuture();
+    });
+    AccessControl access = new AccessControl(pool, config.accessCacheMillis());
+    BusClient bus = BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis());
+    LinksHandler links = new LinksHandler(new LinksClient(bus), access);
+    ExportHandler exports = new ExportHandler(new ExportClient(bus), access);
 
     Router router = Router.router(vertx);
     router.get("/health").handler(new HealthHandler(pool)::handle);
     // The body handler must run before anything asynchronous (authentication) or the body is lost.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route("/api/*").handler(new AuthHandler(sessions, new ApiKeys(pool)));
-    router.get("/api/v1/projects").handler(new ProjectsHandler(vertx.eventBus())::list);
+    router.get("/api/v1/projects").handler(new ProjectsHandler(new ProjectsClient(bus))::list);
     router.get(API).handler(links::list);
     router.get(API + "/count").handler(links::count);
     router.post(API + "/export").handler(exports::start);
@@ -66,7 +73,7 @@ public class HttpVerticle extends VerticleBase {
     router.get("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(300).setIndexPage("index.html")
       .setDirectoryListing(false));
     router.route().failureHandler(ApiErrors::handle);
-    router.route().last().handler(ctx -> ApiErrors.send(ctx, ApiException.notFound("no such endpoint")));
+    router.route().last().handler(ctx -> ApiErrors.send(ctx, ServiceException.notFound("no such endpoint")));
 
     return sessions.start()
       .compose(v -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
@@ -75,7 +82,7 @@ public class HttpVerticle extends VerticleBase {
           // A malformed percent-escape fails inside the router (plain-text 400 and an error log); answer it here.
           if (Paths.malformedUri(req.uri())) {
             req.response().setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
-              .end(ApiErrors.body(ApiException.badRequest("uri", "the request URI has a malformed %-escape")));
+              .end(ApiErrors.body(ServiceException.badRequest("uri", "the request URI has a malformed %-escape")));
             return;
           }
           router.handle(req);
@@ -95,10 +102,6 @@ public class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> {
-      sessions.close();
-      web.close();
-      return pool.close();
-    });
+    return closed.eventually(super::stop);
   }
 }

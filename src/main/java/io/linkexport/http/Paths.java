@@ -1,5 +1,7 @@
 package io.linkexport.http;
 
+import io.linkexport.bus.ServiceException;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.UUID;
@@ -10,22 +12,32 @@ final class Paths {
   private Paths() {
   }
 
-  static UUID uuid(RoutingContext ctx, String name) {
+  /** The project of the path ({@code :projectId}). */
+  static UUID project(RoutingContext ctx) {
+    return uuid(ctx, "projectId", "project not found");
+  }
+
+  /** The export job of the path ({@code :jobId}). */
+  static UUID job(RoutingContext ctx) {
+    return uuid(ctx, "jobId", "export not found");
+  }
+
+  private static UUID uuid(RoutingContext ctx, String name, String notFound) {
     String v = ctx.pathParam(name);
-    if (v == null || v.length() != 36) {
-      throw ApiException.notFound(name.replace("Id", "") + " not found");
+    if (v != null && v.length() == 36) {
+      try {
+        return UUID.fromString(v);
+      } catch (IllegalArgumentException e) {
+        // fall through to the 404
+      }
     }
-    try {
-      return UUID.fromString(v);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.notFound(name.replace("Id", "") + " not found");
-    }
+    throw ServiceException.notFound(notFound);
   }
 
   /** True when the URI's path or query has a %-escape that does not decode (e.g. {@code %zz}, a lone {@code %}). */
-  public static boolean malformedUri(String uri) {
+  static boolean malformedUri(String uri) {
     try {
-      io.netty.handler.codec.http.QueryStringDecoder decoder = new io.netty.handler.codec.http.QueryStringDecoder(uri);
+      QueryStringDecoder decoder = new QueryStringDecoder(uri);
       decoder.path();
       decoder.parameters();
       return false;

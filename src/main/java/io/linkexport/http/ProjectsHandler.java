@@ -1,28 +1,26 @@
 package io.linkexport.http;
 
-import io.linkexport.bus.Addresses;
-import io.linkexport.bus.BusReplies;
+import io.linkexport.bus.ServiceException;
 import io.linkexport.http.auth.Principal;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
+import io.linkexport.projects.ProjectsClient;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /api/v1/projects}: the caller's projects (dashboard sessions; an API key belongs to one project). */
-public final class ProjectsHandler {
+final class ProjectsHandler {
 
-  private final EventBus bus;
+  private final ProjectsClient projects;
 
-  public ProjectsHandler(EventBus bus) {
-    this.bus = bus;
+  ProjectsHandler(ProjectsClient projects) {
+    this.projects = projects;
   }
 
-  public void list(RoutingContext ctx) {
+  void list(RoutingContext ctx) {
     Principal p = Principal.of(ctx);
     if (p.kind() != Principal.Kind.SESSION) {
-      throw ApiException.forbidden("Listing projects needs a dashboard session.");
+      throw ServiceException.forbidden("Listing projects needs a dashboard session.");
     }
-    BusReplies.request(bus, Addresses.PROJECTS_OF_USER, new JsonObject().put("userId", p.userId().toString()))
-      .onSuccess(res -> Responses.ok(ctx, 200, res.getJsonArray("projects")))
+    projects.projectsOf(p.userId())
+      .onSuccess(list -> Responses.ok(ctx, 200, list))
       .onFailure(ctx::fail);
   }
 }

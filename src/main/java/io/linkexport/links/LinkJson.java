@@ -20,9 +20,8 @@ import java.util.UUID;
 /**
  * Writes rows of {@code sql/links_list.sql} as the list API's JSON array of links (dub.co's link fields plus the
  * link's analytics), straight from the rows into UTF-8 bytes with jackson-core: no JsonObject per link, field names
- * pre-encoded. Encoding the page was the largest cost of a list request in the service (JFR: about 40% of its CPU
- * went to building JsonObjects and encoding them generically). Every field is written, null when empty, in the
- * order of {@link #FIELDS}.
+ * pre-encoded: building JsonObjects and encoding them generically was the largest cost of a list request
+ * (docs/benchmarks.md). Every field is written, null when empty, in the order of {@link #FIELDS}.
  */
 public final class LinkJson {
 

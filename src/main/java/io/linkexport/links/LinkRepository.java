@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Reads links for the list API. Rows become the dub.co-style link JSON plus the link's analytics ({@link LinkJson}). */
+/**
+ * Reads links for the list API. Rows become the dub.co-style link JSON plus the link's analytics ({@link LinkJson}).
+ */
 public final class LinkRepository {
 
   /** Tag entries a query verticle keeps (TagDictionary): a few MB at most. */

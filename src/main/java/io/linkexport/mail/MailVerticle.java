@@ -1,10 +1,12 @@
 package io.linkexport.mail;
 
 import io.linkexport.AppConfig;
+import io.linkexport.ServiceVerticle;
 import io.linkexport.bus.Addresses;
-import io.linkexport.db.Db;
+import io.linkexport.bus.BusClient;
+import io.linkexport.retry.Backoff;
+import io.linkexport.storage.StorageClient;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.StartTLSOptions;
@@ -12,32 +14,36 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 /**
- * Sends job emails from the outbox: polls every {@code MAIL_POLL_MS} (default 1000) and wakes on
+ * Sends job emails from the outbox ({@link OutboxSender}): polls every {@code MAIL_POLL_MS} and wakes on
  * {@link Addresses#MAIL_WAKEUP}. SMTP settings come from {@code SMTP_*}; STARTTLS is REQUIRED unless configured
  * otherwise (the test SMTP server has none).
  */
-public class MailVerticle extends VerticleBase {
+public class MailVerticle extends ServiceVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailVerticle.class);
-  public static final String MAIL_POLL_MS = AppConfig.MAIL_POLL_MS;
 
-  private Pool pool;
-  private MailClient mail;
   private OutboxSender sender;
 
   @Override
   public Future<?> start() {
-    AppConfig config = AppConfig.from(config());
+    AppConfig config = settings();
     MailConfig mc = new MailConfig().setHostname(config.smtpHost()).setPort(config.smtpPort())
       .setStarttls(StartTLSOptions.valueOf(config.smtpStartTls()))
-      .setConnectTimeout(10_000).setKeepAlive(true).setMaxPoolSize(2);
+      .setConnectTimeout(config.smtpConnectTimeoutMillis()).setKeepAlive(true).setMaxPoolSize(2);
     if (!config.smtpUsername().isEmpty()) {
       mc.setUsername(config.smtpUsername()).setPassword(config.smtpPassword());
     }
-    pool = Db.pool(vertx, config, 2);
-    mail = MailClient.create(vertx, mc);
-    sender = new OutboxSender(vertx, pool, mail, config.mailFrom(), config.dashboardUrl());
+    Pool pool = pool(config, config.pgMailPoolSize());
+    MailClient mail = MailClient.create(vertx, mc);
+    closeOnStop(mail::close);
+    StorageClient storage = new StorageClient(BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis()));
+    Backoff retries = Backoff.of(Duration.ofMillis(config.mailRetryBaseMillis()),
+      Duration.ofMillis(config.mailRetryMaxMillis()), 0.2);
+    sender = new OutboxSender(pool, mail, storage, config.mailFrom(), config.dashboardUrl(), retries,
+      config.mailMaxAttempts());
     long poll = config.mailPollMillis();
     vertx.setPeriodic(poll, id -> tick());
     return vertx.eventBus().localConsumer(Addresses.MAIL_WAKEUP, m -> tick()).completion();
@@ -45,10 +51,5 @@ public class MailVerticle extends VerticleBase {
 
   private void tick() {
     sender.sendDue().onFailure(err -> LOG.warn("mail outbox round failed: {}", err.getMessage()));
-  }
-
-  @Override
-  public Future<?> stop() {
-    return mail.close().eventually(pool::close);
   }
 }

@@ -12,8 +12,8 @@ import java.util.UUID;
  */
 public record SeedOptions(long links, long clicks, UUID project, String plan, UUID user, String name) {
 
-  public static final String USAGE = "usage: seed --links N --clicks M [--project UUID] [--plan free|starter|pro|enterprise]"
-    + " [--user UUID] [--name TEXT]";
+  public static final String USAGE = "usage: seed --links N --clicks M [--project UUID]"
+    + " [--plan free|starter|pro|enterprise] [--user UUID] [--name TEXT]";
 
   private static final Set<String> PLANS = Set.of("free", "starter", "pro", "enterprise");
 

@@ -1,37 +1,34 @@
 package io.linkexport.storage;
 
-import io.linkexport.bus.Addresses;
+import io.linkexport.AppConfig;
+import io.linkexport.bus.BusClient;
+import io.linkexport.retry.Backoff;
+import io.linkexport.retry.Retrier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The S3 client the export workers use. It holds no credentials: every request is signed by the signing verticle
- * ({@link Addresses#STORAGE_SIGN}) and then sent from here with the worker's own {@link WebClient}, so the secret
+ * ({@link StorageClient#sign}) and then sent from here with the worker's own {@link WebClient}, so the secret
  * never leaves one verticle and large bodies never cross the event bus (only their SHA-256 does).
  *
  * <p>All failures are {@link StorageException}s. Idempotent operations (part upload, abort, delete, list) retry
@@ -41,32 +38,32 @@ import java.util.function.Supplier;
  */
 public final class S3Storage {
 
-  /** A presigned download URL and the instant it stops working. */
-  public record Presigned(String url, Instant expiresAt) {
-  }
-
-  private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
-  private static final DeliveryOptions BUS = new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true);
-  private static final long MAX_BACKOFF_MS = 10_000;
-
   private final Vertx vertx;
   private final WebClient client;
-  private final int maxAttempts;
-  private final long baseDelayMs;
+  private final StorageClient signing;
+  private final Retrier retrier;
+  private final int connectTimeoutMs;
+  private final int idleTimeoutMs;
 
-  /** Production defaults: 4 attempts, 200 ms base delay. */
-  public S3Storage(Vertx vertx, WebClient client) {
-    this(vertx, client, 4, Duration.ofMillis(200));
-  }
-
-  public S3Storage(Vertx vertx, WebClient client, int maxAttempts, Duration baseDelay) {
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("maxAttempts must be at least 1");
-    }
+  public S3Storage(Vertx vertx, WebClient client, StorageClient signing, Retrier retrier, int connectTimeoutMs,
+                   int idleTimeoutMs) {
     this.vertx = vertx;
     this.client = client;
-    this.maxAttempts = maxAttempts;
-    this.baseDelayMs = Math.max(1, baseDelay.toMillis());
+    this.signing = signing;
+    this.retrier = retrier;
+    this.connectTimeoutMs = connectTimeoutMs;
+    this.idleTimeoutMs = idleTimeoutMs;
+  }
+
+  /** The client of a node: signing through this node's signing verticle, retries and timeouts from the config. */
+  public static S3Storage create(Vertx vertx, WebClient client, AppConfig config) {
+    Backoff backoff = Backoff.of(Duration.ofMillis(config.s3RetryBaseMillis()), Duration.ofMillis(
+      config.s3RetryMaxMillis()), 1.0);
+    Retrier retrier = new Retrier(config.s3MaxAttempts(), backoff,
+      d -> vertx.timer(d.toMillis(), TimeUnit.MILLISECONDS));
+    StorageClient signing = new StorageClient(BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis()));
+    return new S3Storage(vertx, client, signing, retrier, config.s3ConnectTimeoutMillis(),
+      config.s3IdleTimeoutMillis());
   }
 
   /** Starts a multipart upload; {@code contentDisposition} may be null. Replies the upload id. */
@@ -129,20 +126,6 @@ public final class S3Storage {
     return listPage(prefix, null, null, new ArrayList<>());
   }
 
-  /** A presigned GET for downloading {@code key} as {@code filename} (CSV, attachment); at most 7 days. */
-  public Future<Presigned> presignGet(String key, String filename, Duration expiry) {
-    try {
-      S3Signer.requireExpiry(expiry);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
-    JsonObject request = new JsonObject().put("key", key).put("filename", filename)
-      .put("expiresSeconds", expiry.getSeconds());
-    return vertx.eventBus().<JsonObject>request(Addresses.STORAGE_PRESIGN, request, BUS)
-      .recover(e -> Future.failedFuture(StorageException.fromBus(e)))
-      .map(msg -> new Presigned(msg.body().getString("url"), Instant.parse(msg.body().getString("expiresAt"))));
-  }
-
   private Future<List<MultipartUpload>> listPage(String prefix, String keyMarker, String idMarker,
                                                  List<MultipartUpload> acc) {
     Map<String, String> query = new LinkedHashMap<>();
@@ -170,16 +153,12 @@ public final class S3Storage {
   /** Asks the signing verticle to sign, then sends exactly the URL and headers it replied. */
   private Future<HttpResponse<Buffer>> send(String method, String key, Map<String, String> query,
                                             Map<String, String> headers, String sha256, Buffer body) {
-    JsonObject request = new JsonObject().put("method", method).put("key", key)
-      .put("query", new JsonObject(new LinkedHashMap<>(query))).put("headers", new JsonObject(new LinkedHashMap<>(headers)))
-      .put("payloadSha256", sha256);
-    return vertx.eventBus().<JsonObject>request(Addresses.STORAGE_SIGN, request, BUS)
+    return signing.sign(method, key, query, headers, sha256)
       .recover(e -> Future.failedFuture(StorageException.fromBus(e)))
-      .compose(reply -> {
-        JsonObject signed = reply.body();
-        HttpRequest<Buffer> http = client.requestAbs(HttpMethod.valueOf(method), signed.getString("url"))
-          .connectTimeout(5_000).idleTimeout(30_000);
-        signed.getJsonObject("headers").forEach(h -> http.putHeader(h.getKey(), String.valueOf(h.getValue())));
+      .compose(signed -> {
+        HttpRequest<Buffer> http = client.requestAbs(HttpMethod.valueOf(method), signed.url())
+          .connectTimeout(connectTimeoutMs).idleTimeout(idleTimeoutMs);
+        signed.headers().forEach(http::putHeader);
         Future<HttpResponse<Buffer>> sent = body == null ? http.send() : http.sendBuffer(body);
         return sent.recover(e -> Future.failedFuture(StorageException.connection(e)));
       });
@@ -194,27 +173,8 @@ public final class S3Storage {
   }
 
   private <T> Future<T> retrying(String what, Supplier<Future<T>> operation) {
-    return attempt(what, operation, 1);
-  }
-
-  private <T> Future<T> attempt(String what, Supplier<Future<T>> operation, int attempt) {
-    return operation.get().recover(err -> {
-      if (!StorageException.isRetryable(err)) {
-        return Future.failedFuture(err);
-      }
-      if (attempt >= maxAttempts) {
-        return Future.failedFuture(((StorageException) err).afterAttempts(attempt));
-      }
-      long delay = backoffMillis(attempt);
-      LOG.warn("{} failed (attempt {}/{}), retrying in {} ms: {}", what, attempt, maxAttempts, delay, err.getMessage());
-      return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> attempt(what, operation, attempt + 1));
-    });
-  }
-
-  /** Full jitter (uniform in [0, base * 2^(n-1)], capped) so that workers failing together do not retry together. */
-  long backoffMillis(int attempt) {
-    long ceiling = Math.min(MAX_BACKOFF_MS, baseDelayMs << Math.min(attempt - 1, 20));
-    return 1 + ThreadLocalRandom.current().nextLong(ceiling);
+    return retrier.run(what, operation, StorageException::isRetryable,
+      (err, attempts) -> ((StorageException) err).afterAttempts(attempts));
   }
 
   /** Parses a reply body; a body we cannot read is a non-retryable failure, not a stray IllegalArgumentException. */

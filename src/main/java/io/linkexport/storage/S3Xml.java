@@ -72,7 +72,8 @@ final class S3Xml {
   }
 
   static String completeBody(List<PartEtag> parts) {
-    StringBuilder xml = new StringBuilder("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+    StringBuilder xml = new StringBuilder(
+      "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
     for (PartEtag part : parts) {
       xml.append("<Part><PartNumber>").append(part.partNumber()).append("</PartNumber><ETag>")
         .append(escape(part.etag())).append("</ETag></Part>");

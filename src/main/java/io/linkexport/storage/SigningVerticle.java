@@ -2,9 +2,11 @@ package io.linkexport.storage;
 
 import io.linkexport.AppConfig;
 import io.linkexport.bus.Addresses;
+import io.linkexport.bus.BusServer;
+import io.linkexport.bus.Fields;
+import io.linkexport.bus.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The only holder of S3 credentials. Serves {@link Addresses#STORAGE_SIGN} and {@link Addresses#STORAGE_PRESIGN};
@@ -35,54 +38,46 @@ public final class SigningVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalStateException("storage signing cannot start: " + e.getMessage()));
     }
-    MessageConsumer<JsonObject> sign = vertx.eventBus().localConsumer(Addresses.STORAGE_SIGN, this::sign);
-    MessageConsumer<JsonObject> presign = vertx.eventBus().localConsumer(Addresses.STORAGE_PRESIGN, this::presign);
+    MessageConsumer<JsonObject> sign = vertx.eventBus().localConsumer(Addresses.STORAGE_SIGN,
+      m -> BusServer.serve(m, body -> checked("sign", body, this::sign)));
+    MessageConsumer<JsonObject> presign = vertx.eventBus().localConsumer(Addresses.STORAGE_PRESIGN,
+      m -> BusServer.serve(m, body -> checked("presign", body, this::presign)));
     return Future.all(sign.completion(), presign.completion());
   }
 
-  private void sign(Message<JsonObject> msg) {
-    JsonObject in = msg.body();
+  /** A malformed request (what the signer refuses) is a 400 saying what; anything else a 500, logged. */
+  private static Future<JsonObject> checked(String what, JsonObject in, Function<JsonObject, JsonObject> op) {
     if (in == null) {
-      msg.fail(400, "request body is required");
-      return;
+      return Future.failedFuture(ServiceException.badRequest("body", "request body is required"));
     }
     try {
-      S3Signer.Signed signed = signer.sign(in.getString("method"), in.getString("key"),
-        strings(in, "query"), strings(in, "headers"), in.getString("payloadSha256"));
-      msg.reply(new JsonObject().put("url", signed.url())
-        .put("headers", new JsonObject(new LinkedHashMap<>(signed.headers()))));
+      return Future.succeededFuture(op.apply(in));
     } catch (IllegalArgumentException | ClassCastException e) {
-      msg.fail(400, "bad sign request: " + e.getMessage());
+      return Future.failedFuture(ServiceException.badRequest(null, "bad " + what + " request: " + e.getMessage()));
     } catch (RuntimeException e) {
-      LOG.error("signing {} {} failed", in.getValue("method"), in.getValue("key"), e);
-      msg.fail(500, "signing failed");
+      LOG.error("{} of key={} failed", what, in.getValue(Fields.KEY), e);
+      return Future.failedFuture(new ServiceException(io.linkexport.bus.ErrorCode.INTERNAL, what + " failed"));
     }
   }
 
-  private void presign(Message<JsonObject> msg) {
-    JsonObject in = msg.body();
-    if (in == null) {
-      msg.fail(400, "request body is required");
-      return;
+  private JsonObject sign(JsonObject in) {
+    S3Signer.Signed signed = signer.sign(in.getString(Fields.METHOD), in.getString(Fields.KEY),
+      strings(in, Fields.QUERY), strings(in, Fields.HEADERS), in.getString(Fields.PAYLOAD_SHA256));
+    return new JsonObject().put(Fields.URL, signed.url())
+      .put(Fields.HEADERS, new JsonObject(new LinkedHashMap<>(signed.headers())));
+  }
+
+  private JsonObject presign(JsonObject in) {
+    String key = in.getString(Fields.KEY);
+    Long seconds = in.getLong(Fields.EXPIRES_SECONDS);
+    if (key == null || key.isEmpty() || seconds == null) {
+      throw new IllegalArgumentException("key and expiresSeconds are required");
     }
-    try {
-      String key = in.getString("key");
-      Long seconds = in.getLong("expiresSeconds");
-      if (key == null || key.isEmpty() || seconds == null) {
-        msg.fail(400, "key and expiresSeconds are required");
-        return;
-      }
-      Duration expiry = Duration.ofSeconds(seconds);
-      Instant now = Instant.now();
-      String url = signer.presignGet(key, in.getString("filename", "export.csv"), expiry);
-      LOG.info("presigned GET key={} expiresIn={}s", key, seconds);
-      msg.reply(new JsonObject().put("url", url).put("expiresAt", now.plus(expiry).toString()));
-    } catch (IllegalArgumentException | ClassCastException e) {
-      msg.fail(400, "bad presign request: " + e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.error("presigning key={} failed", in.getValue("key"), e);
-      msg.fail(500, "presigning failed");
-    }
+    Duration expiry = Duration.ofSeconds(seconds);
+    Instant now = Instant.now();
+    String url = signer.presignGet(key, in.getString(Fields.FILENAME, "export.csv"), expiry);
+    LOG.info("presigned GET key={} expiresIn={}s", key, seconds);
+    return new JsonObject().put(Fields.URL, url).put(Fields.EXPIRES_AT, now.plus(expiry).toString());
   }
 
   /** A JSON object of string values as a map; absent means empty. Non-string values are a 400. */

@@ -1,13 +1,15 @@
 package io.linkexport.storage;
 
-import io.vertx.core.eventbus.ReplyException;
+import io.linkexport.bus.ErrorCode;
+import io.linkexport.bus.Failures;
+import io.linkexport.bus.ServiceException;
 
 import java.util.Set;
 
 /**
  * An S3 or signing failure, with what the export job needs to decide between retrying later and failing the job:
  * the HTTP status ({@code 0} when no response arrived), S3's error code ({@code "NoSuchUpload"}, ...; or one of ours:
- * {@code CONNECTION}, {@code SIGNING_TIMEOUT}, {@code SIGNING_UNAVAILABLE}, {@code SIGNING_FAILED}, {@code HTTP_<status>})
+ * {@code CONNECTION}, {@code SIGNING_<error code>}, {@code HTTP_<status>})
  * and whether the same request may succeed if sent again.
  */
 public class StorageException extends RuntimeException {
@@ -41,19 +43,13 @@ public class StorageException extends RuntimeException {
   }
 
   /**
-   * From an event-bus failure talking to the signing verticle. A timeout or a missing consumer (verticle being
-   * redeployed) is transient; a recipient failure carries the HTTP status the signer chose (400 = our bug).
+   * From a failure of the signing verticle (a {@link ServiceException} from {@link StorageClient}): unavailable (a
+   * timeout, no consumer while it is redeployed) is worth another attempt; anything else is our bug.
    */
   public static StorageException fromBus(Throwable t) {
-    if (t instanceof ReplyException re) {
-      return switch (re.failureType()) {
-        case TIMEOUT -> new StorageException(503, "SIGNING_TIMEOUT", "signing verticle did not answer", true, t);
-        case NO_HANDLERS -> new StorageException(500, "SIGNING_UNAVAILABLE", "no signing verticle deployed", true, t);
-        default -> new StorageException(re.failureCode(), "SIGNING_FAILED", "signing failed: " + re.getMessage(),
-          re.failureCode() >= 500, t);
-      };
-    }
-    return new StorageException(500, "SIGNING_FAILED", "signing failed: " + t.getMessage(), false, t);
+    ServiceException se = Failures.toService(t);
+    return new StorageException(se.status(), "SIGNING_" + se.code(), "signing failed: " + se.getMessage(),
+      se.code() == ErrorCode.UNAVAILABLE, t);
   }
 
   /** True for a StorageException that says so; anything else (a bug) is not retried. */

@@ -1,19 +1,19 @@
 package io.linkexport.cluster;
 
 import io.linkexport.AppConfig;
-import io.linkexport.bus.Addresses;
+import io.linkexport.bus.BusClient;
+import io.linkexport.bus.ErrorCode;
+import io.linkexport.bus.ServiceException;
+import io.linkexport.export.ExportClient;
+import io.linkexport.export.ExportRequest;
+import io.linkexport.support.Await;
+import io.linkexport.support.BusExportClient;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
-import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,11 +22,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Three nodes on one Hazelcast cluster (loopback, TCP/IP members) and one Postgres: A serves HTTP and runs no
@@ -58,7 +57,7 @@ class ClusterIT {
     b = TestApp.clustered(node(base, name, pb, members).put(AppConfig.EXPORT_WORKERS, 2), false);
     c = Clustering.start(AppConfig.from(node(base, name, pc, members))).toCompletionStage().toCompletableFuture()
       .get(60, TimeUnit.SECONDS);
-    db = new Fixtures(TestServices.jdbcUrl(a.config));
+    db = Fixtures.of(a.config);
   }
 
   @AfterAll
@@ -86,58 +85,34 @@ class ClusterIT {
     assertThat(db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ?", UUID.fromString(jobId))).isEqualTo(1);
   }
 
+  /**
+   * Verifies that a verticle on a node that runs none of the service drives an export over the public addresses,
+   * and that the failures it gets across the cluster keep their code and field.
+   */
   @Test
   void aVerticleOnAnotherNodeDrivesAnExportOverTheBus() throws Exception {
     UUID project = db.project("Cluster bus " + UUID.randomUUID(), "pro");
     UUID user = db.member(project);
     long links = db.bulkLinks(project, 40, "cb-" + UUID.randomUUID().toString().substring(0, 6));
 
-    Client client = new Client(project, user);
-    c.deployVerticle(client, new DeploymentOptions()).toCompletionStage().toCompletableFuture()
-      .get(30, TimeUnit.SECONDS);
-    JsonObject job = client.done.get(60, TimeUnit.SECONDS);
+    BusExportClient client = new BusExportClient(project, user,
+      new JsonObject().put("sortBy", "clicks").put("showArchived", true), true);
+    Await.result(c.deployVerticle(client));
+    client.awaitEventsFrom(a.vertx); // "pending" is published by the API node
+    client.awaitEventsFrom(b.vertx); // "processing" and "completed" by the worker node
+    JsonObject job = client.export().get(60, TimeUnit.SECONDS);
 
     assertThat(job.getString("status")).isEqualTo("completed");
     assertThat(job.getLong("rowCount")).isEqualTo(links);
-    assertThat(client.events).extracting(e -> e.getString("status")).contains("processing", "completed");
+    assertThat(client.events()).extracting(e -> e.getString("status")).contains("processing", "completed");
     List<List<String>> rows = Exports.parse(Exports.download(a, job.getString("downloadUrl")).body());
     assertThat(rows).hasSize(1 + (int) links);
-  }
 
-  /** Starts an export over link-export.start, follows link-export.events, reads the job over link-export.status. */
-  static final class Client extends VerticleBase {
-    final UUID project;
-    final UUID user;
-    final List<JsonObject> events = new CopyOnWriteArrayList<>();
-    final CompletableFuture<JsonObject> done = new CompletableFuture<>();
-    volatile String jobId;
-
-    Client(UUID project, UUID user) {
-      this.project = project;
-      this.user = user;
-    }
-
-    @Override
-    public Future<?> start() {
-      DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(10_000);
-      return vertx.eventBus().<JsonObject>consumer(Addresses.EXPORT_EVENTS, msg -> {
-          JsonObject e = msg.body();
-          if (jobId == null || !jobId.equals(e.getString("jobId"))) {
-            return;
-          }
-          events.add(e);
-          if ("completed".equals(e.getString("status")) || "failed".equals(e.getString("status"))) {
-            vertx.eventBus().<JsonObject>request(Addresses.EXPORT_STATUS, new JsonObject()
-                .put("projectId", project.toString()).put("jobId", jobId), timeout)
-              .map(Message::body)
-              .onSuccess(done::complete)
-              .onFailure(done::completeExceptionally);
-          }
-        }).completion()
-        .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.EXPORT_START, new JsonObject()
-          .put("projectId", project.toString()).put("userId", user.toString()).put("email", "bus@example.com")
-          .put("filters", new JsonObject().put("sortBy", "clicks").put("showArchived", true)), timeout))
-        .onSuccess(reply -> jobId = reply.body().getString("jobId"));
-    }
+    ExportClient remote = new ExportClient(BusClient.anyNode(c.eventBus(), 10_000));
+    assertThatThrownBy(() -> Await.result(remote.start(new ExportRequest(project, user, null,
+      new JsonObject().put("folderId", "nope"), null)))).isInstanceOfSatisfying(ServiceException.class, e -> {
+        assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(e.field()).isEqualTo("folderId");
+      });
   }
 }

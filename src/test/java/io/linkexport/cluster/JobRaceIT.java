@@ -1,12 +1,12 @@
 package io.linkexport.cluster;
 
 import io.linkexport.AppConfig;
+import io.linkexport.support.Await;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.Storage;
 import io.linkexport.support.TestApp;
-import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,7 +43,7 @@ class JobRaceIT {
     for (int i = 0; i < 3; i++) {
       nodes.add(TestApp.clustered(ClusterIT.node(base, name, ports[i], members), true));
     }
-    db = new Fixtures(TestServices.jdbcUrl(nodes.get(0).config));
+    db = Fixtures.of(nodes.get(0).config);
   }
 
   @AfterAll
@@ -69,12 +70,8 @@ class JobRaceIT {
         new JsonObject().put("showArchived", true)));
     }
 
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (db.count("SELECT count(*) FROM export_jobs WHERE id = ANY(?::uuid[]) AND status IN ('completed', 'failed')",
-      (Object) jobs.toArray(new String[0])) < JOBS) {
-      assertThat(System.currentTimeMillis()).as("all jobs finished").isLessThan(deadline);
-      Thread.sleep(200);
-    }
+    Await.until("all jobs to finish", Duration.ofSeconds(120), () -> db.count("SELECT count(*) FROM export_jobs"
+      + " WHERE id = ANY(?::uuid[]) AND status IN ('completed', 'failed')", (Object) jobs.toArray(new String[0])) == JOBS);
 
     assertThat(db.count("SELECT count(*) FROM export_jobs WHERE id = ANY(?::uuid[]) AND status = 'completed'",
       (Object) jobs.toArray(new String[0]))).as("none lost, none failed").isEqualTo(JOBS);

@@ -1,6 +1,8 @@
 package io.linkexport.cluster;
 
 import io.linkexport.AppConfig;
+import io.linkexport.support.Await;
+import io.linkexport.support.Mailbox;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.Exports;
 import io.linkexport.support.FaultProxy;
@@ -10,8 +12,6 @@ import io.linkexport.support.TestApp;
 import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
-import jakarta.mail.Message;
-import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ class NodeKillIT {
       .put(AppConfig.EXPORT_LEASE_SECONDS, LEASE_SECONDS)
       .put(AppConfig.EXPORT_STOP_GRACE_MS, 500)
       .put(AppConfig.EXPORT_WORKERS, 1));
-    db = new Fixtures(TestServices.jdbcUrl(AppConfig.from(base)));
+    db = Fixtures.of(AppConfig.from(base));
     int p1 = EmbeddedServices.freePort();
     int p2 = EmbeddedServices.freePort();
     String members = "127.0.0.1:" + p1 + ",127.0.0.1:" + p2;
@@ -126,16 +126,15 @@ class NodeKillIT {
   /** An export of LINKS links caught with part 1 uploaded and part 2 held, and the node running it. */
   record Scenario(NodeKillIT it, UUID project, String email, String token, String jobId, Node holder) {
     JsonObject awaitOn(Node node, Duration timeout) throws Exception {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (true) {
-        JsonObject job = node.get(Exports.base(project) + "/" + jobId, token).data();
-        String status = job.getString("status");
-        if ("completed".equals(status) || "failed".equals(status)) {
-          return job;
+      return Await.value("job " + jobId + " to finish", timeout, () -> {
+        JsonObject job;
+        try {
+          job = node.get(Exports.base(project) + "/" + jobId, token).data();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
         }
-        assertThat(System.nanoTime()).as("job %s finished; last seen %s", jobId, job.encode()).isLessThan(deadline);
-        Thread.sleep(100);
-      }
+        return Set.of("completed", "failed").contains(job.getString("status")) ? job : null;
+      });
     }
 
     void assertCompleteAndExactlyOnce(JsonObject job, Node node) throws Exception {
@@ -152,25 +151,7 @@ class NodeKillIT {
       assertThat(Storage.objects(project, jobId)).hasSize(1);
       assertThat(Storage.incompleteUploads(TestApp.get(), "exports/" + project + "/")).isEmpty();
       // exactly one "export ready" email
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (mails(email) == 0) {
-        assertThat(System.currentTimeMillis()).as("the email arrived").isLessThan(deadline);
-        Thread.sleep(100);
-      }
-      Thread.sleep(2_000);
-      assertThat(mails(email)).isEqualTo(1);
-    }
-
-    static long mails(String to) throws Exception {
-      long n = 0;
-      for (MimeMessage m : TestServices.get().smtp().getReceivedMessages()) {
-        for (var r : m.getRecipients(Message.RecipientType.TO)) {
-          if (r.toString().contains(to)) {
-            n++;
-          }
-        }
-      }
-      return n;
+      Mailbox.exactlyOne(TestServices.get().smtp(), it.db, UUID.fromString(jobId), email);
     }
   }
 
@@ -187,11 +168,7 @@ class NodeKillIT {
       .POST(HttpRequest.BodyPublishers.ofString("{\"showArchived\":true}")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
     String jobId = new JsonObject(started.body()).getJsonObject("data").getString("jobId");
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (s3.heldRequests() == 0) {
-      assertThat(System.currentTimeMillis()).as("part 2 of the upload reached S3").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Await.until("part 2 of the upload to reach S3", Duration.ofSeconds(60), () -> s3.heldRequests() > 0);
     String owner = db.strings("SELECT lease_owner FROM export_jobs WHERE id = ?", UUID.fromString(jobId)).get(0);
     long pid = Long.parseLong(owner.substring(owner.indexOf(':') + 1, owner.indexOf('/')));
     Node holder = nodes.stream().filter(n -> n.process().pid() == pid).findFirst()

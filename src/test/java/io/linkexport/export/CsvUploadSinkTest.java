@@ -1,5 +1,6 @@
 package io.linkexport.export;
 
+import io.linkexport.storage.PartEtag;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,7 @@ class CsvUploadSinkTest {
 
   private final List<Promise<String>> uploads = new ArrayList<>();
   private final List<Integer> partSizes = new ArrayList<>();
-  private final List<List<CsvUploadSink.PartRef>> completed = new ArrayList<>();
+  private final List<List<PartEtag>> completed = new ArrayList<>();
 
   private CsvUploadSink<String> sink(int maxInFlight) {
     CsvUploadSink.Parts parts = new CsvUploadSink.Parts() {
@@ -36,7 +36,7 @@ class CsvUploadSinkTest {
       }
 
       @Override
-      public Future<Void> complete(List<CsvUploadSink.PartRef> refs) {
+      public Future<Void> complete(List<PartEtag> refs) {
         completed.add(refs);
         return Future.succeededFuture();
       }
@@ -44,7 +44,7 @@ class CsvUploadSinkTest {
     return new CsvUploadSink<>(parts, (row, buf) -> buf.appendString(row), Buffer.buffer("h\n"), PART, maxInFlight);
   }
 
-  /** Writes until the sink says stop, as the pipe does; answers the rows accepted. */
+  /** Writes until the sink says stop, as the cursor loop does; answers the rows accepted. */
   private static int fill(CsvUploadSink<String> sink) {
     int rows = 0;
     while (!sink.writeQueueFull()) {
@@ -63,12 +63,12 @@ class CsvUploadSinkTest {
     // One part in flight and the next one full: nothing more is accepted until S3 answers.
     assertThat(uploads).hasSize(1);
     assertThat((long) rows * ROW.length()).isLessThanOrEqualTo(2L * (PART + ROW.length()));
-    AtomicInteger drains = new AtomicInteger();
-    sink.drainHandler(v -> drains.incrementAndGet());
+    Future<Void> writable = sink.whenWritable();
+    assertThat(writable.isComplete()).isFalse();
 
     uploads.get(0).complete("etag-1");
 
-    assertThat(drains.get()).as("the writer is resumed when the part is uploaded").isEqualTo(1);
+    assertThat(writable.succeeded()).as("the writer is resumed when the part is uploaded").isTrue();
     assertThat(uploads).as("the full buffer went out as the next part").hasSize(2);
     assertThat(sink.writeQueueFull()).isFalse();
   }
@@ -135,7 +135,7 @@ class CsvUploadSinkTest {
     }
     assertThat(partSizes.stream().mapToLong(Integer::longValue).sum()).isEqualTo(2 + rows * ROW.length());
     assertThat(completed).hasSize(1);
-    assertThat(completed.get(0)).extracting(CsvUploadSink.PartRef::number)
+    assertThat(completed.get(0)).extracting(PartEtag::partNumber)
       .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, partSizes.size()).boxed().toList());
   }
 
@@ -155,7 +155,7 @@ class CsvUploadSinkTest {
     assertThat(completed).as("a short file is never completed").isEmpty();
   }
 
-  /** ExportRunner aborts the multipart upload only once the sink is idle: no part may land after the abort. */
+  /** ExportAttempt.cleanUp aborts the multipart upload only once the sink is idle: no part may land after the abort. */
   @Test
   void afterAFailedPartIdleWaitsForTheOtherPartStillUploading() {
     CsvUploadSink<String> sink = sink(2);

@@ -7,7 +7,6 @@ import io.linkexport.links.LinkFilter;
 import io.linkexport.links.LinkQuery;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
-import io.linkexport.support.TestServices;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -152,7 +151,7 @@ class DeclaredCursorIT {
   @Test
   void theExportsDeclaredCursorWalksTheClicksIndex() throws Exception {
     UUID project;
-    try (Fixtures db = new Fixtures(TestServices.jdbcUrl(CONFIG))) {
+    try (Fixtures db = Fixtures.of(CONFIG)) {
       project = db.project("Declared cursor plan", "pro");
       db.bulkLinks(project, 2_000, "dc-" + UUID.randomUUID().toString().substring(0, 6));
       db.exec("ANALYZE links");

@@ -1,9 +1,9 @@
 package io.linkexport.export;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
-import io.linkexport.export.CsvEncoder;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
+import io.linkexport.support.Mailbox;
 import io.linkexport.support.TestApp;
 import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
@@ -157,37 +157,13 @@ class ExportIT {
     String mineToken = TestTokens.session(user, mine);
     JsonObject job = Exports.await(app, project, mineToken, Exports.start(app, project, mineToken,
       new JsonObject().put("type", "unified")), Duration.ofSeconds(60));
-    MimeMessage msg = awaitMail(mine);
+    MimeMessage msg = Mailbox.exactlyOne(TestServices.get().smtp(), db, UUID.fromString(job.getString("jobId")), mine);
     assertThat(msg.getSubject()).contains("ready");
     String body = GreenMailUtil.getBody(msg).replace("=\r\n", "").replace("=3D", "=").replace("&amp;", "&");
     int start = body.indexOf("http://127.0.0.1:" + TestServices.get().s3Port());
     assertThat(start).isGreaterThanOrEqualTo(0);
     String link = body.substring(start).split("[\\s\"<>]")[0];
     assertThat(Exports.download(app, link).body()).isEqualTo(Exports.download(app, job.getString("downloadUrl")).body());
-    Exports.sleep(1500);
-    assertThat(mailsTo(mine)).hasSize(1);
-  }
-
-  static MimeMessage awaitMail(String to) {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      List<MimeMessage> mine = mailsTo(to);
-      if (!mine.isEmpty()) {
-        return mine.get(0);
-      }
-      Exports.sleep(100);
-    }
-    throw new AssertionError("no email to " + to);
-  }
-
-  static List<MimeMessage> mailsTo(String to) {
-    return Arrays.stream(TestServices.get().smtp().getReceivedMessages()).filter(m -> {
-      try {
-        return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().contains(to));
-      } catch (Exception e) {
-        return false;
-      }
-    }).toList();
   }
 
   @Test

@@ -4,11 +4,11 @@ import io.linkexport.AppConfig;
 import io.linkexport.db.Db;
 import io.linkexport.storage.S3Storage;
 import io.linkexport.storage.SigningVerticle;
+import io.linkexport.support.Await;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.Storage;
 import io.linkexport.support.TestApp;
-import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,14 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExportRecoveryIT {
 
   static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return Await.result(f);
   }
 
   @Test
   void aJobWhoseWorkerDiedIsRescuedFencedAndMailedOnce() throws Exception {
     JsonObject conf = TestApp.isolatedConfig(new JsonObject());
     AppConfig config = AppConfig.from(conf);
-    Fixtures db = new Fixtures(TestServices.jdbcUrl(config));
+    Fixtures db = Fixtures.of(config);
     UUID project = db.project("Recovery", "enterprise");
     UUID user = db.member(project);
     long links = db.bulkLinks(project, 120, "rec-" + UUID.randomUUID().toString().substring(0, 6));
@@ -51,11 +50,12 @@ class ExportRecoveryIT {
     Pool pool = Db.pool(dead, config, 2);
     await(dead.deployVerticle(new SigningVerticle(), new DeploymentOptions().setConfig(conf)));
     JobStore jobs = new JobStore(pool);
-    Job created = await(jobs.create(project, user, "rescued@example.com", new JsonObject().put("showArchived", true), 5));
+    Job created = await(jobs.create(pool, project, user, "rescued@example.com", new JsonObject().put("showArchived", true),
+      5, null));
     Job claimed = await(jobs.claim("dead-worker", 2));
     assertThat(claimed.id()).isEqualTo(created.id());
     String key = Job.objectKey(project, created.id(), claimed.attempt());
-    S3Storage s3 = new S3Storage(dead, WebClient.create(dead));
+    S3Storage s3 = S3Storage.create(dead, WebClient.create(dead), config);
     String uploadId = await(s3.createMultipartUpload(key, "text/csv", null));
     assertThat(await(jobs.recordUpload(claimed, uploadId, key))).isTrue();
     await(s3.uploadPart(key, uploadId, 1, Buffer.buffer(new byte[5 * 1024 * 1024])));
@@ -74,8 +74,8 @@ class ExportRecoveryIT {
       assertThat(Storage.incompleteUploads(app, key)).isEmpty();
 
       // The dead attempt wakes up: every write it tries is refused by the fence.
-      assertThat(await(jobs.complete(claimed, 1, 1, new JsonObject()))).isNull();
-      assertThat(await(jobs.fail(claimed, "X", "zombie", null, new JsonObject()))).isNull();
+      assertThat(await(jobs.complete(claimed, 1, 1))).isNull();
+      assertThat(await(jobs.fail(claimed, "X", "zombie"))).isNull();
       assertThat(await(jobs.heartbeat(claimed, "dead-worker", 30, 5))).isFalse();
       assertThat(db.count("SELECT row_count FROM export_jobs WHERE id = ?", created.id())).isEqualTo(links);
       assertThat(db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ?", created.id())).isEqualTo(1);
@@ -101,8 +101,8 @@ class ExportRecoveryIT {
       .put(AppConfig.EXPORT_STALL_SECONDS, 3)
       .put(AppConfig.EXPORT_RETRY_BASE_MS, 200));
     AppConfig config = AppConfig.from(conf);
-    Fixtures db = new Fixtures(TestServices.jdbcUrl(config));
-    Fixtures locker = new Fixtures(TestServices.jdbcUrl(config));
+    Fixtures db = Fixtures.of(config);
+    Fixtures locker = Fixtures.of(config);
     UUID project = db.project("Stall", "pro");
     UUID user = db.member(project);
     long links = db.bulkLinks(project, 300, "stall-" + UUID.randomUUID().toString().substring(0, 6));
@@ -113,12 +113,8 @@ class ExportRecoveryIT {
       locker.exec("LOCK TABLE links IN ACCESS EXCLUSIVE MODE");
       String jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
 
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (db.count("SELECT count(*) FROM export_jobs WHERE id = ? AND error_code = 'STALLED'",
-        UUID.fromString(jobId)) == 0) {
-        assertThat(System.currentTimeMillis()).as("the stalled attempt was stopped").isLessThan(deadline);
-        Thread.sleep(200);
-      }
+      Await.until("the stalled attempt to be stopped", Duration.ofSeconds(30), () -> db.count(
+        "SELECT count(*) FROM export_jobs WHERE id = ? AND error_code = 'STALLED'", UUID.fromString(jobId)) == 1);
       locker.conn.commit();
 
       JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(60));

@@ -1,6 +1,7 @@
 package io.linkexport.export;
 
 import io.linkexport.AppConfig;
+import io.linkexport.support.Await;
 import io.linkexport.support.Exports;
 import io.linkexport.support.FaultProxy;
 import io.linkexport.support.Fixtures;
@@ -66,15 +67,11 @@ class PostgresFaultIT {
     String jobId;
     try {
       jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (s3.heldRequests() < 2) {
-        assertThat(System.currentTimeMillis()).as("parts 1 and 2 reached S3").isLessThan(deadline);
-        Exports.sleep(50);
-      }
-      Exports.sleep(1_000); // the third part buffer fills and the cursor pauses
-      List<String> killed = db.strings("SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity"
-        + " WHERE datname = ? AND application_name = 'link-export' AND state = 'idle in transaction'", dbName);
-      assertThat(killed).as("the cursor's backend was found and terminated").contains("true");
+      Await.until("parts 1 and 2 to reach S3", Duration.ofSeconds(60), () -> s3.heldRequests() >= 2);
+      // parts 1 and 2 are held, so the export cannot end: its snapshot's backend is killed mid-export
+      Await.until("the cursor's backend to be found and terminated", Duration.ofSeconds(30), () -> db.strings(
+        "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE datname = ?"
+          + " AND application_name = 'link-export' AND state = 'idle in transaction'", dbName).contains("true"));
     } finally {
       s3.hold(line -> false);
       s3.release();
@@ -107,11 +104,7 @@ class PostgresFaultIT {
     } finally {
       pg.down(false);
     }
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (app.get("/health", null).status() != 200) {
-      assertThat(System.currentTimeMillis()).isLessThan(deadline);
-      Exports.sleep(200);
-    }
+    Await.until("/health to answer 200 again", Duration.ofSeconds(20), () -> app.get("/health", null).status() == 200);
     TestApp.Res list = app.get("/api/v1/projects/" + project + "/links", token);
     assertThat(list.status()).isEqualTo(200);
     assertThat(list.json().getJsonArray("data")).hasSize(1);

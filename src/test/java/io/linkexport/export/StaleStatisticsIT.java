@@ -4,7 +4,6 @@ import io.linkexport.AppConfig;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
-import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +37,7 @@ class StaleStatisticsIT {
   @BeforeAll
   static void importWithoutAnalyze() {
     JsonObject conf = TestApp.isolatedConfig(new JsonObject());
-    db = new Fixtures(TestServices.jdbcUrl(AppConfig.from(conf)));
+    db = Fixtures.of(AppConfig.from(conf));
     db.exec("ALTER TABLE links SET (autovacuum_enabled = false)");
     db.exec("ALTER TABLE link_stats SET (autovacuum_enabled = false)");
     UUID small = db.project("Analyzed", "pro");

@@ -1,6 +1,7 @@
 package io.linkexport.http;
 
 import io.linkexport.AppConfig;
+import io.linkexport.support.Await;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
 import io.linkexport.support.TestServices;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,7 +126,8 @@ class LinkTagsIT {
           throw new IllegalStateException(e);
         }
       });
-      Thread.sleep(300);
+      Await.until("the second writer to wait for the first one's lock", Duration.ofSeconds(10), () -> db.count(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0);
       assertThat(waiting).as("the second writer waits for the first").isNotDone();
       first.commit();
       waiting.get(10, TimeUnit.SECONDS);

@@ -4,7 +4,6 @@ import io.linkexport.AppConfig;
 import io.linkexport.db.Db;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
-import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ class ListPlanPoolsIT {
   @Test
   void aPageWithoutFilterValuesSharesAPlanAndAFilteredPageIsPlannedForItsValues() {
     JsonObject conf = TestApp.isolatedConfig(new JsonObject());
-    Fixtures db = new Fixtures(TestServices.jdbcUrl(AppConfig.from(conf)));
+    Fixtures db = Fixtures.of(AppConfig.from(conf));
     TestApp app = TestApp.start(conf);
     try {
       UUID withLinks = db.project("Pools", "pro");

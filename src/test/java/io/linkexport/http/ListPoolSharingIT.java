@@ -4,7 +4,6 @@ import io.linkexport.AppConfig;
 import io.linkexport.db.Db;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
-import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class ListPoolSharingIT {
   void concurrentPagesOfTwoQueryVerticlesWaitForTheSameConnections() throws Exception {
     JsonObject conf = TestApp.isolatedConfig(new JsonObject()
       .put(AppConfig.QUERY_INSTANCES, 2).put(AppConfig.PG_POOL_SIZE, 2));
-    Fixtures db = new Fixtures(TestServices.jdbcUrl(AppConfig.from(conf)));
+    Fixtures db = Fixtures.of(AppConfig.from(conf));
     TestApp app = TestApp.start(conf);
     ExecutorService clients = Executors.newFixedThreadPool(CONCURRENT);
     try {

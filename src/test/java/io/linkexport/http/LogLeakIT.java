@@ -3,6 +3,7 @@ package io.linkexport.http;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.linkexport.support.Await;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
@@ -31,17 +32,19 @@ class LogLeakIT {
     try {
       TestApp app = TestApp.get();
       try (Fixtures db = new Fixtures()) {
-        UUID project = db.project("Leaks", "pro");
-        UUID user = db.member(project);
+        Fixtures.Tenant t = db.tenant("Leaks", "pro", "leak@example.com");
+        UUID project = t.project();
+        String token = t.token();
         db.bulkLinks(project, 20, "leak-" + UUID.randomUUID().toString().substring(0, 6));
-        String token = TestTokens.session(user, "leak@example.com");
-        JsonObject job = Exports.await(app, project, token, Exports.start(app, project, token, new JsonObject()),
-          Duration.ofSeconds(30));
+        String jobId = Exports.start(app, project, token, new JsonObject());
+        JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(30));
         String url = job.getString("downloadUrl");
         String signature = url.substring(url.indexOf("X-Amz-Signature=") + 16);
         app.get("/api/v1/projects/" + project + "/links", token + "tampered");
         app.get("/api/v1/projects/" + project + "/links", "lx_not-a-real-key");
-        Exports.sleep(1500); // let the email go out, which mints and logs around another URL
+        // the email mints (and logs around) another URL: wait until it went out
+        Await.until("the export's email to be sent", Duration.ofSeconds(30), () -> db.count(
+          "SELECT count(*) FROM mail_outbox WHERE job_id = ? AND sent_at IS NOT NULL", UUID.fromString(jobId)) == 1);
         String all = String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
         assertThat(all).isNotEmpty();
         assertThat(all).doesNotContain(signature).doesNotContain("X-Amz-Signature=").doesNotContain(token)

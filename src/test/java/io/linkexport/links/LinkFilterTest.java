@@ -1,6 +1,6 @@
 package io.linkexport.links;
 
-import io.linkexport.http.ApiException;
+import io.linkexport.bus.ServiceException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -22,41 +22,43 @@ class LinkFilterTest {
     for (int i = 0; i < kv.length; i += 2) {
       m.computeIfAbsent(kv[i], k -> new java.util.ArrayList<>()).add(kv[i + 1]);
     }
-    return LinkFilter.parse(m);
+    return LinkFilter.parse(ParamSource.of(m));
   }
 
   @Test
   void defaultsMatchDub() {
     LinkFilter f = LinkFilter.defaults();
-    assertThat(f.sortBy()).isEqualTo(LinkFilter.SortBy.CREATED_AT);
+    assertThat(f.sortBy()).isEqualTo(SortKey.CREATED_AT);
     assertThat(f.ascending()).isFalse();
     assertThat(f.page()).isEqualTo(1);
     assertThat(f.pageSize()).isEqualTo(100);
-    assertThat(f.showArchived()).isFalse();
+    assertThat(f.get(FilterParam.SHOW_ARCHIVED)).isEqualTo(false);
   }
 
   @Test
   void dateOnlyBoundsCoverTheWholeUtcDay() {
     LinkFilter f = parse("createdAfter", "2025-01-01", "createdBefore", "2025-01-31");
-    assertThat(f.createdAfter()).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
-    assertThat(f.createdBefore()).isEqualTo(Instant.parse("2025-01-31T23:59:59.999999Z"));
+    assertThat(f.get(FilterParam.CREATED_AFTER)).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
+    assertThat(f.get(FilterParam.CREATED_BEFORE)).isEqualTo(Instant.parse("2025-01-31T23:59:59.999999Z"));
   }
 
   @Test
   void timestampBoundsKeepTheirOffset() {
     LinkFilter f = parse("createdAfter", "2025-01-01T10:00:00+02:00");
-    assertThat(f.createdAfter()).isEqualTo(Instant.parse("2025-01-01T08:00:00Z"));
+    assertThat(f.get(FilterParam.CREATED_AFTER)).isEqualTo(Instant.parse("2025-01-01T08:00:00Z"));
   }
 
   @Test
   void listParametersAcceptCommasRepeatsAndJsonArrays() {
     UUID a = UUID.randomUUID();
     UUID b = UUID.randomUUID();
-    assertThat(parse("tagIds", a + "," + b).tagIds()).containsExactly(a, b);
-    assertThat(parse("tagIds", a.toString(), "tagIds", b.toString()).tagIds()).containsExactly(a, b);
-    assertThat(LinkFilter.fromJson(new JsonObject().put("tagIds", new JsonArray().add(a.toString()))).tagIds())
-      .containsExactly(a);
-    assertThat(parse("tagNames", "Marketing,Q3 Launch").tagNames()).containsExactly("marketing", "q3 launch");
+    assertThat(parse("tagIds", a + "," + b).get(FilterParam.TAG_IDS)).asList().containsExactly(a, b);
+    assertThat(parse("tagIds", a.toString(), "tagIds", b.toString()).get(FilterParam.TAG_IDS)).asList()
+      .containsExactly(a, b);
+    assertThat(LinkFilter.fromJson(new JsonObject().put("tagIds", new JsonArray().add(a.toString())))
+      .get(FilterParam.TAG_IDS)).asList().containsExactly(a);
+    assertThat(parse("tagNames", "Marketing,Q3 Launch").get(FilterParam.TAG_NAMES)).asList()
+      .containsExactly("marketing", "q3 launch");
   }
 
   @Test
@@ -76,7 +78,7 @@ class LinkFilterTest {
   })
   void rejectsBadValuesNamingTheField(String name, String value) {
     assertThatThrownBy(() -> parse(name, value))
-      .isInstanceOfSatisfying(ApiException.class, e -> {
+      .isInstanceOfSatisfying(ServiceException.class, e -> {
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.field()).isEqualTo(name);
       });
@@ -85,28 +87,28 @@ class LinkFilterTest {
   @Test
   void rejectsInvertedDateRange() {
     assertThatThrownBy(() -> parse("createdAfter", "2025-02-01", "createdBefore", "2025-01-01"))
-      .isInstanceOf(ApiException.class).hasMessageContaining("createdAfter");
+      .isInstanceOf(ServiceException.class).hasMessageContaining("createdAfter");
   }
 
   @Test
   void rejectsOverlongSearchAndRepeatedSingles() {
     // Control characters could make a match span two fields of the search text (slug \n name \n url).
-    assertThatThrownBy(() -> parse("search", "a\nb")).isInstanceOf(ApiException.class)
+    assertThatThrownBy(() -> parse("search", "a\nb")).isInstanceOf(ServiceException.class)
       .hasMessageContaining("control characters");
-    assertThatThrownBy(() -> parse("search", "tab\there")).isInstanceOf(ApiException.class);
-    assertThatThrownBy(() -> parse("search", "x".repeat(201))).isInstanceOf(ApiException.class);
-    assertThatThrownBy(() -> parse("domain", "a", "domain", "b")).isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> parse("search", "tab\there")).isInstanceOf(ServiceException.class);
+    assertThatThrownBy(() -> parse("search", "x".repeat(201))).isInstanceOf(ServiceException.class);
+    assertThatThrownBy(() -> parse("domain", "a", "domain", "b")).isInstanceOf(ServiceException.class);
   }
 
   @Test
   void rejectsObjectsInJson() {
     assertThatThrownBy(() -> LinkFilter.fromJson(new JsonObject().put("search", new JsonObject())))
-      .isInstanceOf(ApiException.class);
+      .isInstanceOf(ServiceException.class);
   }
 
   @Test
   void likeMetacharactersAreEscaped() {
-    assertThat(LinkQuery.escapeLike("50%_off\\x")).isEqualTo("50\\%\\_off\\\\x");
+    assertThat(Condition.escapeLike("50%_off\\x")).isEqualTo("50\\%\\_off\\\\x");
   }
 
   @Test

@@ -4,11 +4,12 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.linkexport.AppConfig;
+import io.linkexport.support.Await;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
+import io.linkexport.support.Mailbox;
 import io.linkexport.support.TestApp;
-import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +43,7 @@ class ExportMailIT {
   static void start() throws Exception {
     smtpPort = EmbeddedServices.freePort();
     app = TestApp.isolated(new JsonObject().put(AppConfig.SMTP_PORT, smtpPort).put(AppConfig.EXPORT_MAX_ROWS, 30));
-    db = new Fixtures(TestServices.jdbcUrl(app.config));
+    db = Fixtures.of(app);
     project = db.project("Mail " + UUID.randomUUID().toString().substring(0, 6), "starter");
     user = db.member(project);
     db.bulkLinks(project, 40, "mail-" + UUID.randomUUID().toString().substring(0, 6));
@@ -59,19 +58,6 @@ class ExportMailIT {
     app.close();
   }
 
-  static List<MimeMessage> to(String address) {
-    if (smtp == null) {
-      return List.of();
-    }
-    return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-      try {
-        return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(address));
-      } catch (Exception e) {
-        return false;
-      }
-    }).toList();
-  }
-
   /** Verifies that an SMTP outage never fails the export and the email arrives exactly once afterwards. */
   @Test
   @Order(1)
@@ -83,26 +69,15 @@ class ExportMailIT {
     assertThat(job.getString("status")).isEqualTo("completed");
 
     UUID id = UUID.fromString(jobId);
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ? AND attempts >= 1 AND last_error IS NOT NULL"
-      + " AND sent_at IS NULL", id) == 0) {
-      assertThat(System.currentTimeMillis()).as("a failed send attempt was recorded").isLessThan(deadline);
-      Exports.sleep(100);
-    }
+    Await.until("a failed send attempt to be recorded", Duration.ofSeconds(20), () -> db.count(
+      "SELECT count(*) FROM mail_outbox WHERE job_id = ? AND attempts >= 1 AND last_error IS NOT NULL"
+        + " AND sent_at IS NULL", id) == 1);
     smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
 
-    deadline = System.currentTimeMillis() + 30_000;
-    while (to(email).isEmpty()) {
-      assertThat(System.currentTimeMillis()).as("the email arrived after SMTP came back").isLessThan(deadline);
-      Exports.sleep(100);
-    }
-    Exports.sleep(2_000);
-    List<MimeMessage> received = to(email);
-    assertThat(received).hasSize(1);
-    assertThat(GreenMailUtil.getBody(received.get(0)).replace("=\r\n", "").replace("=3D", "="))
+    MimeMessage received = Mailbox.exactlyOne(smtp, db, id, email);
+    assertThat(GreenMailUtil.getBody(received).replace("=\r\n", "").replace("=3D", "="))
       .contains("X-Amz-Signature=");
-    assertThat(db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ? AND sent_at IS NOT NULL", id)).isEqualTo(1);
   }
 
   /** Verifies that a failed export sends one email with the user-facing reason. */
@@ -115,17 +90,10 @@ class ExportMailIT {
     }
     String email = "failed-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
     String token = TestTokens.session(user, email);
-    JsonObject job = Exports.await(app, project, token,
-      Exports.start(app, project, token, new JsonObject().put("showArchived", true)), Duration.ofSeconds(30));
+    String jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
+    JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(30));
     assertThat(job.getString("status")).isEqualTo("failed");
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (to(email).isEmpty()) {
-      assertThat(System.currentTimeMillis()).isLessThan(deadline);
-      Exports.sleep(100);
-    }
-    Exports.sleep(1_000);
-    assertThat(to(email)).hasSize(1);
-    MimeMessage m = to(email).get(0);
+    MimeMessage m = Mailbox.exactlyOne(smtp, db, UUID.fromString(jobId), email);
     assertThat(m.getSubject()).isEqualTo("Your links export failed");
     assertThat(GreenMailUtil.getBody(m)).contains("over the 30-link limit");
   }

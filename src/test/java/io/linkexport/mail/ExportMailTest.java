@@ -41,11 +41,4 @@ class ExportMailTest {
     assertThat(ExportMail.plausibleAddress("Name <a@example.com>")).isFalse();
     assertThat(ExportMail.plausibleAddress(null)).isFalse();
   }
-
-  @Test
-  void retriesBackOffUpToTenMinutes() {
-    assertThat(OutboxSender.backoffSeconds(1)).isEqualTo(5);
-    assertThat(OutboxSender.backoffSeconds(2)).isEqualTo(10);
-    assertThat(OutboxSender.backoffSeconds(12)).isEqualTo(600);
-  }
 }

@@ -1,6 +1,8 @@
 package io.linkexport.storage;
 
 import io.linkexport.AppConfig;
+import io.linkexport.bus.BusClient;
+import io.linkexport.support.Await;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.TestServices;
 import io.vertx.core.Future;
@@ -24,7 +26,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +54,7 @@ class S3StorageIT {
     String etag1 = await(storage.uploadPart(key, uploadId, 1, first));
     String etag2 = await(storage.uploadPart(key, uploadId, 2, last));
     await(storage.completeMultipartUpload(key, uploadId, List.of(new PartEtag(1, etag1), new PartEtag(2, etag2))));
-    S3Storage.Presigned presigned = await(storage.presignGet(key, "links-2024.csv", Duration.ofMinutes(10)));
+    StorageClient.Presigned presigned = await(signing(vertx).presign(key, "links-2024.csv", Duration.ofMinutes(10)));
 
     HttpResponse<Buffer> download = await(WebClient.create(vertx).getAbs(presigned.url()).send());
     assertThat(download.statusCode()).isEqualTo(200);
@@ -78,9 +79,16 @@ class S3StorageIT {
     String etag = await(storage.uploadPart(key, uploadId, 1, Buffer.buffer("a,b\n")));
     await(storage.completeMultipartUpload(key, uploadId, List.of(new PartEtag(1, etag))));
 
-    String url = await(storage.presignGet(key, "x.csv", Duration.ofSeconds(1))).url();
-    Thread.sleep(2_500);
-    assertThat(await(WebClient.create(vertx).getAbs(url).send()).statusCode()).isEqualTo(403);
+    String url = await(signing(vertx).presign(key, "x.csv", Duration.ofSeconds(1))).url();
+    WebClient web = WebClient.create(vertx);
+    assertThat(await(web.getAbs(url).send()).statusCode()).as("valid for a second").isEqualTo(200);
+    Await.until("the presigned URL to expire", Duration.ofSeconds(10), () -> {
+      try {
+        return await(web.getAbs(url).send()).statusCode() == 403;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   @Test
@@ -131,7 +139,7 @@ class S3StorageIT {
     await(storage.completeMultipartUpload(key, uploadId, List.of(new PartEtag(1, etag))));
 
     assertThat(partPuts.get()).isEqualTo(2);
-    String url = await(storage.presignGet(key, "r.csv", Duration.ofMinutes(1))).url();
+    String url = await(signing(vertx).presign(key, "r.csv", Duration.ofMinutes(1))).url();
     assertThat(await(WebClient.create(vertx).getAbs(url).send()).body()).isEqualTo(part);
   }
 
@@ -192,7 +200,13 @@ class S3StorageIT {
   /** A storage client on this Vert.x, with a signing verticle configured by {@code config}; fast retries. */
   private static S3Storage storage(Vertx vertx, AppConfig config) throws Exception {
     await(vertx.deployVerticle(new SigningVerticle(), new io.vertx.core.DeploymentOptions().setConfig(config.json())));
-    return new S3Storage(vertx, WebClient.create(vertx), 3, Duration.ofMillis(20));
+    return S3Storage.create(vertx, WebClient.create(vertx), config.with(AppConfig.S3_MAX_ATTEMPTS, 3)
+      .with(AppConfig.S3_RETRY_BASE_MS, 20));
+  }
+
+  /** The signing verticle's client (deployed by {@link #storage}). */
+  private static StorageClient signing(Vertx vertx) {
+    return new StorageClient(BusClient.local(vertx.eventBus(), BusClient.DEFAULT_TIMEOUT_MS));
   }
 
   /**
@@ -248,13 +262,6 @@ class S3StorageIT {
   }
 
   private static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
+    return Await.result(future);
   }
 }

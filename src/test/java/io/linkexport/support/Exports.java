@@ -38,20 +38,14 @@ public final class Exports {
     return res.data().getString("jobId");
   }
 
-  /** Polls until the job is completed or failed. */
+  /** Waits until the job is completed or failed, as its status endpoint says. */
   public static JsonObject await(TestApp app, UUID project, String token, String jobId, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonObject job = null;
-    while (System.nanoTime() < deadline) {
+    return Await.value("export " + jobId + " to finish", timeout, () -> {
       TestApp.Res res = app.get(base(project) + "/" + jobId, token);
       assertThat(res.status()).as(res.raw().body()).isEqualTo(200);
-      job = res.data();
-      if ("completed".equals(job.getString("status")) || "failed".equals(job.getString("status"))) {
-        return job;
-      }
-      sleep(100);
-    }
-    throw new AssertionError("export " + jobId + " did not finish in " + timeout + "; last state " + job);
+      String status = res.data().getString("status");
+      return "completed".equals(status) || "failed".equals(status) ? res.data() : null;
+    });
   }
 
   public static HttpResponse<byte[]> download(TestApp app, String url) {
@@ -150,14 +144,5 @@ public final class Exports {
 
   private static String nz(String s) {
     return s == null ? "" : s;
-  }
-
-  public static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -37,6 +37,27 @@ public final class Fixtures implements AutoCloseable {
     return uuid("INSERT INTO projects (name, plan) VALUES (?, ?) RETURNING id", name, plan);
   }
 
+  /** A project with one owner and that owner's session: what most tests start from. */
+  public record Tenant(UUID project, UUID user, String email, String token) {
+  }
+
+  /** A new project named {@code name} (made unique) on {@code plan}, with an owner signed in as {@code email}. */
+  public Tenant tenant(String name, String plan, String email) {
+    UUID project = project(name + " " + UUID.randomUUID().toString().substring(0, 8), plan);
+    UUID user = member(project);
+    return new Tenant(project, user, email, TestTokens.session(user, email));
+  }
+
+  /** Fixtures on the database of a service started with its own ({@link TestApp#isolated}). */
+  public static Fixtures of(TestApp app) {
+    return of(app.config);
+  }
+
+  /** Fixtures on the database a configuration points at. */
+  public static Fixtures of(io.linkexport.AppConfig config) {
+    return new Fixtures(TestServices.jdbcUrl(config));
+  }
+
   public UUID member(UUID project) {
     UUID user = UUID.randomUUID();
     exec("INSERT INTO project_members (project_id, user_id, role) VALUES (?, ?, 'owner')", project, user);

@@ -34,7 +34,7 @@ public final class Storage {
   public static List<MultipartUpload> incompleteUploads(TestApp app, String prefix) {
     WebClient client = WebClient.create(app.vertx);
     try {
-      return new S3Storage(app.vertx, client).listMultipartUploads(prefix).toCompletionStage().toCompletableFuture()
+      return S3Storage.create(app.vertx, client, app.config).listMultipartUploads(prefix).toCompletionStage().toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -1,7 +1,7 @@
 package io.linkexport.http.auth;
 
 import io.linkexport.db.SqlStatements;
-import io.linkexport.http.ApiException;
+import io.linkexport.bus.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -12,22 +12,24 @@ import java.util.UUID;
 /**
  * Decides whether a principal may use a project. Unknown project, non-member and another project's API key all get
  * the same 404, so ids of other tenants' projects cannot be probed. Positive answers are cached for a few seconds
- * (the list API's hot path); a removed member loses access within {@link #TTL_MS}.
+ * (the list API's hot path); a removed member loses access within {@code ACCESS_CACHE_MS}.
  */
 public final class AccessControl {
 
-  static final long TTL_MS = 5_000;
   private static final int MAX_ENTRIES = 10_000;
 
   private final Pool pool;
+  private final long ttlMs;
   private final ExpiringCache<String, ProjectAccess> cache = new ExpiringCache<>(MAX_ENTRIES);
 
-  public AccessControl(Pool pool) {
+  public AccessControl(Pool pool, long ttlMs) {
     this.pool = pool;
+    this.ttlMs = ttlMs;
   }
 
   public Future<ProjectAccess> check(Principal p, UUID projectId) {
-    String key = p.kind() + ":" + (p.kind() == Principal.Kind.SESSION ? p.userId() : p.apiKeyProjectId()) + ":" + projectId;
+    Object who = p.kind() == Principal.Kind.SESSION ? p.userId() : p.apiKeyProjectId();
+    String key = p.kind() + ":" + who + ":" + projectId;
     long now = System.currentTimeMillis();
     ProjectAccess known = cache.get(key, now);
     if (known != null) {
@@ -42,9 +44,9 @@ public final class AccessControl {
         : Future.succeededFuture(null);
     return lookup.compose(a -> {
       if (a == null) {
-        return Future.failedFuture(ApiException.notFound("project not found"));
+        return Future.failedFuture(ServiceException.notFound("project not found"));
       }
-      cache.put(key, a, now + TTL_MS);
+      cache.put(key, a, now + ttlMs);
       return Future.succeededFuture(a);
     });
   }

@@ -1,7 +1,7 @@
 package io.linkexport.http.auth;
 
 import io.linkexport.db.SqlStatements;
-import io.linkexport.http.ApiException;
+import io.linkexport.bus.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -42,11 +42,11 @@ public final class ApiKeys {
   /** The project of a live key; 401 for an unknown or revoked key. */
   public Future<UUID> resolve(String key) {
     if (key.length() > 100) {
-      return Future.failedFuture(ApiException.unauthorized("invalid API key"));
+      return Future.failedFuture(ServiceException.unauthorized("invalid API key"));
     }
     return pool.preparedQuery(SqlStatements.get("api_key_resolve")).execute(Tuple.of(Buffer.buffer(sha256(key))))
       .compose(rows -> rows.size() == 0
-        ? Future.failedFuture(ApiException.unauthorized("invalid API key"))
+        ? Future.failedFuture(ServiceException.unauthorized("invalid API key"))
         : Future.succeededFuture(rows.iterator().next().getUUID(0)));
   }
 

@@ -1,6 +1,6 @@
 package io.linkexport.http.auth;
 
-import io.linkexport.http.ApiException;
+import io.linkexport.bus.ServiceException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,7 +22,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ctx.fail(ApiException.unauthorized("missing bearer token: send Authorization: Bearer <session token>"));
+      ctx.fail(ServiceException.unauthorized("missing bearer token: send Authorization: Bearer <session token>"));
       return;
     }
     String token = header.substring(7).trim();

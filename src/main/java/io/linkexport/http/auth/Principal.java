@@ -1,6 +1,6 @@
 package io.linkexport.http.auth;
 
-import io.linkexport.http.ApiException;
+import io.linkexport.bus.ServiceException;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.UUID;
@@ -30,7 +30,7 @@ public record Principal(Kind kind, UUID userId, String email, UUID apiKeyProject
   public static Principal of(RoutingContext ctx) {
     Principal p = ctx.get(CONTEXT_KEY);
     if (p == null) {
-      throw ApiException.unauthorized("authentication required");
+      throw ServiceException.unauthorized("authentication required");
     }
     return p;
   }

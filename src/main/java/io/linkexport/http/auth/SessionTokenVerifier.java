@@ -1,7 +1,7 @@
 package io.linkexport.http.auth;
 
 import io.linkexport.AppConfig;
-import io.linkexport.http.ApiException;
+import io.linkexport.bus.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,7 +21,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Verifies Supabase session JWTs the way RFC 8725 asks, on top of vertx-auth-jwt (which alone is unsafe: with no
@@ -36,8 +35,8 @@ import java.util.UUID;
  *   {@code authenticated}, {@code role} must be {@code authenticated}, {@code iss} must match when configured,
  *   {@code sub} must be a UUID;</li>
  *   <li>the JWKS is fetched at start (a failure there is logged, not fatal: the service starts and keeps retrying,
- *   HS256 sessions work meanwhile), refreshed every 10 minutes and, at most once a minute, on an unknown
- *   {@code kid}; when the endpoint is down the cached keys keep working.</li>
+ *   HS256 sessions work meanwhile), refreshed every {@code JWKS_REFRESH_MS} (10 minutes) and, at most once a
+ *   minute, on an unknown {@code kid}; when the endpoint is down the cached keys keep working.</li>
  *   <li>a token that passed every check is remembered by its exact text for up to {@link #VERIFIED_TTL_MS} (and
  *   never past its {@code exp} plus the leeway): the dashboard sends the same session token with every request, and
  *   decoding and verifying it each time was about a tenth of the service's CPU on a list page under load. So a key
@@ -47,8 +46,7 @@ import java.util.UUID;
 public final class SessionTokenVerifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionTokenVerifier.class);
-  static final int LEEWAY_SECONDS = 30;
-  static final long REFRESH_EVERY_MS = 10 * 60_000;
+  static final int LEEWAY_SECONDS = SessionClaims.LEEWAY_SECONDS;
   static final long UNKNOWN_KID_MIN_INTERVAL_MS = 60_000;
   static final long VERIFIED_TTL_MS = 60_000;
   private static final int MAX_VERIFIED = 4_096;
@@ -59,6 +57,7 @@ public final class SessionTokenVerifier {
   private final WebClient web;
   private final String jwksUrl;
   private final String issuer;
+  private final long refreshMs;
   private final JWTAuth hmac;
   private volatile Map<String, KeyEntry> keys = Map.of();
   private volatile long lastFetchAttempt;
@@ -75,6 +74,7 @@ public final class SessionTokenVerifier {
     this.web = web;
     this.jwksUrl = config.jwksUrl();
     this.issuer = config.jwtIssuer();
+    this.refreshMs = config.jwksRefreshMillis();
     String secret = config.jwtSecret();
     if (secret.isEmpty() && jwksUrl.isEmpty()) {
       throw new IllegalStateException("no way to verify dashboard sessions: set SUPABASE_JWT_SECRET and/or "
@@ -93,7 +93,7 @@ public final class SessionTokenVerifier {
     if (jwksUrl.isEmpty()) {
       return Future.succeededFuture();
     }
-    timer = vertx.setPeriodic(REFRESH_EVERY_MS, id -> fetchKeys());
+    timer = vertx.setPeriodic(refreshMs, id -> fetchKeys());
     return fetchKeys();
   }
 
@@ -103,7 +103,7 @@ public final class SessionTokenVerifier {
     }
   }
 
-  /** The session principal, or a failed Future with a 401 {@link ApiException} (never echoing the token). */
+  /** The session principal, or a failed Future with a 401 {@link ServiceException} (never echoing the token). */
   public Future<Principal> verify(String token) {
     long nowMs = System.currentTimeMillis();
     Principal known = verified.get(token, nowMs);
@@ -127,30 +127,33 @@ public final class SessionTokenVerifier {
         return unauthorized("unsupported token header");
       }
     }
-    Object algValue = header.getValue("alg");
-    String alg = algValue instanceof String s ? s : "";
-    Future<JWTAuth> verifier;
-    if ("HS256".equals(alg)) {
-      verifier = hmac == null ? unauthorized("HS256 session tokens are not accepted") : Future.succeededFuture(hmac);
-    } else if ("ES256".equals(alg) || "RS256".equals(alg)) {
-      Object kid = header.getValue("kid");
-      verifier = kid instanceof String k && !k.isEmpty() ? keyFor(k, alg) : unauthorized("token has no key id");
-    } else {
-      verifier = unauthorized("token algorithm not allowed");
-    }
+    Future<JWTAuth> verifier = verifierFor(header);
     // Claims are checked first (cheap, and vertx-auth-jwt throws on some malformed claim types), then the signature;
     // nothing is accepted unless both pass.
-    return checkClaims(claims)
-      .compose(principal -> verifier.compose(auth -> authenticate(auth, token)).map(v -> {
-        long exp = ((Number) claims.getValue("exp")).longValue();
-        verified.put(token, principal, Math.min(nowMs + VERIFIED_TTL_MS, acceptedUntilMs(exp)));
-        return principal;
-      }));
+    Principal principal;
+    try {
+      principal = SessionClaims.check(claims, nowMs, issuer);
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
+    return verifier.compose(auth -> authenticate(auth, token)).map(v -> {
+      long until = SessionClaims.acceptedUntilMs(SessionClaims.expiry(claims));
+      verified.put(token, principal, Math.min(nowMs + VERIFIED_TTL_MS, until));
+      return principal;
+    });
   }
 
-  /** The first instant (ms) at which a token expiring at {@code exp} (seconds) is refused: the leeway included. */
-  static long acceptedUntilMs(long exp) {
-    return (exp + LEEWAY_SECONDS + 1) * 1000;
+  /** The key a token's header asks for, if its algorithm is allowed for that kind of key (RFC 8725). */
+  private Future<JWTAuth> verifierFor(JsonObject header) {
+    String alg = header.getValue("alg") instanceof String s ? s : "";
+    if ("HS256".equals(alg)) {
+      return hmac == null ? unauthorized("HS256 session tokens are not accepted") : Future.succeededFuture(hmac);
+    }
+    if ("ES256".equals(alg) || "RS256".equals(alg)) {
+      Object kid = header.getValue("kid");
+      return kid instanceof String k && !k.isEmpty() ? keyFor(k, alg) : unauthorized("token has no key id");
+    }
+    return unauthorized("token algorithm not allowed");
   }
 
   private static Future<Void> authenticate(JWTAuth auth, String token) {
@@ -168,7 +171,8 @@ public final class SessionTokenVerifier {
       return unauthorized("asymmetric session tokens are not accepted");
     }
     KeyEntry entry = keys.get(kid);
-    Future<KeyEntry> found = entry != null ? Future.succeededFuture(entry) : refreshForUnknownKid().map(v -> keys.get(kid));
+    Future<KeyEntry> found = entry != null ? Future.succeededFuture(entry)
+      : refreshForUnknownKid().map(v -> keys.get(kid));
     return found.compose(e -> {
       if (e == null) {
         return unauthorized("unknown signing key");
@@ -178,44 +182,6 @@ public final class SessionTokenVerifier {
       }
       return Future.succeededFuture(e.auth());
     });
-  }
-
-  private Future<Principal> checkClaims(JsonObject c) {
-    long nowMs = System.currentTimeMillis();
-    long now = nowMs / 1000;
-    if (!(c.getValue("exp") instanceof Number exp)) {
-      return unauthorized("session token has no expiry");
-    }
-    if (nowMs >= acceptedUntilMs(exp.longValue())) {
-      return unauthorized("session token expired");
-    }
-    if (c.getValue("nbf") != null && !(c.getValue("nbf") instanceof Number)
-      || c.getValue("nbf") instanceof Number nbf && now + LEEWAY_SECONDS < nbf.longValue()) {
-      return unauthorized("session token not yet valid");
-    }
-    Object aud = c.getValue("aud");
-    boolean audOk = "authenticated".equals(aud) || aud instanceof JsonArray a && a.contains("authenticated");
-    if (!audOk) {
-      return unauthorized("session token has the wrong audience");
-    }
-    if (!"authenticated".equals(c.getValue("role"))) {
-      return unauthorized("session token is not a signed-in user's");
-    }
-    if (!issuer.isEmpty() && !issuer.equals(c.getValue("iss"))) {
-      return unauthorized("session token has the wrong issuer");
-    }
-    UUID sub;
-    try {
-      Object s = c.getValue("sub");
-      if (!(s instanceof String str) || str.length() != 36) {
-        throw new IllegalArgumentException();
-      }
-      sub = UUID.fromString(str);
-    } catch (IllegalArgumentException e) {
-      return unauthorized("session token has no user id");
-    }
-    Object email = c.getValue("email");
-    return Future.succeededFuture(Principal.session(sub, email instanceof String e && !e.isBlank() ? e : null));
   }
 
   /** Refetches the JWKS for an unknown kid, at most once per minute (a flood of random kids costs one fetch). */
@@ -267,7 +233,8 @@ public final class SessionTokenVerifier {
   static String algFor(JsonObject jwk) {
     String kty = jwk.getString("kty");
     String declared = jwk.getString("alg");
-    String alg = "EC".equals(kty) && "P-256".equals(jwk.getString("crv")) ? "ES256" : "RSA".equals(kty) ? "RS256" : null;
+    String alg = "EC".equals(kty) && "P-256".equals(jwk.getString("crv")) ? "ES256"
+      : "RSA".equals(kty) ? "RS256" : null;
     return alg != null && (declared == null || declared.equals(alg)) ? alg : null;
   }
 
@@ -276,7 +243,7 @@ public final class SessionTokenVerifier {
   }
 
   private static <T> Future<T> unauthorized(String message) {
-    return Future.failedFuture(ApiException.unauthorized(message));
+    return Future.failedFuture(ServiceException.unauthorized(message));
   }
 
   /** Lets the next unknown kid trigger a fetch (tests). */

@@ -1,7 +1,7 @@
 package io.linkexport.http.auth;
 
 import io.linkexport.AppConfig;
-import io.linkexport.http.ApiException;
+import io.linkexport.bus.ServiceException;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Verifies that session tokens are accepted only as RFC 8725 asks; each attack in the table must be refused. */
-class SessionTokenVerifierTest {
+class SessionTokenVerifierIT {
 
   static final String ISSUER = "https://project.supabase.co/auth/v1";
   static Vertx vertx;
@@ -159,7 +159,7 @@ class SessionTokenVerifierTest {
     assertThat(get(() -> verifier.verify(token)).userId()).isEqualTo(USER);
     assertThat(get(() -> verifier.verify(token)).userId()).isEqualTo(USER);
     Thread.sleep(3_500);
-    assertThatThrownBy(() -> get(() -> verifier.verify(token))).isInstanceOf(ApiException.class)
+    assertThatThrownBy(() -> get(() -> verifier.verify(token))).isInstanceOf(ServiceException.class)
       .hasMessageContaining("expired");
   }
 
@@ -171,7 +171,7 @@ class SessionTokenVerifierTest {
     String resigned = TestTokens.hs256(hs(), good(), "another-secret-of-at-least-32-bytes-0123456789");
     String truncated = token.substring(0, token.length() - 2);
     for (String forged : new String[] {resigned, truncated}) {
-      assertThatThrownBy(() -> get(() -> verifier.verify(forged))).isInstanceOf(ApiException.class);
+      assertThatThrownBy(() -> get(() -> verifier.verify(forged))).isInstanceOf(ServiceException.class);
     }
   }
 
@@ -243,7 +243,7 @@ class SessionTokenVerifierTest {
   void refuses(String attack, String token) {
     assertThatThrownBy(() -> get(() -> verifier.verify(token)))
       .as(attack)
-      .isInstanceOfSatisfying(ApiException.class, e -> {
+      .isInstanceOfSatisfying(ServiceException.class, e -> {
         assertThat(e.status()).isEqualTo(401);
         assertThat(e.getMessage()).doesNotContain(token.isEmpty() ? "\u0000" : token);
       });
@@ -269,7 +269,7 @@ class SessionTokenVerifierTest {
     assertThat(jwksHits.get()).isEqualTo(before + 1);
     for (int i = 0; i < 5; i++) {
       String random = TestTokens.sign(es("random-" + i), good(), rotated.getPrivate());
-      assertThatThrownBy(() -> get(() -> verifier.verify(random))).isInstanceOf(ApiException.class);
+      assertThatThrownBy(() -> get(() -> verifier.verify(random))).isInstanceOf(ServiceException.class);
     }
     assertThat(jwksHits.get()).isEqualTo(before + 1);
   }
@@ -280,7 +280,7 @@ class SessionTokenVerifierTest {
     try {
       verifierBackdate();
       String unknown = TestTokens.sign(es("unknown-while-down"), good(), ec.getPrivate());
-      assertThatThrownBy(() -> get(() -> verifier.verify(unknown))).isInstanceOf(ApiException.class);
+      assertThatThrownBy(() -> get(() -> verifier.verify(unknown))).isInstanceOf(ServiceException.class);
       assertThat(get(() -> verifier.verify(TestTokens.sign(es("ec-1"), good(), ec.getPrivate()))).userId())
         .isEqualTo(USER);
     } finally {
@@ -301,7 +301,7 @@ class SessionTokenVerifierTest {
     SessionTokenVerifier jwksOnly = new SessionTokenVerifier(vertx, WebClient.create(vertx), AppConfig.from(
       new JsonObject().put(AppConfig.SUPABASE_JWKS_URL, jwks())));
     get(jwksOnly::start);
-    assertThatThrownBy(() -> get(() -> jwksOnly.verify(hsToken(good())))).isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> get(() -> jwksOnly.verify(hsToken(good())))).isInstanceOf(ServiceException.class);
     assertThat(get(() -> jwksOnly.verify(TestTokens.sign(es("ec-1"), good(), ec.getPrivate()))).userId())
       .isEqualTo(USER);
     jwksOnly.close();

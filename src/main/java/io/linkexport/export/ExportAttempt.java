@@ -1,0 +1,242 @@
+package io.linkexport.export;
+
+import io.linkexport.AppConfig;
+import io.linkexport.db.SqlStatements;
+import io.linkexport.links.LinkFilter;
+import io.linkexport.links.LinkQuery;
+import io.linkexport.storage.PartEtag;
+import io.linkexport.storage.S3Storage;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One attempt of one export, from one consistent snapshot (a read-only REPEATABLE READ transaction): abort what a
+ * previous attempt left in S3, count the matching links against the cap, create the multipart upload (recorded,
+ * fenced, on the job), pump the rows through the cursor into the {@link CsvUploadSink}, complete the upload. Answers
+ * the {@link AttemptResult}; on failure the caller runs {@link #cleanUp} and records the outcome. The snapshot's
+ * connection is closed with the attempt, within a bounded time even when it is stuck.
+ */
+final class ExportAttempt {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExportAttempt.class);
+
+  private final Job job;
+  private final String key;
+  private final Pool pool;
+  private final JobStore jobs;
+  private final S3Storage storage;
+  private final AppConfig config;
+  private final StallWatchdog watchdog;
+  private volatile CsvUploadSink<Row> sink;
+  private volatile CursorPump pump;
+  private volatile SqlConnection conn;
+  private volatile String uploadId;
+  private volatile String stopReason;
+  private volatile boolean handedBack;
+  /** What the attempt does before the cursor loop starts, for the stall log. */
+  private volatile String phase = "starting";
+  private long expectedRows = -1;
+  private long started;
+  private long counted;
+  private long uploadCreated;
+
+  ExportAttempt(Job job, Pool pool, JobStore jobs, S3Storage storage, AppConfig config) {
+    this.job = job;
+    this.key = Job.objectKey(job.projectId(), job.id(), job.attempt());
+    this.pool = pool;
+    this.jobs = jobs;
+    this.storage = storage;
+    this.config = config;
+    this.watchdog = new StallWatchdog(TimeUnit.SECONDS.toNanos(config.exportStallSeconds()), System::nanoTime);
+  }
+
+  Job job() {
+    return job;
+  }
+
+  /** The object this attempt writes. */
+  String key() {
+    return key;
+  }
+
+  /** Runs the attempt; completes with what it produced. */
+  Future<AttemptResult> run() {
+    started = System.nanoTime();
+    LinkQuery query = LinkQuery.of(job.projectId(), LinkFilter.fromJson(job.filters()));
+    return abortPrevious().compose(v -> pool.getConnection()).compose(c -> {
+      conn = c;
+      return c.begin()
+        .compose(tx -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+          .compose(v -> checkCap(query))
+          .compose(v -> startUpload())
+          .compose(v -> stream(query))
+          .eventually(() -> bounded(tx.rollback())))
+        .eventually(() -> bounded(c.close()));
+    });
+  }
+
+  /** Stops the attempt (cancelled, lease lost, node shutting down): the next write or wait of the sink fails. */
+  void stop(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+    }
+    CsvUploadSink<Row> s = sink;
+    if (s != null) {
+      s.stop(reason);
+    }
+  }
+
+  /** Stops the attempt so that its job can be handed back to another node. */
+  void handBack() {
+    handedBack = true;
+    stop("the node is shutting down; another node takes the export over");
+  }
+
+  boolean stopped() {
+    return stopReason != null;
+  }
+
+  boolean handedBack() {
+    return handedBack;
+  }
+
+  /** Rows encoded so far. */
+  long rows() {
+    CsvUploadSink<Row> s = sink;
+    return s == null ? 0 : s.rows();
+  }
+
+  /** The heartbeat's stall check: stops the attempt (and cancels its statement) when reading made no progress. */
+  void checkStall() {
+    CsvUploadSink<Row> s = sink;
+    long progress = s == null ? 0 : s.rows() + s.bytes();
+    StallWatchdog.Verdict verdict = watchdog.check(progress, s != null && s.partsInFlight() > 0);
+    if (verdict == StallWatchdog.Verdict.FINE) {
+      return;
+    }
+    CursorPump p = pump;
+    LOG.warn("export {} attempt {} stalled: no progress for {} s while {} ({} rows, {} bytes, database call under way:"
+        + " {}); stopping the attempt", job.id(), job.attempt(), watchdog.stalledSeconds(),
+      p == null ? phase : p.describe(), rows(), s == null ? 0 : s.bytes(),
+      verdict == StallWatchdog.Verdict.STOPPED_IN_CALL);
+    SqlConnection c = conn;
+    if (verdict == StallWatchdog.Verdict.STOPPED_IN_CALL && c != null) {
+      // Cancel the statement on the server so the connection answers again (and can be rolled back and reused).
+      PgConnection.cast(c).cancelRequest().onFailure(e ->
+        LOG.warn("export {} could not cancel its stalled statement: {}", job.id(), e.getMessage()));
+    }
+  }
+
+  /**
+   * After a failure: lets a part upload still under way end (S3 may store a part that is under way during an abort,
+   * and nothing would ever delete it), then aborts the upload. Never fails: the next attempt aborts what is left.
+   */
+  Future<Void> cleanUp() {
+    CsvUploadSink<Row> s = sink;
+    long settleMs = config.exportPartsSettleMillis();
+    Future<Void> settled = s == null ? Future.succeededFuture()
+      : s.idle().timeout(settleMs, TimeUnit.MILLISECONDS).recover(e -> {
+        LOG.warn("export {}: a part upload was still under way after {} ms; aborting the upload anyway", job.id(),
+          settleMs);
+        return Future.succeededFuture();
+      });
+    String id = uploadId;
+    if (id == null) {
+      return settled;
+    }
+    return settled.compose(v -> storage.abortMultipartUpload(key, id))
+      .compose(v -> jobs.clearUpload(job.id(), id))
+      .recover(e -> {
+        LOG.warn("export {} could not abort its upload (the next attempt will): {}", job.id(), e.getMessage());
+        return Future.succeededFuture();
+      });
+  }
+
+  /** A rescued job may have left a multipart upload behind: abort it before starting afresh. */
+  Future<Void> abortPrevious() {
+    if (job.uploadId() == null || job.objectKey() == null) {
+      return Future.succeededFuture();
+    }
+    return storage.abortMultipartUpload(job.objectKey(), job.uploadId())
+      .compose(v -> jobs.clearUpload(job.id(), job.uploadId()))
+      .onSuccess(v -> LOG.info("export {} aborted the upload of a previous attempt", job.id()));
+  }
+
+  private Future<Void> checkCap(LinkQuery query) {
+    LinkQuery.Sql count = query.render(SqlStatements.get("links_count"));
+    phase = "counting";
+    return watchdog.watched(() -> conn.preparedQuery(count.text()).execute(count.params())).compose(rows -> {
+      expectedRows = rows.iterator().next().getLong(0);
+      counted = System.nanoTime();
+      return expectedRows > config.exportMaxRows()
+        ? Future.failedFuture(ExportFailure.tooManyRows(expectedRows, config.exportMaxRows()))
+        : Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> startUpload() {
+    String disposition = "attachment; filename=\"" + job.filename() + "\"";
+    phase = "creating the upload";
+    return storage.createMultipartUpload(key, "text/csv; charset=utf-8", disposition)
+      .compose(id -> {
+        uploadId = id;
+        uploadCreated = System.nanoTime();
+        return jobs.recordUpload(job, id, key);
+      })
+      .compose(recorded -> recorded ? Future.succeededFuture()
+        : Future.failedFuture(new CsvUploadSink.StoppedException("the export was cancelled")));
+  }
+
+  private Future<AttemptResult> stream(LinkQuery query) {
+    Buffer header = Buffer.buffer();
+    ExportRows.header(header);
+    CsvUploadSink<Row> s = new CsvUploadSink<>(new Parts(), ExportRows::encode, header, config.exportPartSizeBytes(),
+      config.exportPartsInFlight());
+    sink = s;
+    if (stopReason != null) {
+      s.stop(stopReason);
+    }
+    LinkQuery.Sql sql = query.renderOrdered(SqlStatements.get("links_export"));
+    phase = "declaring the cursor";
+    return watchdog.watched(() -> DeclaredCursor.declare(conn, sql, config.exportFetchSize())).compose(cursor -> {
+      CursorPump p = new CursorPump(job, cursor, s, watchdog, expectedRows, config.exportSlowBatchMillis());
+      pump = p;
+      return p.run().compose(v -> s.end()).eventually(() -> bounded(cursor.close()));
+    }).map(v -> result());
+  }
+
+  private AttemptResult result() {
+    long now = System.nanoTime();
+    CursorPump p = pump;
+    return new AttemptResult(sink.rows(), sink.bytes(), (counted - started) / 1_000_000,
+      (uploadCreated - counted) / 1_000_000, (now - uploadCreated) / 1_000_000, p.readMillis(), p.encodeMillis(),
+      p.batches());
+  }
+
+  /** Closing after a failure must not hang the attempt on a connection that is stuck. */
+  private <T> Future<Void> bounded(Future<T> closing) {
+    return closing.timeout(config.exportCloseTimeoutMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /** The sink's parts go to this attempt's multipart upload. */
+  private final class Parts implements CsvUploadSink.Parts {
+    @Override
+    public Future<String> upload(int partNumber, Buffer body) {
+      return storage.uploadPart(key, uploadId, partNumber, body);
+    }
+
+    @Override
+    public Future<Void> complete(List<PartEtag> parts) {
+      return storage.completeMultipartUpload(key, uploadId, parts);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.linkexport.export;
+
+import io.linkexport.bus.Addresses;
+import io.linkexport.bus.Fields;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+/** What the export machinery publishes: job events, and nudges for idle workers and the mail verticle. */
+final class ExportEvents {
+
+  private final EventBus bus;
+
+  ExportEvents(EventBus bus) {
+    this.bus = bus;
+  }
+
+  /** A state change or a progress beat of a job ({@link Addresses#EXPORT_EVENTS}). */
+  void changed(JsonObject event) {
+    bus.publish(Addresses.EXPORT_EVENTS, event);
+  }
+
+  void progress(Job job, long rowsWritten) {
+    changed(job.event().put(Fields.ROWS_WRITTEN, rowsWritten));
+  }
+
+  /** A job's email was queued: the mail verticle need not wait for its next poll. */
+  void mailQueued() {
+    bus.publish(Addresses.MAIL_WAKEUP, new JsonObject());
+  }
+
+  /** A job can be claimed now. */
+  void wakeWorkers() {
+    bus.publish(Addresses.EXPORT_WAKEUP, new JsonObject());
+  }
+}

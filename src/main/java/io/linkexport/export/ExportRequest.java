@@ -1,0 +1,50 @@
+package io.linkexport.export;
+
+import io.linkexport.bus.BusServer;
+import io.linkexport.bus.Fields;
+import io.linkexport.bus.ServiceException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+
+/**
+ * A request to start an export ({@link io.linkexport.bus.Addresses#EXPORT_START}): who asks, for which project, with
+ * which filters (the list API's parameters, as a JSON object; parsed by the export service) and an optional
+ * Idempotency-Key.
+ */
+public record ExportRequest(UUID projectId, UUID userId, String email, JsonObject filters, String idempotencyKey) {
+
+  /** The wire form. */
+  public JsonObject toJson() {
+    return new JsonObject().put(Fields.PROJECT_ID, projectId.toString()).put(Fields.USER_ID, userId.toString())
+      .put(Fields.EMAIL, email).put(Fields.FILTERS, filters).put(Fields.IDEMPOTENCY_KEY, idempotencyKey);
+  }
+
+  /** Reads the wire form; 400 naming the field for a missing or malformed one. */
+  public static ExportRequest fromJson(JsonObject json) {
+    UUID projectId = BusServer.uuid(json, Fields.PROJECT_ID);
+    UUID userId = BusServer.uuid(json, Fields.USER_ID);
+    Object filters = json.getValue(Fields.FILTERS);
+    if (filters != null && !(filters instanceof JsonObject)) {
+      throw ServiceException.badRequest(Fields.FILTERS, "filters must be a JSON object");
+    }
+    Object email = json.getValue(Fields.EMAIL);
+    if (email != null && !(email instanceof String)) {
+      throw ServiceException.badRequest(Fields.EMAIL, "email must be a string");
+    }
+    return new ExportRequest(projectId, userId, (String) email, (JsonObject) filters,
+      idempotencyKey(json.getValue(Fields.IDEMPOTENCY_KEY)));
+  }
+
+  /** An Idempotency-Key: 1 to 200 visible ASCII characters, or none. */
+  static String idempotencyKey(Object value) {
+    if (value == null) {
+      return null;
+    }
+    String k = value.toString();
+    if (k.isEmpty() || k.length() > 200 || !k.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw ServiceException.badRequest("Idempotency-Key", "Idempotency-Key must be 1 to 200 visible ASCII characters");
+    }
+    return k;
+  }
+}

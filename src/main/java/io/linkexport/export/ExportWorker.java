@@ -1,0 +1,139 @@
+package io.linkexport.export;
+
+import io.linkexport.AppConfig;
+import io.linkexport.storage.S3Storage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of one export worker: claim the next due job, run one {@link ExportAttempt} of it while a heartbeat keeps
+ * its lease (and checks for stalls, and publishes progress), record how it ended, claim the next. On shutdown it
+ * stops claiming, lets the running attempt finish for a grace period, then hands its job back: the attempt stops,
+ * its upload is aborted and its lease released, so another node claims the job at once. Runs on one context.
+ */
+final class ExportWorker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExportWorker.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final JobStore jobs;
+  private final S3Storage storage;
+  private final AppConfig config;
+  private final String workerId;
+  private final OutcomePolicy policy;
+  private final OutcomeRecorder recorder;
+  private final ExportEvents events;
+  private boolean busy;
+  private boolean stopping;
+  private Future<Void> current = Future.succeededFuture();
+  private volatile ExportAttempt running;
+
+  ExportWorker(Vertx vertx, Pool pool, S3Storage storage, AppConfig config, String workerId, OutcomePolicy policy) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.jobs = new JobStore(pool);
+    this.storage = storage;
+    this.config = config;
+    this.workerId = workerId;
+    this.policy = policy;
+    this.events = new ExportEvents(vertx.eventBus());
+    this.recorder = new OutcomeRecorder(jobs, storage, events);
+  }
+
+  /** Claims and runs jobs until none is due; a call while busy or stopping is a no-op. */
+  void claimNext() {
+    if (busy || stopping) {
+      return;
+    }
+    busy = true;
+    jobs.claim(workerId, config.exportLeaseSeconds())
+      .compose(job -> job == null ? Future.succeededFuture(false) : (current = run(job)).map(true))
+      .onComplete(ar -> {
+        busy = false;
+        if (ar.failed()) {
+          LOG.warn("worker {} could not claim a job: {}", workerId, ar.cause().getMessage());
+        } else if (ar.result()) {
+          claimNext();
+        }
+      });
+  }
+
+  /** Runs the claimed job to its next state; never fails (every outcome is written to the job table). */
+  private Future<Void> run(Job job) {
+    long started = System.nanoTime();
+    LOG.info("export {} attempt {} started (project {})", job.id(), job.attempt(), job.projectId());
+    events.changed(job.event());
+    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config);
+    running = attempt;
+    long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> heartbeat(attempt));
+    Outcome.Failed exhausted = policy.exhausted(job);
+    Future<Void> ran = exhausted != null
+      ? attempt.abortPrevious().transform(ar -> recorder.failed(job, exhausted))
+      : attempt.run()
+        .compose(result -> recorder.completed(attempt, result, started))
+        .recover(err -> attempt.cleanUp()
+          .compose(v -> recorder.failed(job, policy.decide(job, err, attempt.stopped()))));
+    return ran
+      .compose(v -> attempt.handedBack() ? handBack(job) : Future.succeededFuture())
+      .eventually(() -> {
+        vertx.cancelTimer(heartbeat);
+        running = null;
+        return Future.succeededFuture();
+      });
+  }
+
+  /** Renews the lease and records progress; a lease that did not renew stops the attempt. */
+  private void heartbeat(ExportAttempt attempt) {
+    attempt.checkStall();
+    long rows = attempt.rows();
+    jobs.heartbeat(attempt.job(), workerId, config.exportLeaseSeconds(), rows).onComplete(ar -> {
+      if (ar.succeeded() && !ar.result()) {
+        attempt.stop("the export was cancelled or taken over by another worker");
+      } else if (ar.succeeded()) {
+        events.progress(attempt.job(), rows);
+      }
+    });
+  }
+
+  private int heartbeatMs() {
+    return Math.max(500, Math.min(2_000, config.exportLeaseSeconds() * 1000 / 3));
+  }
+
+  private Future<Void> handBack(Job job) {
+    return jobs.release(job, workerId).map(released -> {
+      if (released) {
+        LOG.info("export {} attempt {} handed back (node shutting down)", job.id(), job.attempt());
+        events.wakeWorkers();
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Stops claiming; lets the running export finish for {@code EXPORT_STOP_GRACE_MS}, then hands it back. Bounded:
+   * after a further {@code EXPORT_HAND_BACK_MS} it completes regardless, and the lease expiry covers what is left.
+   */
+  Future<Void> stop() {
+    stopping = true;
+    Promise<Void> done = Promise.promise();
+    long grace = Math.max(1, config.exportStopGraceMillis());
+    long handBack = vertx.setTimer(grace, id -> {
+      ExportAttempt a = running;
+      if (a != null) {
+        a.handBack();
+      }
+    });
+    long giveUp = vertx.setTimer(grace + config.exportHandBackMillis(), id -> done.tryComplete());
+    current.onComplete(ar -> {
+      vertx.cancelTimer(handBack);
+      vertx.cancelTimer(giveUp);
+      done.tryComplete();
+    });
+    return done.future();
+  }
+}

@@ -1,0 +1,67 @@
+package io.linkexport.export;
+
+import io.linkexport.retry.Backoff;
+import io.linkexport.storage.StorageException;
+
+/**
+ * Decides what a failed attempt means for its job: stopped (someone else owns it now), failed for good (a permanent
+ * reason, or the last attempt), or retried after a {@link Backoff} delay. Transient unless known better: a storage
+ * hiccup or a database restart deserve another attempt. Pure logic.
+ */
+final class OutcomePolicy {
+
+  private final Backoff backoff;
+
+  OutcomePolicy(Backoff backoff) {
+    this.backoff = backoff;
+  }
+
+  /** A job claimed once more than it may be run (every attempt died without recording a failure). */
+  Outcome.Failed exhausted(Job job) {
+    return job.attempt() > job.maxAttempts()
+      ? new Outcome.Failed("ATTEMPTS_EXHAUSTED", "The export could not be completed after " + job.maxAttempts()
+        + " attempts. Please try again later.")
+      : null;
+  }
+
+  /** The outcome of an attempt that failed with {@code err}; {@code stopped} when it was stopped on purpose. */
+  Outcome decide(Job job, Throwable err, boolean stopped) {
+    if (stopped || causedBy(err, CsvUploadSink.StoppedException.class)) {
+      return new Outcome.Stopped(String.valueOf(err.getMessage()));
+    }
+    ExportFailure failure = classify(err);
+    if (failure.permanent()) {
+      return new Outcome.Failed(failure.code(), failure.getMessage());
+    }
+    if (job.attempt() >= job.maxAttempts()) {
+      return new Outcome.Failed(failure.code(), "The export could not be completed after " + job.attempt()
+        + " attempts (" + failure.getMessage() + "). Please try again later.");
+    }
+    return new Outcome.Retry(failure.code(), backoff.delaySeconds(job.attempt()), err);
+  }
+
+  static ExportFailure classify(Throwable err) {
+    if (err instanceof ExportFailure f) {
+      return f;
+    }
+    if (err instanceof StorageException se) {
+      return new ExportFailure("STORAGE_ERROR", "file storage is unavailable", !se.retryable());
+    }
+    if (err.getCause() != null && err.getCause() != err) {
+      ExportFailure inner = classify(err.getCause());
+      if (!"TRANSIENT_ERROR".equals(inner.code())) {
+        return inner;
+      }
+    }
+    return new ExportFailure("TRANSIENT_ERROR", "a temporary error interrupted it", false);
+  }
+
+  static boolean causedBy(Throwable err, Class<? extends Throwable> type) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

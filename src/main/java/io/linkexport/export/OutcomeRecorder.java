@@ -1,0 +1,68 @@
+package io.linkexport.export;
+
+import io.linkexport.storage.S3Storage;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes how an attempt ended to the job table, every write fenced by the attempt: completed (with its one email, in
+ * the same transaction), failed for good (likewise), released for a retry, or nothing (stopped). Publishes
+ * the job's event and wakes the mail verticle after a final state.
+ */
+record OutcomeRecorder(JobStore jobs, S3Storage storage, ExportEvents events) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
+
+  /**
+   * Records a completed attempt. When the fence no longer holds (cancelled or rescued meanwhile), the attempt's
+   * object must not linger: it is deleted. Fails when the job table could not be written.
+   */
+  Future<Void> completed(ExportAttempt attempt, AttemptResult r, long startedNanos) {
+    Job job = attempt.job();
+    long recording = System.nanoTime();
+    return jobs.complete(job, r.rows(), r.bytes()).compose(done -> {
+      if (done == null) {
+        LOG.info("export {} attempt {} finished but no longer owns the job; deleting its object", job.id(),
+          job.attempt());
+        return storage.deleteObject(attempt.key()).otherwiseEmpty();
+      }
+      long ms = (System.nanoTime() - startedNanos) / 1_000_000;
+      LOG.info("export {} completed: project {}, {} rows, {} bytes, {} ms ({} rows/s; count {} ms, create upload {} ms,"
+          + " stream {} ms (reading {} ms, encoding {} ms, {} batches; the rest waits for part uploads), record {} ms)",
+        done.id(), done.projectId(), r.rows(), r.bytes(), ms, ms == 0 ? r.rows() : r.rows() * 1000 / ms, r.countMs(),
+        r.createUploadMs(), r.streamMs(), r.readMs(), r.encodeMs(), r.batches(),
+        (System.nanoTime() - recording) / 1_000_000);
+      events.changed(done.event());
+      events.mailQueued();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Records a failed attempt's outcome. Never fails: if the job table cannot be written, the lease expires. */
+  Future<Void> failed(Job job, Outcome outcome) {
+    Future<Void> written;
+    if (outcome instanceof Outcome.Failed f) {
+      written = jobs.fail(job, f.code(), f.message()).map(failed -> {
+        if (failed != null) {
+          LOG.warn("export {} failed (project {}): {} ({})", job.id(), job.projectId(), f.code(), f.message());
+          events.changed(failed.event());
+          events.mailQueued();
+        }
+        return null;
+      });
+    } else if (outcome instanceof Outcome.Retry r) {
+      LOG.warn("export {} attempt {} failed ({}), retrying in {} s: {}", job.id(), job.attempt(), r.code(),
+        String.format("%.1f", r.delaySeconds()), r.cause().toString());
+      written = jobs.retryLater(job, r.code(), r.delaySeconds()).mapEmpty();
+    } else {
+      LOG.info("export {} attempt {} stopped: {}", job.id(), job.attempt(), ((Outcome.Stopped) outcome).reason());
+      written = Future.succeededFuture();
+    }
+    return written.recover(e -> {
+      LOG.error("export {} attempt {} could not record its failure; the lease will expire and it will be retried",
+        job.id(), job.attempt(), e);
+      return Future.succeededFuture();
+    });
+  }
+}

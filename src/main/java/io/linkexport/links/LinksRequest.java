@@ -1,0 +1,11 @@
+package io.linkexport.links;
+
+import java.util.UUID;
+
+/**
+ * A list or count request ({@link io.linkexport.bus.Addresses#LINKS_LIST}, {@code LINKS_COUNT}): the project, already
+ * authorised by the caller, and the filter, already parsed by it. Local consumers only, handed over as is, so the
+ * filter is parsed once, at the edge.
+ */
+public record LinksRequest(UUID projectId, LinkFilter filter) {
+}

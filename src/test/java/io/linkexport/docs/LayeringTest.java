@@ -1,0 +1,61 @@
+package io.linkexport.docs;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dependency rules of the main code, read from its sources (imports and fully qualified names alike): the HTTP
+ * layer is on top and nothing imports it; the bus contract and the retry policy depend on no other package of the
+ * service; the dev-only packages stay out of the main code.
+ */
+class LayeringTest {
+
+  private static final Path MAIN = Path.of("src/main/java/io/linkexport");
+  private static final Pattern REFERENCE = Pattern.compile("io\\.linkexport\\.([a-z]+)\\.");
+
+  /** What each package may use of the service's own packages (besides itself). */
+  private static final Map<String, Set<String>> ALLOWED = Map.of(
+    "bus", Set.of(),
+    "retry", Set.of(),
+    "db", Set.of(),
+    "links", Set.of("bus", "db", "projects"),
+    "projects", Set.of("bus", "db"),
+    "storage", Set.of("bus", "retry"),
+    "export", Set.of("bus", "db", "links", "retry", "storage"),
+    "mail", Set.of("bus", "db", "retry", "storage"),
+    "seed", Set.of("db"));
+
+  @Test
+  void eachPackageUsesOnlyThePackagesBelowIt() throws IOException {
+    List<String> violations = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(MAIN)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        String pkg = MAIN.relativize(file).getNameCount() > 1 ? MAIN.relativize(file).getName(0).toString() : "";
+        Set<String> allowed = ALLOWED.get(pkg);
+        if (allowed == null) {
+          continue; // the top: Main, Application, AppConfig, cluster, http
+        }
+        Matcher m = REFERENCE.matcher(Files.readString(file));
+        while (m.find()) {
+          String used = m.group(1);
+          if (!used.equals(pkg) && !allowed.contains(used)) {
+            violations.add(MAIN.relativize(file) + " uses io.linkexport." + used);
+          }
+        }
+      }
+    }
+    assertThat(violations).as("dependencies against the layering").isEmpty();
+  }
+}

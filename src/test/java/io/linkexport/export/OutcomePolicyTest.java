@@ -1,0 +1,67 @@
+package io.linkexport.export;
+
+import io.linkexport.retry.Backoff;
+import io.linkexport.storage.StorageException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a failed attempt means for its job, without Vert.x: stopped, failed for good, or retried after a delay. */
+class OutcomePolicyTest {
+
+  private final OutcomePolicy policy = new OutcomePolicy(
+    Backoff.of(Duration.ofSeconds(5), Duration.ofMinutes(5), 0.2).withRandom(() -> 0));
+
+  private static Job job(int attempt, int maxAttempts) {
+    return new Job(UUID.randomUUID(), UUID.randomUUID(), "Acme", UUID.randomUUID(), "a@example.com", new JsonObject(),
+      "processing", attempt, maxAttempts, null, null, null, 0, null, null, null, OffsetDateTime.now(), null, null, null);
+  }
+
+  @Test
+  void aTransientFailureIsRetriedWithTheBackoffOfItsAttempt() {
+    Outcome first = policy.decide(job(1, 3), new PgException("restart", "FATAL", "57P01", null), false);
+    assertThat(first).isEqualTo(new Outcome.Retry("TRANSIENT_ERROR", 5.0,
+      ((Outcome.Retry) first).cause()));
+    Outcome second = policy.decide(job(2, 3), new StorageException(503, "SlowDown", "slow", true, null), false);
+    assertThat(second).isInstanceOfSatisfying(Outcome.Retry.class, r -> {
+      assertThat(r.code()).isEqualTo("STORAGE_ERROR");
+      assertThat(r.delaySeconds()).isEqualTo(10.0);
+    });
+  }
+
+  @Test
+  void theLastAttemptAndPermanentReasonsFailTheJobForGood() {
+    Outcome last = policy.decide(job(3, 3), new RuntimeException("reset"), false);
+    assertThat(last).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo("TRANSIENT_ERROR");
+      assertThat(f.message()).contains("after 3 attempts");
+    });
+    Outcome cap = policy.decide(job(1, 3), ExportFailure.tooManyRows(123_456, 100_000), false);
+    assertThat(cap).isEqualTo(new Outcome.Failed("TOO_MANY_ROWS", "This export matches 123,456 links, over the"
+      + " 100,000-link limit. Narrow the filters, for example split the export by date range."));
+    Outcome badRequest = policy.decide(job(1, 3), new RuntimeException("wrapped",
+      new StorageException(403, "AccessDenied", "denied", false, null)), false);
+    assertThat(badRequest).isInstanceOfSatisfying(Outcome.Failed.class,
+      f -> assertThat(f.code()).isEqualTo("STORAGE_ERROR"));
+  }
+
+  @Test
+  void aStoppedAttemptLeavesItsJobToWhoeverStoppedIt() {
+    assertThat(policy.decide(job(1, 3), new RuntimeException("x"), true)).isInstanceOf(Outcome.Stopped.class);
+    assertThat(policy.decide(job(3, 3), new RuntimeException(new CsvUploadSink.StoppedException("cancelled")), false))
+      .isInstanceOf(Outcome.Stopped.class);
+  }
+
+  @Test
+  void aJobClaimedPastItsAttemptsFailsBeforeRunning() {
+    assertThat(policy.exhausted(job(3, 3))).isNull();
+    assertThat(policy.exhausted(job(4, 3))).isInstanceOfSatisfying(Outcome.Failed.class,
+      f -> assertThat(f.code()).isEqualTo("ATTEMPTS_EXHAUSTED"));
+  }
+}

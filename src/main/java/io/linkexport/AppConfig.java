@@ -14,79 +14,19 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The one typed view over the service's configuration. Every key is the name of the environment variable that
- * overrides it (README, "Configuration"). Precedence, lowest first: {@code conf/config.json} (or the file named by
- * {@code CONFIG_FILE}), environment variables, JVM system properties. Secrets ({@code S3_SECRET_ACCESS_KEY},
- * {@code SMTP_PASSWORD}, {@code SUPABASE_JWT_SECRET}) belong in the environment, never in the file.
+ * The one typed view over the service's configuration; the key names are {@link ConfigKeys}. Precedence, lowest
+ * first: {@code conf/config.json} (or the file named by {@code CONFIG_FILE}), environment variables, JVM system
+ * properties. Secrets ({@code S3_SECRET_ACCESS_KEY}, {@code SMTP_PASSWORD}, {@code SUPABASE_JWT_SECRET}, the cluster
+ * key store passwords) belong in the environment, never in the file.
  *
- * <p>The raw JSON travels to every verticle as its deployment config; each verticle rebuilds this view with
- * {@link #from(JsonObject)} so that there is exactly one place that knows key names and defaults.
+ * <p>Every getter checks its value and throws {@link IllegalArgumentException} naming the key when it is out of range:
+ * a bad value is refused at start ({@link ConfigCheck}), never clamped silently. The raw JSON travels to every verticle
+ * as its deployment config; each verticle rebuilds this view with {@link #from(JsonObject)}.
  */
-public final class AppConfig {
+public final class AppConfig implements ConfigKeys {
 
-  public static final String HTTP_PORT = "HTTP_PORT";
-  public static final String HTTP_HOST = "HTTP_HOST";
-  public static final String HTTP_INSTANCES = "HTTP_INSTANCES";
-  public static final String QUERY_INSTANCES = "QUERY_INSTANCES";
-  public static final String CLUSTER = "CLUSTER";
-  public static final String CLUSTER_HOST = "CLUSTER_HOST";
-  public static final String CLUSTER_PORT = "CLUSTER_PORT";
-  public static final String CLUSTER_MEMBERS = "CLUSTER_MEMBERS";
-  public static final String CLUSTER_NAME = "CLUSTER_NAME";
-  public static final String MAIL_POLL_MS = "MAIL_POLL_MS";
-  public static final String MAIL_MAX_ATTEMPTS = "MAIL_MAX_ATTEMPTS";
-  public static final String MAIL_RETRY_BASE_MS = "MAIL_RETRY_BASE_MS";
-  public static final String MAIL_RETRY_MAX_MS = "MAIL_RETRY_MAX_MS";
-  public static final String BUS_SEND_TIMEOUT_MS = "BUS_SEND_TIMEOUT_MS";
-  public static final String PG_URL = "PG_URL";
-  public static final String PG_POOL_SIZE = "PG_POOL_SIZE";
-  public static final String PG_HTTP_POOL_SIZE = "PG_HTTP_POOL_SIZE";
-  public static final String PG_EXPORT_API_POOL_SIZE = "PG_EXPORT_API_POOL_SIZE";
-  public static final String PG_WORKER_POOL_SIZE = "PG_WORKER_POOL_SIZE";
-  public static final String PG_MAIL_POOL_SIZE = "PG_MAIL_POOL_SIZE";
-  public static final String S3_ENDPOINT = "S3_ENDPOINT";
-  public static final String S3_REGION = "S3_REGION";
-  public static final String S3_BUCKET = "S3_BUCKET";
-  public static final String S3_ACCESS_KEY_ID = "S3_ACCESS_KEY_ID";
-  public static final String S3_SECRET_ACCESS_KEY = "S3_SECRET_ACCESS_KEY";
-  public static final String S3_PATH_STYLE = "S3_PATH_STYLE";
-  public static final String S3_MAX_ATTEMPTS = "S3_MAX_ATTEMPTS";
-  public static final String S3_RETRY_BASE_MS = "S3_RETRY_BASE_MS";
-  public static final String S3_RETRY_MAX_MS = "S3_RETRY_MAX_MS";
-  public static final String S3_CONNECT_TIMEOUT_MS = "S3_CONNECT_TIMEOUT_MS";
-  public static final String S3_IDLE_TIMEOUT_MS = "S3_IDLE_TIMEOUT_MS";
-  public static final String SMTP_HOST = "SMTP_HOST";
-  public static final String SMTP_PORT = "SMTP_PORT";
-  public static final String SMTP_USERNAME = "SMTP_USERNAME";
-  public static final String SMTP_PASSWORD = "SMTP_PASSWORD";
-  public static final String SMTP_STARTTLS = "SMTP_STARTTLS";
-  public static final String SMTP_CONNECT_TIMEOUT_MS = "SMTP_CONNECT_TIMEOUT_MS";
-  public static final String MAIL_FROM = "MAIL_FROM";
-  public static final String SUPABASE_JWT_SECRET = "SUPABASE_JWT_SECRET";
-  public static final String SUPABASE_JWKS_URL = "SUPABASE_JWKS_URL";
-  public static final String SUPABASE_JWT_ISSUER = "SUPABASE_JWT_ISSUER";
-  public static final String JWKS_REFRESH_MS = "JWKS_REFRESH_MS";
-  public static final String ACCESS_CACHE_MS = "ACCESS_CACHE_MS";
-  public static final String EXPORT_MAX_ROWS = "EXPORT_MAX_ROWS";
-  public static final String EXPORT_WORKERS = "EXPORT_WORKERS";
-  public static final String EXPORT_PART_SIZE_MB = "EXPORT_PART_SIZE_MB";
-  public static final String EXPORT_PARTS_IN_FLIGHT = "EXPORT_PARTS_IN_FLIGHT";
-  public static final String EXPORT_FETCH_SIZE = "EXPORT_FETCH_SIZE";
-  public static final String EXPORT_LEASE_SECONDS = "EXPORT_LEASE_SECONDS";
-  public static final String EXPORT_MAX_ATTEMPTS = "EXPORT_MAX_ATTEMPTS";
-  public static final String EXPORT_RETRY_BASE_MS = "EXPORT_RETRY_BASE_MS";
-  public static final String EXPORT_RETRY_MAX_MS = "EXPORT_RETRY_MAX_MS";
-  public static final String EXPORT_HAND_BACK_MS = "EXPORT_HAND_BACK_MS";
-  public static final String EXPORT_CLOSE_TIMEOUT_MS = "EXPORT_CLOSE_TIMEOUT_MS";
-  public static final String EXPORT_PARTS_SETTLE_MS = "EXPORT_PARTS_SETTLE_MS";
-  public static final String EXPORT_SLOW_BATCH_MS = "EXPORT_SLOW_BATCH_MS";
-  public static final String EXPORT_POLL_MS = "EXPORT_POLL_MS";
-  public static final String EXPORT_STOP_GRACE_MS = "EXPORT_STOP_GRACE_MS";
-  public static final String EXPORT_STALL_SECONDS = "EXPORT_STALL_SECONDS";
-  public static final String EXPORT_HOURLY_LIMIT = "EXPORT_HOURLY_LIMIT";
-  public static final String EXPORT_RETENTION_DAYS = "EXPORT_RETENTION_DAYS";
-  public static final String EXPORT_JANITOR_MS = "EXPORT_JANITOR_MS";
-  public static final String DASHBOARD_URL = "DASHBOARD_URL";
+  private static final int MAX_PORT = 65_535;
+  private static final long DAY_MS = 86_400_000L;
 
   private final JsonObject json;
 
@@ -124,147 +64,200 @@ public final class AppConfig {
     return new AppConfig(json.copy().put(key, value));
   }
 
-  public int httpPort() { return integer(HTTP_PORT, 8080); }
-  public String httpHost() { return string(HTTP_HOST, "0.0.0.0"); }
-  /**
-   * HTTP verticle instances sharing the port (one event loop each); default one per two cores: the cores are shared
-   * with Postgres, and more HTTP event loops only added threads competing for them (docs/benchmarks.md).
-   */
+  // ---- HTTP and event bus ------------------------------------------------------------------------------------------
+
+  public int httpPort() { return integer(HTTP_PORT, 8080, 0, MAX_PORT); }
+  public String httpHost() { return required(HTTP_HOST, "0.0.0.0"); }
+  /** HTTP verticles sharing the port; default one per two cores (more only competed with Postgres for the cores). */
   public int httpInstances() {
-    return Math.max(1, integer(HTTP_INSTANCES, Runtime.getRuntime().availableProcessors() / 2));
+    return integer(HTTP_INSTANCES, Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 64);
   }
-  /**
-   * Query verticle instances (one event loop each); default one per core. They share the two list pools, so every
-   * page waits in one queue; decoding rows and writing JSON on one event loop was the limit (docs/benchmarks.md).
-   */
+  /** Query verticles (one event loop each, sharing the list pools); default one per core. */
   public int queryInstances() {
-    return Math.max(1, integer(QUERY_INSTANCES, Runtime.getRuntime().availableProcessors()));
+    return integer(QUERY_INSTANCES, Runtime.getRuntime().availableProcessors(), 1, 64);
   }
+  /** Every event-bus request's timeout; also the list pools' statement_timeout (a page nobody waits for stops). */
+  public long busSendTimeoutMillis() { return longValue(BUS_SEND_TIMEOUT_MS, 5_000, 100, 600_000); }
+  /** How long a checked project membership is reused; a removed member loses access within it. */
+  public long accessCacheMillis() { return longValue(ACCESS_CACHE_MS, 5_000, 0, 600_000); }
+
+  // ---- cluster -----------------------------------------------------------------------------------------------------
+
   /** Clustered mode (Hazelcast, TCP/IP members only); off = one node, no Hazelcast loaded. */
   public boolean cluster() { return bool(CLUSTER, false); }
   /** The address this node binds and announces for Hazelcast and the event bus. */
-  public String clusterHost() { return string(CLUSTER_HOST, "127.0.0.1"); }
+  public String clusterHost() { return required(CLUSTER_HOST, "127.0.0.1"); }
   /** Hazelcast member port (the event bus uses a random port announced through Hazelcast). */
-  public int clusterPort() { return integer(CLUSTER_PORT, 5701); }
+  public int clusterPort() { return integer(CLUSTER_PORT, 5701, 1, MAX_PORT); }
   /** Comma-separated {@code host[:port]} of the members to join (this node may be listed). */
   public List<String> clusterMembers() {
     return java.util.Arrays.stream(string(CLUSTER_MEMBERS, "").split(","))
       .map(String::trim).filter(m -> !m.isEmpty()).toList();
   }
-  public String clusterName() { return string(CLUSTER_NAME, "link-export"); }
-  public long mailPollMillis() { return Math.max(50, longValue(MAIL_POLL_MS, 1000)); }
-  public int mailMaxAttempts() { return Math.max(1, integer(MAIL_MAX_ATTEMPTS, 20)); }
-  public long mailRetryBaseMillis() { return Math.max(1, longValue(MAIL_RETRY_BASE_MS, 5_000)); }
-  public long mailRetryMaxMillis() { return Math.max(mailRetryBaseMillis(), longValue(MAIL_RETRY_MAX_MS, 600_000)); }
-  /** Every event-bus request's timeout; also the list pools' statement_timeout (a page nobody waits for stops). */
-  public long busSendTimeoutMillis() { return Math.max(1, longValue(BUS_SEND_TIMEOUT_MS, 5_000)); }
+  public String clusterName() { return required(CLUSTER_NAME, "link-export"); }
+  /** PKCS#12 key store of this node's event-bus certificate (clustered mode); empty = none. */
+  public String clusterTlsKeyStore() { return string(CLUSTER_TLS_KEY_STORE, ""); }
+  public String clusterTlsKeyStorePassword() { return string(CLUSTER_TLS_KEY_STORE_PASSWORD, ""); }
+  /** PKCS#12 trust store: the certificates (or the CA) of the cluster's nodes. */
+  public String clusterTlsTrustStore() { return string(CLUSTER_TLS_TRUST_STORE, ""); }
+  public String clusterTlsTrustStorePassword() { return string(CLUSTER_TLS_TRUST_STORE_PASSWORD, ""); }
+  /** Run a cluster whose event bus is plain TCP, open to anyone who reaches it: for a closed test network only. */
+  public boolean clusterAllowInsecure() { return bool(CLUSTER_ALLOW_INSECURE, false); }
+  /** Whether the event bus runs TLS with client certificates (both stores set). */
+  public boolean clusterTls() { return !clusterTlsKeyStore().isEmpty() && !clusterTlsTrustStore().isEmpty(); }
 
-  public String pgUrl() { return string(PG_URL, "postgresql://postgres:postgres@localhost:5432/linkexport"); }
+  // ---- Postgres ----------------------------------------------------------------------------------------------------
+
+  public String pgUrl() { return required(PG_URL, "postgresql://postgres:postgres@localhost:5432/linkexport"); }
   /** Connections of each of the two list pools (shared by the query verticles). */
-  public int pgPoolSize() { return integer(PG_POOL_SIZE, 8); }
+  public int pgPoolSize() { return integer(PG_POOL_SIZE, 8, 2, 1_000); }
   /** The HTTP verticle's pool: authorisation look-ups and /health. */
-  public int pgHttpPoolSize() { return Math.max(1, integer(PG_HTTP_POOL_SIZE, 4)); }
-  public int pgExportApiPoolSize() { return Math.max(1, integer(PG_EXPORT_API_POOL_SIZE, 4)); }
+  public int pgHttpPoolSize() { return integer(PG_HTTP_POOL_SIZE, 4, 1, 1_000); }
+  public int pgExportApiPoolSize() { return integer(PG_EXPORT_API_POOL_SIZE, 4, 1, 1_000); }
   /** Each export worker's pool: its snapshot connection plus heartbeats and job writes. */
-  public int pgWorkerPoolSize() { return Math.max(2, integer(PG_WORKER_POOL_SIZE, 3)); }
-  public int pgMailPoolSize() { return Math.max(1, integer(PG_MAIL_POOL_SIZE, 2)); }
+  public int pgWorkerPoolSize() { return integer(PG_WORKER_POOL_SIZE, 3, 2, 1_000); }
+  public int pgMailPoolSize() { return integer(PG_MAIL_POOL_SIZE, 2, 1, 1_000); }
+  /** The longest any statement of the service waits for a lock before it fails (and is retried or answered 503). */
+  public long pgLockTimeoutMillis() { return longValue(PG_LOCK_TIMEOUT_MS, 2_000, 1, 600_000); }
+  /** A migration waits this long for its lock, then gives way to traffic and tries again (3 tries in all). */
+  public long pgMigrationLockTimeoutMillis() { return longValue(PG_MIGRATION_LOCK_TIMEOUT_MS, 5_000, 1, 600_000); }
 
-  public String s3Endpoint() { return string(S3_ENDPOINT, "http://localhost:9000"); }
-  public String s3Region() { return string(S3_REGION, "us-east-1"); }
-  public String s3Bucket() { return string(S3_BUCKET, "link-exports"); }
+  // ---- S3 ----------------------------------------------------------------------------------------------------------
+
+  public String s3Endpoint() { return url(S3_ENDPOINT, "http://localhost:9000"); }
+  public String s3Region() { return required(S3_REGION, "us-east-1"); }
+  public String s3Bucket() { return required(S3_BUCKET, "link-exports"); }
   public String s3AccessKeyId() { return string(S3_ACCESS_KEY_ID, ""); }
   public String s3SecretAccessKey() { return string(S3_SECRET_ACCESS_KEY, ""); }
   public boolean s3PathStyle() { return bool(S3_PATH_STYLE, true); }
   /** Attempts of an idempotent S3 request (part upload, abort, delete, list) before the export attempt fails. */
-  public int s3MaxAttempts() { return Math.max(1, integer(S3_MAX_ATTEMPTS, 4)); }
-  public long s3RetryBaseMillis() { return Math.max(1, longValue(S3_RETRY_BASE_MS, 200)); }
-  public long s3RetryMaxMillis() { return Math.max(s3RetryBaseMillis(), longValue(S3_RETRY_MAX_MS, 10_000)); }
-  public int s3ConnectTimeoutMillis() { return Math.max(1, integer(S3_CONNECT_TIMEOUT_MS, 5_000)); }
+  public int s3MaxAttempts() { return integer(S3_MAX_ATTEMPTS, 4, 1, 100); }
+  public long s3RetryBaseMillis() { return longValue(S3_RETRY_BASE_MS, 200, 1, DAY_MS); }
+  public long s3RetryMaxMillis() { return longValue(S3_RETRY_MAX_MS, 10_000, s3RetryBaseMillis(), DAY_MS); }
+  public int s3ConnectTimeoutMillis() { return integer(S3_CONNECT_TIMEOUT_MS, 5_000, 1, 600_000); }
   /** A request (or a pooled connection) that sees no byte for this long is closed. */
-  public int s3IdleTimeoutMillis() { return Math.max(1, integer(S3_IDLE_TIMEOUT_MS, 30_000)); }
+  public int s3IdleTimeoutMillis() { return integer(S3_IDLE_TIMEOUT_MS, 30_000, 1, 3_600_000); }
 
-  public String smtpHost() { return string(SMTP_HOST, "localhost"); }
-  public int smtpPort() { return integer(SMTP_PORT, 587); }
+  // ---- mail --------------------------------------------------------------------------------------------------------
+
+  public String smtpHost() { return required(SMTP_HOST, "localhost"); }
+  public int smtpPort() { return integer(SMTP_PORT, 587, 1, MAX_PORT); }
   public String smtpUsername() { return string(SMTP_USERNAME, ""); }
   public String smtpPassword() { return string(SMTP_PASSWORD, ""); }
   /** DISABLED, OPTIONAL or REQUIRED (the default: production mail must not travel in clear text). */
-  public String smtpStartTls() { return string(SMTP_STARTTLS, "REQUIRED").toUpperCase(Locale.ROOT); }
-  public int smtpConnectTimeoutMillis() { return Math.max(1, integer(SMTP_CONNECT_TIMEOUT_MS, 10_000)); }
-  public String mailFrom() { return string(MAIL_FROM, "Link Export <no-reply@localhost>"); }
+  public String smtpStartTls() { return oneOf(SMTP_STARTTLS, "REQUIRED", List.of("DISABLED", "OPTIONAL", "REQUIRED")); }
+  public int smtpConnectTimeoutMillis() { return integer(SMTP_CONNECT_TIMEOUT_MS, 10_000, 1, 600_000); }
+  public String mailFrom() { return required(MAIL_FROM, "Link Export <no-reply@localhost>"); }
+  public long mailPollMillis() { return longValue(MAIL_POLL_MS, 1000, 50, DAY_MS); }
+  public int mailMaxAttempts() { return integer(MAIL_MAX_ATTEMPTS, 20, 1, 1_000); }
+  public long mailRetryBaseMillis() { return longValue(MAIL_RETRY_BASE_MS, 5_000, 1, DAY_MS); }
+  public long mailRetryMaxMillis() { return longValue(MAIL_RETRY_MAX_MS, 600_000, mailRetryBaseMillis(), DAY_MS); }
+  public String dashboardUrl() { return url(DASHBOARD_URL, "http://localhost:8080"); }
+
+  // ---- sessions ----------------------------------------------------------------------------------------------------
 
   public String jwtSecret() { return string(SUPABASE_JWT_SECRET, ""); }
-  public String jwksUrl() { return string(SUPABASE_JWKS_URL, ""); }
+  public String jwksUrl() { return json.getValue(SUPABASE_JWKS_URL) == null ? "" : url(SUPABASE_JWKS_URL, ""); }
   public String jwtIssuer() { return string(SUPABASE_JWT_ISSUER, ""); }
   /** How often the JWKS is fetched again (an unknown kid also fetches it, at most once a minute). */
-  public long jwksRefreshMillis() { return Math.max(1_000, longValue(JWKS_REFRESH_MS, 600_000)); }
-  /** How long a checked project membership is reused; a removed member loses access within it. */
-  public long accessCacheMillis() { return Math.max(0, longValue(ACCESS_CACHE_MS, 5_000)); }
+  public long jwksRefreshMillis() { return longValue(JWKS_REFRESH_MS, 600_000, 1_000, DAY_MS); }
 
-  public long exportMaxRows() { return longValue(EXPORT_MAX_ROWS, 100_000L); }
-  public int exportWorkers() { return integer(EXPORT_WORKERS, 2); }
-  public int exportPartSizeBytes() { return integer(EXPORT_PART_SIZE_MB, 5) * 1024 * 1024; }
-  /**
-   * Part uploads under way at once per export (with one, reading stopped whenever a part filled before the previous
-   * was uploaded); memory per export is about {@code (this + 1) * 1.25 * EXPORT_PART_SIZE_MB}.
-   */
-  public int exportPartsInFlight() { return Math.max(1, integer(EXPORT_PARTS_IN_FLIGHT, 2)); }
-  public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 5000); }
-  public int exportLeaseSeconds() { return integer(EXPORT_LEASE_SECONDS, 30); }
-  /**
-   * A cursor read that has not answered for this long stops the attempt as transient (it is retried): a stuck read
-   * would otherwise hold the job forever, since the heartbeat keeps its lease alive.
-   */
-  public int exportStallSeconds() { return Math.max(1, integer(EXPORT_STALL_SECONDS, 120)); }
-  public int exportMaxAttempts() { return integer(EXPORT_MAX_ATTEMPTS, 5); }
-  /** First retry delay of a failed attempt; doubles per attempt up to EXPORT_RETRY_MAX_MS, with jitter. */
-  public long exportRetryBaseMillis() { return Math.max(1, longValue(EXPORT_RETRY_BASE_MS, 5_000L)); }
-  public long exportRetryMaxMillis() {
-    return Math.max(exportRetryBaseMillis(), longValue(EXPORT_RETRY_MAX_MS, 300_000L));
-  }
-  /** After the stop grace, how long a handed-back attempt may take to stop before the worker stops regardless. */
-  public long exportHandBackMillis() { return Math.max(1, longValue(EXPORT_HAND_BACK_MS, 5_000L)); }
-  /** Closing an attempt's cursor, transaction and connection must not hang it on a stuck connection. */
-  public long exportCloseTimeoutMillis() { return Math.max(1, longValue(EXPORT_CLOSE_TIMEOUT_MS, 10_000L)); }
-  /** How long a failed attempt waits for its other part uploads to end before it aborts the upload. */
-  public long exportPartsSettleMillis() { return Math.max(1, longValue(EXPORT_PARTS_SETTLE_MS, 60_000L)); }
-  /** A cursor batch slower than this is logged (an export that crawls without stalling shows in the log). */
-  public long exportSlowBatchMillis() { return Math.max(1, longValue(EXPORT_SLOW_BATCH_MS, 5_000L)); }
-  /** How often an idle worker polls the job table (a new job also wakes workers over the event bus). */
-  public long exportPollMillis() { return longValue(EXPORT_POLL_MS, 1_000L); }
-  /** On shutdown, how long a worker lets its running export finish before handing it back to the cluster. */
-  public long exportStopGraceMillis() { return Math.max(0, longValue(EXPORT_STOP_GRACE_MS, 20_000L)); }
+  // ---- exports -----------------------------------------------------------------------------------------------------
+
+  public long exportMaxRows() { return longValue(EXPORT_MAX_ROWS, 100_000L, 1, 100_000_000); }
   /** Exports a project may start per rolling hour (429 with Retry-After beyond it). */
-  public int exportHourlyLimit() { return integer(EXPORT_HOURLY_LIMIT, 20); }
-  /** Days an export file is kept; afterwards it is deleted and its job answers 410 Gone. */
-  public int exportRetentionDays() { return integer(EXPORT_RETENTION_DAYS, 30); }
+  public int exportHourlyLimit() { return integer(EXPORT_HOURLY_LIMIT, 20, 1, 1_000_000); }
+  public int exportWorkers() { return integer(EXPORT_WORKERS, 2, 0, 64); }
+  /** S3 part size: at least S3's minimum of 5 MiB, at most its maximum of 5 GiB. */
+  public int exportPartSizeBytes() { return integer(EXPORT_PART_SIZE_MB, 5, 5, 2_047) * 1024 * 1024; }
+  /** Part uploads under way at once per export; memory per export is about (this + 1) x 1.25 x the part size. */
+  public int exportPartsInFlight() { return integer(EXPORT_PARTS_IN_FLIGHT, 2, 1, 16); }
+  public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 5000, 1, 100_000); }
+  /** Job lease; the heartbeat renews it every third (0.5 to 2 s). */
+  public int exportLeaseSeconds() { return integer(EXPORT_LEASE_SECONDS, 30, 2, 3_600); }
+  /** A read without progress for this long stops the attempt (retried); the heartbeat would keep it leased forever. */
+  public int exportStallSeconds() { return integer(EXPORT_STALL_SECONDS, 120, 1, 3_600); }
+  /** A cursor batch slower than this is logged (an export that crawls without stalling shows in the log). */
+  public long exportSlowBatchMillis() { return longValue(EXPORT_SLOW_BATCH_MS, 5_000L, 1, DAY_MS); }
+  public int exportMaxAttempts() { return integer(EXPORT_MAX_ATTEMPTS, 5, 1, 100); }
+  /** First retry delay of a failed attempt; doubles per attempt up to EXPORT_RETRY_MAX_MS, with jitter. */
+  public long exportRetryBaseMillis() { return longValue(EXPORT_RETRY_BASE_MS, 5_000L, 1, DAY_MS); }
+  public long exportRetryMaxMillis() {
+    return longValue(EXPORT_RETRY_MAX_MS, 300_000L, exportRetryBaseMillis(), DAY_MS);
+  }
+  /** How often an idle worker polls the job table (a new job also wakes workers over the event bus). */
+  public long exportPollMillis() { return longValue(EXPORT_POLL_MS, 1_000L, 10, DAY_MS); }
+  /** On shutdown, how long a worker lets its running export finish before handing it back to the cluster. */
+  public long exportStopGraceMillis() { return longValue(EXPORT_STOP_GRACE_MS, 20_000L, 0, DAY_MS); }
+  /** After the stop grace, how long a handed-back attempt may take to stop before the worker stops regardless. */
+  public long exportHandBackMillis() { return longValue(EXPORT_HAND_BACK_MS, 5_000L, 1, DAY_MS); }
+  /** Closing an attempt's cursor, transaction and connection must not hang it on a stuck connection. */
+  public long exportCloseTimeoutMillis() { return longValue(EXPORT_CLOSE_TIMEOUT_MS, 10_000L, 1, DAY_MS); }
+  /** How long a failed attempt waits for its other part uploads to end before it aborts the upload. */
+  public long exportPartsSettleMillis() { return longValue(EXPORT_PARTS_SETTLE_MS, 60_000L, 1, DAY_MS); }
+  /** Days an export file is kept (at least one); afterwards it is deleted and its job answers 410 Gone. */
+  public int exportRetentionDays() { return integer(EXPORT_RETENTION_DAYS, 30, 1, 36_500); }
   /** How often the retention janitor runs (one node at a time). */
-  public long exportJanitorMillis() { return longValue(EXPORT_JANITOR_MS, 3_600_000L); }
-  public String dashboardUrl() { return string(DASHBOARD_URL, "http://localhost:8080"); }
+  public long exportJanitorMillis() { return longValue(EXPORT_JANITOR_MS, 3_600_000L, 100, DAY_MS); }
 
-  // Values from the environment arrive as strings; values from the file as JSON types. Accept both.
+  // ---- reading values: from the environment they arrive as strings, from the file as JSON types ----------------
 
   private String string(String key, String def) {
     Object v = json.getValue(key);
     return v == null ? def : v.toString().trim();
   }
 
-  private int integer(String key, int def) {
-    return (int) longValue(key, def);
+  private String required(String key, String def) {
+    String v = string(key, def);
+    if (v.isEmpty()) {
+      throw new IllegalArgumentException(key + " must not be empty");
+    }
+    return v;
   }
 
-  private long longValue(String key, long def) {
-    Object v = json.getValue(key);
-    if (v == null || v.toString().isBlank()) {
-      return def;
+  private String oneOf(String key, String def, List<String> allowed) {
+    String v = string(key, def).toUpperCase(Locale.ROOT);
+    if (!allowed.contains(v)) {
+      throw new IllegalArgumentException(key + " must be one of " + allowed + ", got '" + v + "'");
     }
-    if (v instanceof Number n) {
-      return n.longValue();
-    }
+    return v;
+  }
+
+  private String url(String key, String def) {
+    String v = required(key, def);
     try {
-      return Long.parseLong(v.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("config " + key + " must be a whole number, got '" + v + "'");
+      java.net.URI uri = new java.net.URI(v);
+      if (uri.getHost() == null || !List.of("http", "https").contains(String.valueOf(uri.getScheme()))) {
+        throw new IllegalArgumentException(key + " must be an http:// or https:// URL, got '" + v + "'");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(key + " is not a valid URL: '" + v + "'", e);
     }
+    return v;
+  }
+
+  private int integer(String key, int def, int min, int max) {
+    return (int) longValue(key, def, min, max);
+  }
+
+  private long longValue(String key, long def, long min, long max) {
+    Object v = json.getValue(key);
+    long value;
+    if (v == null || v.toString().isBlank()) {
+      value = def;
+    } else if (v instanceof Number n) {
+      value = n.longValue();
+    } else {
+      try {
+        value = Long.parseLong(v.toString().trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'", e);
+      }
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
+    }
+    return value;
   }
 
   private boolean bool(String key, boolean def) {
@@ -282,6 +275,6 @@ public final class AppConfig {
     if (s.equals("false") || s.equals("0") || s.equals("no")) {
       return false;
     }
-    throw new IllegalArgumentException("config " + key + " must be true or false, got '" + v + "'");
+    throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
   }
 }

@@ -47,6 +47,11 @@ public final class Application {
    * @param withHttp false for a node that only works exports (tests of the event-bus API use it too)
    */
   public static Future<Application> start(Vertx vertx, AppConfig config, boolean withHttp) {
+    try {
+      ConfigCheck.require(config);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new StartupException(e.getMessage(), e));
+    }
     JsonObject conf = config.json();
     DeploymentOptions standard = new DeploymentOptions().setConfig(conf);
     HttpVerticle http = new HttpVerticle();
@@ -87,7 +92,7 @@ public final class Application {
     return pool.query("SELECT 1").execute()
       .recover(err -> Future.failedFuture(new StartupException("cannot reach Postgres at " + where + ": "
         + err.getMessage(), err)))
-      .compose(v -> new Migrator(pool).migrate()
+      .compose(v -> new Migrator(pool, config.pgMigrationLockTimeoutMillis()).migrate()
         .recover(err -> Future.failedFuture(new StartupException("schema migration failed: " + err.getMessage(), err))))
       .onSuccess(n -> LOG.info("schema up to date ({} migrations applied now) at {}", n, where))
       .<Void>mapEmpty()

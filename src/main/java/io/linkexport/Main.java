@@ -59,6 +59,7 @@ public final class Main {
     // before the configuration is loaded and the cluster joined.
     try {
       config = AppConfig.load(bootstrap).toCompletionStage().toCompletableFuture().get();
+      ConfigCheck.require(config);
     } catch (Exception e) {
       System.err.println("link-export: cannot load the configuration: " + e.getMessage());
       bootstrap.close();

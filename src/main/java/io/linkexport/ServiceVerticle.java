@@ -27,9 +27,9 @@ public abstract class ServiceVerticle extends VerticleBase {
     return AppConfig.from(config());
   }
 
-  /** A Postgres pool of {@code size} connections, closed with the verticle. */
-  protected Pool pool(AppConfig config, int size) {
-    Pool pool = Db.pool(vertx, config, size);
+  /** A Postgres pool of {@code size} connections with the limits of {@code workload}, closed with the verticle. */
+  protected Pool pool(AppConfig config, Db.Workload workload, int size) {
+    Pool pool = Db.pool(vertx, config, workload, size);
     closeOnStop(pool::close);
     return pool;
   }

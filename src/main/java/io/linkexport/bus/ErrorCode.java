@@ -20,6 +20,8 @@ public enum ErrorCode {
   GONE(410),
   PAYLOAD_TOO_LARGE(413),
   UNSUPPORTED_MEDIA_TYPE(415),
+  /** An Idempotency-Key sent again with a different request (as Stripe answers it). */
+  IDEMPOTENCY_KEY_REUSED(422),
   RATE_LIMITED(429),
   INTERNAL(500),
   /** A dependency is down or overloaded, or the service is starting: try again (often with Retry-After). */

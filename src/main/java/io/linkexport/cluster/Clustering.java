@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
@@ -48,10 +50,24 @@ public final class Clustering {
     return hz;
   }
 
-  /** Vert.x options of a clustered node: the event bus binds and announces CLUSTER_HOST. */
+  /**
+   * Vert.x options of a clustered node: the event bus binds and announces CLUSTER_HOST and, unless the operator
+   * allowed an insecure cluster, runs TLS with client certificates: a peer must present a certificate the trust store
+   * accepts, in both directions, so a process that joined Hazelcast without one can neither send nor receive.
+   */
   public static VertxOptions vertxOptions(AppConfig config) {
-    return new VertxOptions().setEventBusOptions(new EventBusOptions()
-      .setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()).setPort(0));
+    EventBusOptions bus = new EventBusOptions()
+      .setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()).setPort(0);
+    if (config.clusterTls()) {
+      // EventBusOptions trusts every server certificate by default (DEFAULT_TRUST_ALL = true): a node would then send
+      // to any process that joined Hazelcast with a certificate of its own. ClusterTrustIT fails without this.
+      bus.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false)
+        .setKeyCertOptions(new PfxOptions().setPath(config.clusterTlsKeyStore())
+          .setPassword(config.clusterTlsKeyStorePassword()))
+        .setTrustOptions(new PfxOptions().setPath(config.clusterTlsTrustStore())
+          .setPassword(config.clusterTlsTrustStorePassword()));
+    }
+    return new VertxOptions().setEventBusOptions(bus);
   }
 
   /** Starts a clustered Vert.x instance joined to the configured members. */

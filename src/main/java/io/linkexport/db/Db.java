@@ -2,13 +2,53 @@ package io.linkexport.db;
 
 import io.linkexport.AppConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
-/** Builds the Postgres pool from {@code PG_URL}. {@code PgPool} is gone in Vert.x 5: {@link PgBuilder} replaces it. */
+/**
+ * Builds the Postgres pools ({@code PgPool} is gone in Vert.x 5: {@link PgBuilder} replaces it). Every connection
+ * carries the server-side limits of its {@link Workload}, so nothing the service runs can wait without bound: a lock
+ * wait ends after {@code PG_LOCK_TIMEOUT_MS}, a statement after the workload's timeout, a transaction left idle (a
+ * frozen or partitioned process) is ended by the server, and TCP keepalives let the server notice a peer that vanished.
+ */
 public final class Db {
+
+  /** Keepalive probes after 30 s idle, every 10 s, 3 of them: a vanished client is noticed within a minute. */
+  private static final String KEEPALIVE_IDLE_S = "30";
+  private static final String KEEPALIVE_INTERVAL_S = "10";
+  private static final String KEEPALIVE_COUNT = "3";
+  /** A running statement checks this often that its client is still there (Postgres 14+). */
+  private static final String CONNECTION_CHECK_MS = "10000";
+
+  /**
+   * What a pool's connections do, and so their limits ({@code statement_timeout},
+   * {@code idle_in_transaction_session_timeout}) and {@code application_name} (shown in {@code pg_stat_activity}).
+   */
+  public enum Workload {
+    /** Authorisation look-ups and /health: short statements, no transactions held. */
+    HTTP("link-export-http"),
+    /** Export starts, status, list, cancel, retention: short transactions. */
+    EXPORT_API("link-export-api"),
+    /** An export's snapshot transaction, its heartbeats and job writes. */
+    WORKER("link-export-worker"),
+    /** The mail outbox. */
+    MAIL("link-export-mail"),
+    /** Operator commands, migrations (they set their own lock limit) and tests: no limits (a rebuild takes long). */
+    ADMIN("link-export-admin");
+
+    private final String applicationName;
+
+    Workload(String applicationName) {
+      this.applicationName = applicationName;
+    }
+
+    public String applicationName() {
+      return applicationName;
+    }
+  }
 
   private Db() {
   }
@@ -22,19 +62,59 @@ public final class Db {
     }
     return options
       .addProperty("application_name", "link-export")
+      .addProperty("tcp_keepalives_idle", KEEPALIVE_IDLE_S)
+      .addProperty("tcp_keepalives_interval", KEEPALIVE_INTERVAL_S)
+      .addProperty("tcp_keepalives_count", KEEPALIVE_COUNT)
+      .addProperty("client_connection_check_interval", CONNECTION_CHECK_MS)
       .setReconnectAttempts(2)
       .setReconnectInterval(500)
       .setCachePreparedStatements(true)
       .setPreparedStatementCacheMaxSize(256);
   }
 
-  public static Pool pool(Vertx vertx, AppConfig config, int size) {
+  /**
+   * The connection options of a workload: the statement limit is the event-bus timeout for everything a caller waits
+   * for (nobody waits longer for the answer); an export's snapshot reads are bounded by twice the stall limit (the
+   * stall watchdog cancels them first). A transaction idle for longer than its workload ever needs is ended by the
+   * server: for an export that is twice the stall limit (an attempt waiting longer is stopped by its watchdog, so an
+   * older idle snapshot belongs to a frozen or cut-off process and only holds back vacuum and migrations).
+   */
+  public static PgConnectOptions connectOptions(AppConfig config, Workload workload) {
+    long bus = config.busSendTimeoutMillis();
+    long stall = config.exportStallSeconds() * 1000L;
+    long[] limits = switch (workload) {
+      case HTTP, MAIL -> new long[] {bus, 2 * bus};
+      case EXPORT_API -> new long[] {bus, 60_000};
+      case WORKER -> new long[] {2 * stall, 2 * stall};
+      case ADMIN -> new long[] {0, 0};
+    };
+    long lock = workload == Workload.ADMIN ? 0 : config.pgLockTimeoutMillis();
+    return connectOptions(config)
+      .addProperty("application_name", workload.applicationName())
+      .addProperty("statement_timeout", String.valueOf(limits[0]))
+      .addProperty("idle_in_transaction_session_timeout", String.valueOf(limits[1]))
+      .addProperty("lock_timeout", String.valueOf(lock));
+  }
+
+  /** A pool of {@code size} connections for {@code workload}. */
+  public static Pool pool(Vertx vertx, AppConfig config, Workload workload, int size) {
     return PgBuilder.pool()
-      .with(new PoolOptions().setMaxSize(size).setName("link-export-" + size).setShared(false)
+      .with(new PoolOptions().setMaxSize(size).setName(workload.applicationName() + "-" + size).setShared(false)
         .setIdleTimeout(60).setMaxWaitQueueSize(1024))
-      .connectingTo(connectOptions(config))
+      .with(net())
+      .connectingTo(connectOptions(config, workload))
       .using(vertx)
       .build();
+  }
+
+  /** Client-side keepalives too, so a connection to a vanished server is not trusted forever. */
+  private static NetClientOptions net() {
+    return new NetClientOptions().setTcpKeepAlive(true);
+  }
+
+  /** A pool for operator commands, migrations and tests ({@link Workload#ADMIN}). */
+  public static Pool pool(Vertx vertx, AppConfig config, int size) {
+    return pool(vertx, config, Workload.ADMIN, size);
   }
 
   /** {@code application_name} of the list pools' connections. */
@@ -59,7 +139,9 @@ public final class Db {
         .setName((customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS) + "@" + describe(config)).setShared(true)
         .setEventLoopSize(instances > 1 ? instances : 0)
         .setIdleTimeout(60).setMaxWaitQueueSize(1024))
+      .with(net())
       .connectingTo(connectOptions(config)
+        .addProperty("lock_timeout", String.valueOf(config.pgLockTimeoutMillis()))
         // Which pool a backend belongs to shows in pg_stat_activity (ListPlanPoolsIT relies on it too).
         .addProperty("application_name", customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS)
         .addProperty("plan_cache_mode", customPlans ? "force_custom_plan" : "force_generic_plan")

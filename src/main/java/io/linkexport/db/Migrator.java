@@ -1,5 +1,6 @@
 package io.linkexport.db;
 
+import io.linkexport.bus.Failures;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -24,6 +25,11 @@ import java.util.Map;
  * <p>Why not Flyway: it would bring a JDBC driver and a blocking client into a reactive service for a dozen files.
  * This runner holds a session advisory lock while it works, so several nodes starting at once migrate exactly once;
  * an applied file whose text changed stops the start instead of drifting silently.
+ *
+ * <p>A migration never queues traffic behind it for long: once the advisory lock is held it runs with
+ * {@code lock_timeout} ({@code PG_MIGRATION_LOCK_TIMEOUT_MS}). An {@code ALTER TABLE} waiting for a lock that a long
+ * transaction holds would otherwise make every later query of that table wait behind it; instead it gives up, lets
+ * the queued queries through, and tries again ({@link #TRIES} tries in all), then fails the start with a message.
  */
 public final class Migrator {
 
@@ -33,16 +39,34 @@ public final class Migrator {
   record Migration(int version, String name, String sql, String checksum) {
   }
 
-  private final Pool pool;
+  /** Tries of one migration that could not get its locks in time. */
+  static final int TRIES = 3;
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
 
+  private final Pool pool;
+  private final List<Migration> all;
+  private final long lockTimeoutMs;
+
+  /** The bundled migrations, with the default lock timeout (5 s). */
   public Migrator(Pool pool) {
+    this(pool, 5_000);
+  }
+
+  public Migrator(Pool pool, long lockTimeoutMs) {
+    this(pool, load(), lockTimeoutMs);
+  }
+
+  Migrator(Pool pool, List<Migration> all, long lockTimeoutMs) {
     this.pool = pool;
+    this.all = all;
+    this.lockTimeoutMs = lockTimeoutMs;
   }
 
   /** Completes with the number of migrations applied now. */
   public Future<Integer> migrate() {
-    List<Migration> all = load();
     return pool.getConnection().compose(conn -> conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute()
+      // only now: waiting for another node's migrations must not time out
+      .compose(v -> conn.query("SET lock_timeout = " + lockTimeoutMs).execute())
       .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY,"
         + " name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
       .compose(v -> conn.query("SELECT version, checksum FROM schema_migrations").execute())
@@ -68,9 +92,20 @@ public final class Migrator {
         }
         continue;
       }
-      chain = chain.compose(n -> apply(conn, m).map(v -> n + 1));
+      chain = chain.compose(n -> applyWithTries(conn, m, 1).map(v -> n + 1));
     }
     return chain;
+  }
+
+  private Future<Void> applyWithTries(SqlConnection conn, Migration m, int attempt) {
+    return apply(conn, m).recover(err -> {
+      if (attempt < TRIES && Failures.hasSqlState(err, LOCK_NOT_AVAILABLE)) {
+        LOG.warn("migration V{} waited {} ms for a lock held by another transaction; trying again ({} of {})",
+          m.version(), lockTimeoutMs, attempt + 1, TRIES);
+        return applyWithTries(conn, m, attempt + 1);
+      }
+      return Future.failedFuture(err);
+    });
   }
 
   private Future<Void> apply(SqlConnection conn, Migration m) {

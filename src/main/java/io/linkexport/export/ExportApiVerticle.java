@@ -2,6 +2,7 @@ package io.linkexport.export;
 
 import io.linkexport.AppConfig;
 import io.linkexport.ServiceVerticle;
+import io.linkexport.db.Db;
 import io.linkexport.bus.Addresses;
 import io.linkexport.bus.BusClient;
 import io.linkexport.bus.BusServer;
@@ -27,12 +28,11 @@ public class ExportApiVerticle extends ServiceVerticle {
   @Override
   public Future<?> start() {
     AppConfig config = settings();
-    Pool pool = pool(config, config.pgExportApiPoolSize());
+    Pool pool = pool(config, Db.Workload.EXPORT_API, config.pgExportApiPoolSize());
     WebClient http = webClient(new WebClientOptions());
     EventBus bus = vertx.eventBus();
     StorageClient signing = new StorageClient(BusClient.local(bus, config.busSendTimeoutMillis()));
-    ExportService service = new ExportService(bus, pool, signing, config.exportMaxAttempts(),
-      config.exportHourlyLimit());
+    ExportService service = new ExportService(bus, pool, signing, config);
     RetentionJanitor janitor = new RetentionJanitor(pool, S3Storage.create(vertx, http, config),
       config.exportRetentionDays());
     janitor.schedule(vertx, config.exportJanitorMillis());

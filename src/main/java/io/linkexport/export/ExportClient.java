@@ -28,24 +28,25 @@ public final class ExportClient {
     return bus.request(Addresses.EXPORT_START, request.toJson());
   }
 
-  /** The job, with a fresh download URL once completed. */
-  public Future<JsonObject> status(UUID projectId, UUID jobId) {
-    return bus.request(Addresses.EXPORT_STATUS, job(projectId, jobId));
+  /** The job, with a fresh download URL once completed, as {@code userId} (a member of the project) sees it. */
+  public Future<JsonObject> status(UUID projectId, UUID userId, UUID jobId) {
+    return bus.request(Addresses.EXPORT_STATUS, job(projectId, userId, jobId));
   }
 
   /** The project's most recent jobs, newest first. */
-  public Future<JsonArray> list(UUID projectId, int limit) {
-    return bus.<JsonObject>request(Addresses.EXPORT_LIST, new JsonObject()
-        .put(Fields.PROJECT_ID, projectId.toString()).put(Fields.LIMIT, limit))
+  public Future<JsonArray> list(UUID projectId, UUID userId, int limit) {
+    return bus.<JsonObject>request(Addresses.EXPORT_LIST, new JsonObject().put(Fields.PROJECT_ID, projectId.toString())
+        .put(Fields.USER_ID, userId.toString()).put(Fields.LIMIT, limit))
       .map(reply -> reply.getJsonArray(Fields.JOBS));
   }
 
-  /** Cancels a pending or processing job; answers the job. */
-  public Future<JsonObject> cancel(UUID projectId, UUID jobId) {
-    return bus.request(Addresses.EXPORT_CANCEL, job(projectId, jobId));
+  /** Cancels a pending or processing job on behalf of {@code userId}; answers the job. */
+  public Future<JsonObject> cancel(UUID projectId, UUID userId, UUID jobId) {
+    return bus.request(Addresses.EXPORT_CANCEL, job(projectId, userId, jobId));
   }
 
-  private static JsonObject job(UUID projectId, UUID jobId) {
-    return new JsonObject().put(Fields.PROJECT_ID, projectId.toString()).put(Fields.JOB_ID, jobId.toString());
+  private static JsonObject job(UUID projectId, UUID userId, UUID jobId) {
+    return new JsonObject().put(Fields.PROJECT_ID, projectId.toString()).put(Fields.USER_ID, userId.toString())
+      .put(Fields.JOB_ID, jobId.toString());
   }
 }

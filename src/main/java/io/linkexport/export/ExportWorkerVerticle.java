@@ -2,6 +2,7 @@ package io.linkexport.export;
 
 import io.linkexport.AppConfig;
 import io.linkexport.ServiceVerticle;
+import io.linkexport.db.Db;
 import io.linkexport.bus.Addresses;
 import io.linkexport.retry.Backoff;
 import io.linkexport.storage.S3Storage;
@@ -29,7 +30,7 @@ public class ExportWorkerVerticle extends ServiceVerticle {
   @Override
   public Future<?> start() {
     AppConfig config = settings();
-    Pool pool = pool(config, config.pgWorkerPoolSize());
+    Pool pool = pool(config, Db.Workload.WORKER, config.pgWorkerPoolSize());
     WebClient http = webClient(new WebClientOptions().setKeepAlive(true)
       .setConnectTimeout(config.s3ConnectTimeoutMillis()).setIdleTimeout(config.s3IdleTimeoutMillis())
       .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));

@@ -6,6 +6,7 @@ import io.linkexport.export.ExportClient;
 import io.linkexport.export.ExportRequest;
 import io.linkexport.http.auth.AccessControl;
 import io.linkexport.http.auth.Principal;
+import io.linkexport.http.auth.UserDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -14,14 +15,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The export endpoints. Dashboard sessions only: an SDK API key gets 403. Every operation goes through the public
  * event-bus API ({@link ExportClient}) like any other client in the cluster; the export service parses and validates
  * the filters (a bad one is a 400 naming it, carried over the bus).
  */
-record ExportHandler(ExportClient exports, AccessControl access) {
+record ExportHandler(ExportClient exports, AccessControl access, UserDirectory users) {
 
   /** The recent-exports panel's length. */
   private static final int RECENT = 20;
@@ -33,7 +34,9 @@ record ExportHandler(ExportClient exports, AccessControl access) {
     ExportRequest req = new ExportRequest(projectId, p.userId(), p.email(), body(ctx),
       ctx.request().getHeader("Idempotency-Key"));
     access.check(p, projectId)
-      .compose(a -> exports.start(req))
+      // the export's email goes to the address the export service has on record: record the session's first
+      .compose(a -> users.remember(p))
+      .compose(v -> exports.start(req))
       .onSuccess(job -> {
         ctx.response().putHeader("Location", ctx.request().path() + "/" + job.getString(Fields.JOB_ID));
         Responses.ok(ctx, 202, job);
@@ -44,7 +47,7 @@ record ExportHandler(ExportClient exports, AccessControl access) {
   /** {@code GET .../links/export/{jobId}}: the job, with a freshly signed download URL when completed. */
   void status(RoutingContext ctx) {
     UUID projectId = Paths.project(ctx);
-    forJob(ctx, projectId, jobId -> exports.status(projectId, jobId)).onSuccess(job -> {
+    forJob(ctx, projectId, (userId, jobId) -> exports.status(projectId, userId, jobId)).onSuccess(job -> {
       noStore(ctx);
       Responses.ok(ctx, 200, job);
     }).onFailure(ctx::fail);
@@ -53,7 +56,7 @@ record ExportHandler(ExportClient exports, AccessControl access) {
   /** {@code DELETE .../links/export/{jobId}}: cancels a pending or processing job. */
   void cancel(RoutingContext ctx) {
     UUID projectId = Paths.project(ctx);
-    forJob(ctx, projectId, jobId -> exports.cancel(projectId, jobId))
+    forJob(ctx, projectId, (userId, jobId) -> exports.cancel(projectId, userId, jobId))
       .onSuccess(job -> Responses.ok(ctx, 200, job)).onFailure(ctx::fail);
   }
 
@@ -62,16 +65,16 @@ record ExportHandler(ExportClient exports, AccessControl access) {
     UUID projectId = Paths.project(ctx);
     Principal p = session(ctx);
     access.check(p, projectId)
-      .compose(a -> exports.list(projectId, RECENT))
+      .compose(a -> exports.list(projectId, p.userId(), RECENT))
       .onSuccess(jobs -> Responses.ok(ctx, 200, jobs))
       .onFailure(ctx::fail);
   }
 
   /** Authorises the project first: a malformed job id of a project the caller cannot see is that project's 404. */
   private Future<JsonObject> forJob(RoutingContext ctx, UUID projectId,
-                                    Function<UUID, Future<JsonObject>> op) {
+                                    BiFunction<UUID, UUID, Future<JsonObject>> op) {
     Principal p = session(ctx);
-    return access.check(p, projectId).compose(a -> op.apply(Paths.job(ctx)));
+    return access.check(p, projectId).compose(a -> op.apply(p.userId(), Paths.job(ctx)));
   }
 
   private static Principal session(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package io.linkexport.http;
 
 import io.linkexport.AppConfig;
 import io.linkexport.ServiceVerticle;
+import io.linkexport.db.Db;
 import io.linkexport.bus.BusClient;
 import io.linkexport.bus.ServiceException;
 import io.linkexport.export.ExportClient;
@@ -9,6 +10,7 @@ import io.linkexport.http.auth.AccessControl;
 import io.linkexport.http.auth.ApiKeys;
 import io.linkexport.http.auth.AuthHandler;
 import io.linkexport.http.auth.SessionTokenVerifier;
+import io.linkexport.http.auth.UserDirectory;
 import io.linkexport.links.LinksClient;
 import io.linkexport.projects.ProjectsClient;
 import io.vertx.core.Future;
@@ -39,7 +41,7 @@ public class HttpVerticle extends ServiceVerticle {
   @Override
   public Future<?> start() {
     AppConfig config = settings();
-    Pool pool = pool(config, config.pgHttpPoolSize());
+    Pool pool = pool(config, Db.Workload.HTTP, config.pgHttpPoolSize());
     WebClient web = webClient(new WebClientOptions());
     SessionTokenVerifier sessions = new SessionTokenVerifier(vertx, web, config);
     closeOnStop(() -> {
@@ -49,7 +51,7 @@ public class HttpVerticle extends ServiceVerticle {
     AccessControl access = new AccessControl(pool, config.accessCacheMillis());
     BusClient bus = BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis());
     LinksHandler links = new LinksHandler(new LinksClient(bus), access);
-    ExportHandler exports = new ExportHandler(new ExportClient(bus), access);
+    ExportHandler exports = new ExportHandler(new ExportClient(bus), access, new UserDirectory(pool));
 
     Router router = Router.router(vertx);
     router.get("/health").handler(new HealthHandler(pool)::handle);

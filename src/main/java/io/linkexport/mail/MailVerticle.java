@@ -2,6 +2,7 @@ package io.linkexport.mail;
 
 import io.linkexport.AppConfig;
 import io.linkexport.ServiceVerticle;
+import io.linkexport.db.Db;
 import io.linkexport.bus.Addresses;
 import io.linkexport.bus.BusClient;
 import io.linkexport.retry.Backoff;
@@ -36,7 +37,7 @@ public class MailVerticle extends ServiceVerticle {
     if (!config.smtpUsername().isEmpty()) {
       mc.setUsername(config.smtpUsername()).setPassword(config.smtpPassword());
     }
-    Pool pool = pool(config, config.pgMailPoolSize());
+    Pool pool = pool(config, Db.Workload.MAIL, config.pgMailPoolSize());
     MailClient mail = MailClient.create(vertx, mc);
     closeOnStop(mail::close);
     StorageClient storage = new StorageClient(BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis()));

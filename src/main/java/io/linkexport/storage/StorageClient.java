@@ -49,6 +49,15 @@ public final class StorageClient {
     return presign(key, filename, DOWNLOAD_TTL);
   }
 
+  /**
+   * How long a download link minted {@code now} may live: {@link #DOWNLOAD_TTL}, or less when the file is deleted at
+   * {@code availableUntil} (zero or negative once it is gone).
+   */
+  public static Duration downloadTtl(Instant availableUntil, Instant now) {
+    Duration left = Duration.between(now, availableUntil);
+    return left.compareTo(DOWNLOAD_TTL) < 0 ? left : DOWNLOAD_TTL;
+  }
+
   /** A GET of {@code key} that downloads as {@code filename}, valid for {@code expiry} (at most 7 days). */
   public Future<Presigned> presign(String key, String filename, Duration expiry) {
     JsonObject request = new JsonObject().put(Fields.KEY, key).put(Fields.FILENAME, filename)

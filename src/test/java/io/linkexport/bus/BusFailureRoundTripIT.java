@@ -4,6 +4,7 @@ import io.linkexport.AppConfig;
 import io.linkexport.cluster.Clustering;
 import io.linkexport.http.ApiErrors;
 import io.linkexport.support.Await;
+import io.linkexport.support.ClusterTls;
 import io.linkexport.support.EmbeddedServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -59,8 +60,9 @@ class BusFailureRoundTripIT {
   }
 
   private static AppConfig node(String name, int port, String members) {
-    return AppConfig.from(new JsonObject().put(AppConfig.CLUSTER, true).put(AppConfig.CLUSTER_HOST, "127.0.0.1")
-      .put(AppConfig.CLUSTER_PORT, port).put(AppConfig.CLUSTER_MEMBERS, members).put(AppConfig.CLUSTER_NAME, name));
+    return AppConfig.from(ClusterTls.trusted(new JsonObject().put(AppConfig.CLUSTER, true)
+      .put(AppConfig.CLUSTER_HOST, "127.0.0.1").put(AppConfig.CLUSTER_PORT, port)
+      .put(AppConfig.CLUSTER_MEMBERS, members).put(AppConfig.CLUSTER_NAME, name)));
   }
 
   @AfterAll

@@ -8,6 +8,7 @@ import io.linkexport.export.ExportClient;
 import io.linkexport.export.ExportRequest;
 import io.linkexport.support.Await;
 import io.linkexport.support.BusExportClient;
+import io.linkexport.support.ClusterTls;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
@@ -39,8 +40,13 @@ class ClusterIT {
   static Vertx c;
   static Fixtures db;
 
-  /** The cluster settings of one node of a test cluster. */
+  /** The cluster settings of one node of a test cluster: its event bus runs TLS with the test certificate. */
   static JsonObject node(JsonObject base, String name, int port, String members) {
+    return ClusterTls.trusted(bare(base, name, port, members));
+  }
+
+  /** The cluster settings of a node without event-bus TLS settings. */
+  static JsonObject bare(JsonObject base, String name, int port, String members) {
     return base.copy().put(AppConfig.CLUSTER, true).put(AppConfig.CLUSTER_HOST, "127.0.0.1")
       .put(AppConfig.CLUSTER_PORT, port).put(AppConfig.CLUSTER_MEMBERS, members).put(AppConfig.CLUSTER_NAME, name);
   }

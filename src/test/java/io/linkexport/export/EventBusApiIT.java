@@ -65,7 +65,7 @@ class EventBusApiIT {
       null);
     assertFailure(client.start(new ExportRequest(project, user, null, new JsonObject().put("sortBy", "nope"), null)),
       400, "BAD_REQUEST", "sortBy");
-    assertFailure(client.status(project, UUID.randomUUID()), 404, "NOT_FOUND", null);
+    assertFailure(client.status(project, user, UUID.randomUUID()), 404, "NOT_FOUND", null);
     // a client that builds the JSON itself gets the same, as a ReplyException with the status as its failure code
     assertFailure(app.vertx.eventBus().request(Addresses.EXPORT_START, new JsonObject()
       .put("projectId", project.toString()), new DeliveryOptions().setSendTimeout(5_000)), 400, "BAD_REQUEST", "userId");

@@ -43,7 +43,7 @@ public final class BusExportClient extends VerticleBase {
 
   /** @param anyNode true for a client on a node that runs none of the service */
   public BusExportClient(UUID project, UUID user, JsonObject filters, boolean anyNode) {
-    this.request = new ExportRequest(project, user, "bus@example.com", filters, null);
+    this.request = new ExportRequest(project, user, null, filters, null);
     this.anyNode = anyNode;
   }
 
@@ -97,7 +97,7 @@ public final class BusExportClient extends VerticleBase {
       return;
     }
     statusRequested = true;
-    exports.status(request.projectId(), UUID.fromString(jobId)).onComplete(ar -> {
+    exports.status(request.projectId(), request.userId(), UUID.fromString(jobId)).onComplete(ar -> {
       if (ar.succeeded()) {
         done.complete(ar.result());
       } else {

@@ -59,8 +59,13 @@ public final class Fixtures implements AutoCloseable {
   }
 
   public UUID member(UUID project) {
+    return member(project, "owner");
+  }
+
+  /** A new user who is a member of {@code project} with {@code role} (owner, admin, member, viewer). */
+  public UUID member(UUID project, String role) {
     UUID user = UUID.randomUUID();
-    exec("INSERT INTO project_members (project_id, user_id, role) VALUES (?, ?, 'owner')", project, user);
+    exec("INSERT INTO project_members (project_id, user_id, role) VALUES (?, ?, ?)", project, user, role);
     return user;
   }
 

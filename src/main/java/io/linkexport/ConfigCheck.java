@@ -1,0 +1,92 @@
+package io.linkexport;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Checks a whole configuration before anything starts: every value (each {@link AppConfig} getter checks its own key
+ * and range; all of them are read here, so a bad key fails the start instead of the first request that reads it),
+ * then the rules that tie keys together. Each problem names its key.
+ */
+public final class ConfigCheck {
+
+  private ConfigCheck() {
+  }
+
+  /** Every problem of {@code config}, one line each naming the key; empty when it is usable. */
+  public static List<String> problems(AppConfig config) {
+    List<String> out = new ArrayList<>();
+    Method[] getters = AppConfig.class.getDeclaredMethods();
+    Arrays.sort(getters, Comparator.comparing(Method::getName));
+    for (Method m : getters) {
+      if (!Modifier.isPublic(m.getModifiers()) || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() > 0) {
+        continue;
+      }
+      try {
+        m.invoke(config);
+      } catch (InvocationTargetException e) {
+        out.add(String.valueOf(e.getCause().getMessage()));
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if (out.isEmpty()) {
+      crossChecks(config, out);
+    }
+    return out;
+  }
+
+  /** Throws, listing every problem, when the configuration is not usable. */
+  public static void require(AppConfig config) {
+    List<String> problems = problems(config);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("bad configuration: " + String.join("; ", problems));
+    }
+  }
+
+  private static void crossChecks(AppConfig c, List<String> out) {
+    if (c.s3AccessKeyId().isEmpty() || c.s3SecretAccessKey().isEmpty()) {
+      out.add(ConfigKeys.S3_ACCESS_KEY_ID + " and " + ConfigKeys.S3_SECRET_ACCESS_KEY + " are required");
+    }
+    boolean secret = !c.jwtSecret().isEmpty();
+    if (secret && c.jwtSecret().getBytes(StandardCharsets.UTF_8).length < 32) {
+      out.add(ConfigKeys.SUPABASE_JWT_SECRET + " must be at least 32 bytes");
+    }
+    if (!secret && c.jwksUrl().isEmpty()) {
+      out.add("set " + ConfigKeys.SUPABASE_JWT_SECRET + " or " + ConfigKeys.SUPABASE_JWKS_URL
+        + ": without one no session can be verified");
+    }
+    if (c.pgLockTimeoutMillis() >= c.busSendTimeoutMillis()) {
+      out.add(ConfigKeys.PG_LOCK_TIMEOUT_MS + " must be less than " + ConfigKeys.BUS_SEND_TIMEOUT_MS
+        + " (a request must not wait for a lock longer than its caller waits for the answer)");
+    }
+    clusterChecks(c, out);
+  }
+
+  private static void clusterChecks(AppConfig c, List<String> out) {
+    boolean key = !c.clusterTlsKeyStore().isEmpty();
+    boolean trust = !c.clusterTlsTrustStore().isEmpty();
+    if (key != trust) {
+      out.add(ConfigKeys.CLUSTER_TLS_KEY_STORE + " and " + ConfigKeys.CLUSTER_TLS_TRUST_STORE + " go together");
+    }
+    for (String store : List.of(c.clusterTlsKeyStore(), c.clusterTlsTrustStore())) {
+      if (!store.isEmpty() && !Files.isReadable(Path.of(store))) {
+        out.add("cannot read the cluster TLS store " + store);
+      }
+    }
+    if (c.cluster() && !c.clusterTls() && !c.clusterAllowInsecure()) {
+      out.add(ConfigKeys.CLUSTER + "=true needs " + ConfigKeys.CLUSTER_TLS_KEY_STORE + " and "
+        + ConfigKeys.CLUSTER_TLS_TRUST_STORE + " (the event bus carries download links and starts exports: it must"
+        + " not be open to whoever reaches its port), or " + ConfigKeys.CLUSTER_ALLOW_INSECURE
+        + "=true on a network only the cluster's nodes can reach");
+    }
+  }
+}

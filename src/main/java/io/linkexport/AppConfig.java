@@ -40,6 +40,7 @@ public final class AppConfig {
   public static final String BUS_SEND_TIMEOUT_MS = "BUS_SEND_TIMEOUT_MS";
   public static final String PG_URL = "PG_URL";
   public static final String PG_POOL_SIZE = "PG_POOL_SIZE";
+  public static final String LIST_PROJECT_CONCURRENCY = "LIST_PROJECT_CONCURRENCY";
   public static final String PG_HTTP_POOL_SIZE = "PG_HTTP_POOL_SIZE";
   public static final String PG_EXPORT_API_POOL_SIZE = "PG_EXPORT_API_POOL_SIZE";
   public static final String PG_WORKER_POOL_SIZE = "PG_WORKER_POOL_SIZE";
@@ -162,6 +163,10 @@ public final class AppConfig {
   public String pgUrl() { return string(PG_URL, "postgresql://postgres:postgres@localhost:5432/linkexport"); }
   /** Connections of each of the two list pools (shared by the query verticles). */
   public int pgPoolSize() { return integer(PG_POOL_SIZE, 8); }
+  /** List and count queries one project runs at once on a node; default: a list pool less two connections. */
+  public int listProjectConcurrency() {
+    return Math.max(1, integer(LIST_PROJECT_CONCURRENCY, Math.max(2, pgPoolSize()) - 2));
+  }
   /** The HTTP verticle's pool: authorisation look-ups and /health. */
   public int pgHttpPoolSize() { return Math.max(1, integer(PG_HTTP_POOL_SIZE, 4)); }
   public int pgExportApiPoolSize() { return Math.max(1, integer(PG_EXPORT_API_POOL_SIZE, 4)); }

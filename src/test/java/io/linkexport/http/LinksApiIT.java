@@ -10,11 +10,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -248,6 +253,29 @@ class LinksApiIT {
     JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(60));
     assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
     assertThat(job.getLong("rowCount")).isEqualTo(4);
+  }
+
+  /** Verifies that every response, success or error, tells browsers not to sniff another content type. */
+  @Test
+  void everyResponseSuccessOrErrorSaysNosniff() throws Exception {
+    String links = "/api/v1/projects/" + project + "/links";
+    List<String> paths = List.of(links, links + "/count", links + "/export", "/api/v1/projects", links + "?page=0",
+      links + "?pageSize=100&page=101", "/api/v1/projects/" + UUID.randomUUID() + "/links", "/api/v1/nothing-here",
+      "/health", "/", "/app.js");
+    Set<Integer> statuses = new TreeSet<>();
+    for (String path : paths) {
+      for (String auth : new String[] {token, null}) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(app.url(path)));
+        if (auth != null) {
+          req.header("Authorization", "Bearer " + auth);
+        }
+        HttpResponse<String> res = app.http().send(req.build(), HttpResponse.BodyHandlers.ofString());
+        statuses.add(res.statusCode());
+        assertThat(res.headers().firstValue("X-Content-Type-Options")).as("%s -> %d", path, res.statusCode())
+          .contains("nosniff");
+      }
+    }
+    assertThat(statuses).contains(200, 400, 401, 404);
   }
 
   @Test

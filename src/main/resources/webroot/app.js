@@ -3,6 +3,7 @@
 'use strict';
 
 const state = { token: null, project: null, page: 1, pageSize: 25, polling: null };
+const MAX_LIST_DEPTH = 10000; // LinkFilter.MAX_LIST_DEPTH
 const $ = (id) => document.getElementById(id);
 
 /** Takes a token (and project) handed over in the fragment, which never reaches a server log, then clears it. */
@@ -123,7 +124,10 @@ function renderLinks(links, meta) {
   }
   $('page').textContent = 'Page ' + meta.page;
   $('prev').disabled = meta.page <= 1;
-  $('next').disabled = !meta.hasMore;
+  // The API serves the first 10,000 links of a filter (page x pageSize); past them, narrow the filters or export.
+  const atDepth = meta.page * meta.pageSize >= MAX_LIST_DEPTH;
+  $('next').disabled = !meta.hasMore || atDepth;
+  $('next').title = meta.hasMore && atDepth ? 'The list shows the first 10,000 links: narrow the filters or export them.' : '';
   $('links-count').textContent = links.length ? '(' + links.length + ' on this page)' : '';
 }
 

@@ -111,6 +111,10 @@ public final class AppConfig implements ConfigKeys {
   public String pgUrl() { return required(PG_URL, "postgresql://postgres:postgres@localhost:5432/linkexport"); }
   /** Connections of each of the two list pools (shared by the query verticles). */
   public int pgPoolSize() { return integer(PG_POOL_SIZE, 8, 2, 1_000); }
+  /** List and count queries one project runs at once on a node; default: a list pool less two connections. */
+  public int listProjectConcurrency() {
+    return integer(LIST_PROJECT_CONCURRENCY, Math.max(1, pgPoolSize() - 2), 1, 1_000);
+  }
   /** The HTTP verticle's pool: authorisation look-ups and /health. */
   public int pgHttpPoolSize() { return integer(PG_HTTP_POOL_SIZE, 4, 1, 1_000); }
   public int pgExportApiPoolSize() { return integer(PG_EXPORT_API_POOL_SIZE, 4, 1, 1_000); }

@@ -7,6 +7,7 @@ import io.linkexport.export.ExportApiVerticle;
 import io.linkexport.export.ExportWorkerVerticle;
 import io.linkexport.http.HttpVerticle;
 import io.linkexport.links.LinksClient;
+import io.linkexport.links.ProjectQueryGate;
 import io.linkexport.links.QueryVerticle;
 import io.linkexport.mail.MailVerticle;
 import io.linkexport.storage.SigningVerticle;
@@ -57,9 +58,12 @@ public final class Application {
     HttpVerticle http = new HttpVerticle();
     BusClient bus = BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis());
     LinksClient.registerCodecs(bus);
+    // One per node, shared by the query verticles: a project's bound holds whichever event loop serves its pages.
+    ProjectQueryGate gate = new ProjectQueryGate(config.listProjectConcurrency(), ProjectQueryGate.MAX_WAITING,
+      config.busSendTimeoutMillis());
     return migrate(vertx, config)
       .compose(v -> step("storage signing", vertx.deployVerticle(new SigningVerticle(), standard)))
-      .compose(v -> step("query", vertx.deployVerticle(QueryVerticle::new, new DeploymentOptions(standard)
+      .compose(v -> step("query", vertx.deployVerticle(() -> new QueryVerticle(gate), new DeploymentOptions(standard)
         .setInstances(config.queryInstances()))))
       .compose(v -> step("export API", vertx.deployVerticle(new ExportApiVerticle(), standard)))
       .compose(v -> step("mail", vertx.deployVerticle(new MailVerticle(), standard)))

@@ -69,7 +69,7 @@ public class HttpVerticle extends ServiceVerticle {
     router.get("/*").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
           + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-        .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
+        .putHeader("Referrer-Policy", "no-referrer");
       ctx.next();
     });
     router.get("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(300).setIndexPage("index.html")
@@ -81,6 +81,8 @@ public class HttpVerticle extends ServiceVerticle {
       .compose(v -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
           .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024))
         .requestHandler(req -> {
+          // Every response, success or error, API or page: a browser must never guess another type than the one sent.
+          req.response().putHeader("X-Content-Type-Options", "nosniff");
           // A malformed percent-escape fails inside the router (plain-text 400 and an error log); answer it here.
           if (Paths.malformedUri(req.uri())) {
             req.response().setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")

@@ -18,7 +18,7 @@ record LinksHandler(LinksClient links, AccessControl access) {
 
   void list(RoutingContext ctx) {
     UUID projectId = Paths.project(ctx);
-    LinkFilter filter = LinkFilter.parse(ParamSource.of(ctx.queryParams()));
+    LinkFilter filter = LinkFilter.parse(ParamSource.of(ctx.queryParams())).requirePageDepth();
     access.check(Principal.of(ctx), projectId)
       .compose(a -> links.list(projectId, filter))
       .onSuccess(page -> Responses.okEncoded(ctx, page.json(), new JsonObject()

@@ -38,7 +38,9 @@ public enum FilterParam {
   SORT_ORDER("sortOrder", ParamType.choice(List.of("asc", "desc"), s -> s, "desc"), Condition.NONE, Use.ORDER,
     "The direction of the sort."),
   PAGE("page", ParamType.integer(1, 100_000, 1), Condition.NONE, Use.PAGE,
-    "The page, from 1 (the export ignores it)."),
+    "The page, from 1; page x pageSize may be at most " + LinkFilter.MAX_LIST_DEPTH_TEXT + " (a list page reaches at"
+      + " most the first " + LinkFilter.MAX_LIST_DEPTH_TEXT + " links; deeper is a 400: narrow the filters, for example"
+      + " createdBefore, or export the links). The count and the export ignore it."),
   PAGE_SIZE("pageSize", ParamType.integer(1, 100, 100), Condition.NONE, Use.PAGE,
     "Links per page (the export ignores it).");
 

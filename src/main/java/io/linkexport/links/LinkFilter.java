@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,6 +20,15 @@ import java.util.Objects;
  * shows), read back by {@link #fromJson}.
  */
 public final class LinkFilter {
+
+  /**
+   * The deepest link a list page may reach ({@code page x pageSize}). Postgres reads and throws away every row before
+   * an OFFSET, on pools all projects share: page 100,000 of 100 read 10M rows per request. The count and the export
+   * ignore paging, so the bound never refuses them ({@link #requirePageDepth} is the list's check alone).
+   */
+  public static final int MAX_LIST_DEPTH = 10_000;
+  /** {@link #MAX_LIST_DEPTH} as the documents and messages write it. */
+  static final String MAX_LIST_DEPTH_TEXT = String.format(Locale.ROOT, "%,d", MAX_LIST_DEPTH);
 
   private final Map<FilterParam, Object> values;
 
@@ -49,6 +59,19 @@ public final class LinkFilter {
         "createdAfter must not be later than createdBefore");
     }
     return new LinkFilter(values);
+  }
+
+  /**
+   * This filter, if its page reaches no deeper than {@link #MAX_LIST_DEPTH}; else a 400 naming {@code page}. The list
+   * checks it; the count and the export, which ignore paging, do not.
+   */
+  public LinkFilter requirePageDepth() {
+    if ((long) page() * pageSize() > MAX_LIST_DEPTH) {
+      throw ServiceException.badRequest(FilterParam.PAGE.param(), "page " + page() + " with pageSize " + pageSize()
+        + " reaches past the first " + MAX_LIST_DEPTH_TEXT + " links, the deepest a list page may go (page x pageSize"
+        + " at most " + MAX_LIST_DEPTH_TEXT + "): narrow the filters (for example createdBefore) or export the links");
+    }
+    return this;
   }
 
   /** Parses a JSON object: the export body, a bus request's filters, a stored job's; null means the defaults. */

@@ -38,6 +38,7 @@ public final class LinkRepository {
    * project's current tags version (the usual case), two when it does not.
    */
   public Future<LinkPage> list(UUID projectId, LinkFilter filter) {
+    filter.requirePageDepth(); // the pools never run a deeper OFFSET, whoever asks
     LinkQuery query = LinkQuery.of(projectId, filter);
     LinkQuery.Sql sql = query.renderPage(SqlStatements.get("links_list"), filter);
     Pool pool = query.bindsOnlyTheProject() ? genericPlans : customPlans;

@@ -16,9 +16,16 @@ import io.vertx.sqlclient.Pool;
 /**
  * Answers the read queries over the event bus: links pages and counts ({@link Addresses#LINKS_LIST},
  * {@link Addresses#LINKS_COUNT}) and a user's projects ({@link Addresses#PROJECTS_OF_USER}). Internal addresses:
- * callers have already authorised the project.
+ * callers have already authorised the project. Pages and counts take their project's turn at the gate, which all
+ * instances share (one per node, like the list pools).
  */
 public class QueryVerticle extends ServiceVerticle {
+
+  private final ProjectQueryGate gate;
+
+  public QueryVerticle(ProjectQueryGate gate) {
+    this.gate = gate;
+  }
 
   @Override
   public Future<?> start() {
@@ -33,9 +40,10 @@ public class QueryVerticle extends ServiceVerticle {
     LinksClient.registerCodecs(BusClient.local(bus, config.busSendTimeoutMillis()));
     return Future.all(
       bus.<LinksRequest>localConsumer(Addresses.LINKS_LIST, m ->
-        BusServer.serve(m, req -> links.list(req.projectId(), req.filter()))).completion(),
+        BusServer.serve(m, req -> gate.run(req.projectId(), () -> links.list(req.projectId(), req.filter()))))
+        .completion(),
       bus.<LinksRequest>localConsumer(Addresses.LINKS_COUNT, m ->
-        BusServer.serve(m, req -> links.count(req.projectId(), req.filter())
+        BusServer.serve(m, req -> gate.run(req.projectId(), () -> links.count(req.projectId(), req.filter()))
           .map(n -> new JsonObject().put(Fields.COUNT, n)))).completion(),
       bus.<JsonObject>localConsumer(Addresses.PROJECTS_OF_USER, m ->
         BusServer.serve(m, body -> projects.projectsOf(BusServer.uuid(body, Fields.USER_ID))

@@ -23,7 +23,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * SigV4 for S3, without any SDK HTTP client: builds the URL of an object (path-style or virtual-host style) and signs
+ * SigV4 for S3, without any SDK HTTP client: builds the URL of an object (path-style or virtual-host style, under the
+ * endpoint's path prefix when {@code S3_ENDPOINT} has one, e.g. {@code http://host:9000/s3}) and signs
  * requests either in headers ({@link #sign}) or as a presigned URL ({@link #presign}, {@link #presignGet}). Holds the
  * credentials; only the signing verticle creates one. Plain class: no Vert.x, unit-testable with a fixed clock.
  *
@@ -49,6 +50,8 @@ public final class S3Signer {
   }
 
   private final URI endpoint;
+  /** The endpoint's path prefix ({@code /s3} of {@code http://host:9000/s3/}), or "": every request path starts so. */
+  private final String basePath;
   private final String region;
   private final String bucket;
   private final boolean pathStyle;
@@ -70,6 +73,7 @@ public final class S3Signer {
       throw new IllegalArgumentException(AppConfig.S3_BUCKET + " is empty");
     }
     this.endpoint = parseEndpoint(config.s3Endpoint());
+    this.basePath = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
     this.region = config.s3Region();
     this.bucket = config.s3Bucket();
     this.pathStyle = config.s3PathStyle();
@@ -189,11 +193,13 @@ public final class S3Signer {
     }
     requireKey(key);
     String objectPath = key.isEmpty() ? "" : "/" + encodeKey(key);
+    // The prefix is part of the path S3 sees, so of the canonical URI the signature covers (an S3 API behind a
+    // gateway path, s3proxy's service path).
     SdkHttpRequest.Builder b = SdkHttpRequest.builder()
       .method(SdkHttpMethod.valueOf(method))
       .protocol(endpoint.getScheme())
       .host(pathStyle ? endpoint.getHost() : bucket + "." + endpoint.getHost())
-      .encodedPath(pathStyle ? "/" + bucket + objectPath : (objectPath.isEmpty() ? "/" : objectPath));
+      .encodedPath(basePath + (pathStyle ? "/" + bucket + objectPath : (objectPath.isEmpty() ? "/" : objectPath)));
     if (endpoint.getPort() != -1) {
       b.port(endpoint.getPort());
     }
@@ -238,8 +244,14 @@ public final class S3Signer {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(AppConfig.S3_ENDPOINT + " is not a URL: " + value);
     }
-    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-      throw new IllegalArgumentException(AppConfig.S3_ENDPOINT + " must be http(s)://host[:port], got " + value);
+    if (uri.getRawUserInfo() != null) {
+      // not echoed: it would be a credential
+      throw new IllegalArgumentException(AppConfig.S3_ENDPOINT + " must not carry user information");
+    }
+    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+      || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException(AppConfig.S3_ENDPOINT + " must be http(s)://host[:port][/path], got "
+        + value);
     }
     return uri;
   }

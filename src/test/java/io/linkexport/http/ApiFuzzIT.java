@@ -229,7 +229,7 @@ class ApiFuzzIT {
       int status = Integer.parseInt(response.substring(9, 12));
       assertThat(status).as(target + " -> " + response).isBetween(200, 499);
       assertThat(response.toLowerCase(java.util.Locale.ROOT)).as(target + " -> " + response)
-        .contains("content-type: application/json");
+        .contains("content-type: application/json").contains("x-content-type-options: nosniff");
       String body = response.substring(response.indexOf("\r\n\r\n") + 4);
       assertThat(new JsonObject(body).getBoolean("success")).isEqualTo(status < 400);
     }
@@ -252,6 +252,7 @@ class ApiFuzzIT {
     String body = res.body();
     assertThat(status).as("no 5xx for %s: %s", operationId, body).isLessThan(500);
     assertThat(res.headers().firstValue("Content-Type").orElse("")).as(body).startsWith("application/json");
+    assertThat(res.headers().firstValue("X-Content-Type-Options")).as(body).contains("nosniff");
     JsonObject json = new JsonObject(body);
     if (status < 400) {
       assertThat(json.getBoolean("success")).isTrue();

@@ -1,5 +1,6 @@
 package io.linkexport.http;
 
+import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
 import io.linkexport.support.TestTokens;
@@ -9,10 +10,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -219,6 +226,56 @@ class LinksApiIT {
       assertThat(error.getString("field")).isEqualTo(q.substring(0, q.indexOf('=')));
       assertThat(res.json().getBoolean("success")).isFalse();
     }
+  }
+
+  /**
+   * Verifies that a list page past the first 10,000 links is a 400 naming page and saying what to do instead, while
+   * the count and an export with the very same parameters are answered: they ignore paging.
+   */
+  @Test
+  void aPagePastTheFirstTenThousandLinksIsA400ButTheCountAndTheExportAreNot() {
+    String links = "/api/v1/projects/" + project + "/links";
+    String deep = "?showArchived=true&pageSize=100&page=101";
+    TestApp.Res list = app.get(links + deep, token);
+    assertThat(list.status()).as(list.raw().body()).isEqualTo(400);
+    JsonObject error = list.json().getJsonObject("error");
+    assertThat(error.getString("field")).isEqualTo("page");
+    assertThat(error.getString("message")).contains("10,000").contains("narrow the filters (for example createdBefore)")
+      .contains("export the links");
+    assertThat(app.get(links + "?pageSize=100&page=100", token).status()).as("the deepest page served").isEqualTo(200);
+    assertThat(app.get(links + "?pageSize=1&page=10000", token).status()).isEqualTo(200);
+
+    TestApp.Res count = app.get(links + "/count" + deep, token);
+    assertThat(count.status()).as(count.raw().body()).isEqualTo(200);
+    assertThat(count.json().getLong("data")).isEqualTo(4);
+    String jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true).put("pageSize", 100)
+      .put("page", 101));
+    JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(60));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+    assertThat(job.getLong("rowCount")).isEqualTo(4);
+  }
+
+  /** Verifies that every response, success or error, tells browsers not to sniff another content type. */
+  @Test
+  void everyResponseSuccessOrErrorSaysNosniff() throws Exception {
+    String links = "/api/v1/projects/" + project + "/links";
+    List<String> paths = List.of(links, links + "/count", links + "/export", "/api/v1/projects", links + "?page=0",
+      links + "?pageSize=100&page=101", "/api/v1/projects/" + UUID.randomUUID() + "/links", "/api/v1/nothing-here",
+      "/health", "/", "/app.js");
+    Set<Integer> statuses = new TreeSet<>();
+    for (String path : paths) {
+      for (String auth : new String[] {token, null}) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(app.url(path)));
+        if (auth != null) {
+          req.header("Authorization", "Bearer " + auth);
+        }
+        HttpResponse<String> res = app.http().send(req.build(), HttpResponse.BodyHandlers.ofString());
+        statuses.add(res.statusCode());
+        assertThat(res.headers().firstValue("X-Content-Type-Options")).as("%s -> %d", path, res.statusCode())
+          .contains("nosniff");
+      }
+    }
+    assertThat(statuses).contains(200, 400, 401, 404);
   }
 
   @Test

@@ -84,6 +84,37 @@ class LinkFilterTest {
       });
   }
 
+  /**
+   * Verifies that a list page reaches at most the first 10,000 links (page x pageSize), refused beyond with a 400
+   * naming page, the limit and what to do instead; an OFFSET costs Postgres every row before it, on shared pools.
+   */
+  @ParameterizedTest
+  @CsvSource({"1, 100, true", "100, 100, true", "101, 100, false", "400, 25, true", "401, 25, false",
+    "10000, 1, true", "10001, 1, false", "100000, 100, false"})
+  void aListPageReachesAtMostTheFirstTenThousandLinks(int page, int pageSize, boolean allowed) {
+    LinkFilter f = parse("page", String.valueOf(page), "pageSize", String.valueOf(pageSize));
+    if (allowed) {
+      assertThat(f.requirePageDepth()).isSameAs(f);
+      return;
+    }
+    assertThatThrownBy(f::requirePageDepth).isInstanceOfSatisfying(ServiceException.class, e -> {
+      assertThat(e.status()).isEqualTo(400);
+      assertThat(e.field()).isEqualTo("page");
+      assertThat(e.getMessage()).contains("10,000").contains("narrow the filters (for example createdBefore)")
+        .contains("export the links");
+    });
+  }
+
+  /** Verifies that the depth bound is the list's alone: the count and the export ignore paging and accept any page. */
+  @Test
+  void theDepthBoundNeverRefusesTheCountOrTheExport() {
+    LinkFilter deep = parse("page", "100000", "pageSize", "100", "search", "sale");
+    assertThat(deep.page()).isEqualTo(100_000);
+    LinkFilter export = LinkFilter.fromJson(new JsonObject().put("page", 100_000).put("pageSize", 100));
+    assertThat(export.toExportJson().containsKey("page")).isFalse();
+    assertThat(LinkFilter.fromJson(export.toExportJson()).requirePageDepth().page()).isEqualTo(1);
+  }
+
   @Test
   void rejectsInvertedDateRange() {
     assertThatThrownBy(() -> parse("createdAfter", "2025-02-01", "createdBefore", "2025-01-01"))

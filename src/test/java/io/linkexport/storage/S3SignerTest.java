@@ -109,6 +109,50 @@ class S3SignerTest {
     assertThat(bucket.url()).startsWith("https://examplebucket.s3.amazonaws.com/?uploads");
   }
 
+  /**
+   * Verifies that a path prefix of S3_ENDPOINT (an S3 API served under a path) is kept in every URL, signed and
+   * presigned, path-style and virtual-host style, and so in the canonical URI the signature covers.
+   */
+  @Test
+  void anEndpointPathPrefixIsInEveryUrlAndInTheSignedPath() {
+    S3Signer path = new S3Signer(config("http://127.0.0.1:9000/s3/", true), CLOCK);
+    S3Signer vhost = new S3Signer(config("https://gw.example.com/storage/s3", false), CLOCK);
+    S3Signer.Signed put = path.sign("PUT", "exports/a b.csv", Map.of("partNumber", "1"), Map.of(),
+      S3Signer.EMPTY_SHA256);
+    assertThat(put.url()).isEqualTo("http://127.0.0.1:9000/s3/examplebucket/exports/a%20b.csv?partNumber=1");
+    assertThat(path.presignGet("exports/x.csv", "x.csv", Duration.ofMinutes(5)))
+      .startsWith("http://127.0.0.1:9000/s3/examplebucket/exports/x.csv?");
+    assertThat(vhost.sign("GET", "", Map.of("uploads", ""), Map.of(), S3Signer.EMPTY_SHA256).url())
+      .startsWith("https://examplebucket.gw.example.com/storage/s3/?uploads");
+    assertThat(vhost.presign("GET", "k.csv", Map.of(), Duration.ofMinutes(5)).url())
+      .startsWith("https://examplebucket.gw.example.com/storage/s3/k.csv?");
+
+    // The SDK signing the very URL we send gives the same Authorization: the prefix is in the canonical URI.
+    SdkHttpRequest sdk = AwsV4HttpSigner.create().sign(r -> r
+      .identity(AwsCredentialsIdentity.create(AK, SK))
+      .request(SdkHttpRequest.builder().method(SdkHttpMethod.PUT).uri(URI.create(put.url())).build())
+      .payload(ContentStreamProvider.fromByteArray(new byte[0]))
+      .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3").putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+      .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false).putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+      .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)
+      .putProperty(HttpSigner.SIGNING_CLOCK, CLOCK)).request();
+    assertThat(put.headers().get("Authorization")).isEqualTo(sdk.firstMatchingHeader("Authorization").orElseThrow());
+    assertThat(put.headers().get("Authorization")).isNotEqualTo(PATH.sign("PUT", "exports/a b.csv",
+      Map.of("partNumber", "1"), Map.of(), S3Signer.EMPTY_SHA256).headers().get("Authorization"));
+  }
+
+  /** Verifies that an endpoint with a query, a fragment or user information is refused at start, naming the key. */
+  @Test
+  void anEndpointWithAQueryAFragmentOrUserInformationIsRefused() {
+    for (String bad : new String[] {"http://h:9000/s3?x=1", "http://h:9000/s3#f", "ftp://h/s3", "h:9000"}) {
+      assertThatThrownBy(() -> new S3Signer(config(bad, true))).as(bad).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("S3_ENDPOINT");
+    }
+    assertThatThrownBy(() -> new S3Signer(config("http://user:secret@h:9000", true)))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("S3_ENDPOINT")
+      .hasMessageNotContaining("secret");
+  }
+
   @Test
   void presignedGetAsksS3ForAttachmentAndCsvHeaders() {
     String url = PATH.presignGet("exports/x.csv", "links \"2024\".csv", Duration.ofMinutes(5));

@@ -73,13 +73,30 @@ public final class EmbeddedServices implements AutoCloseable {
     createDatabase(pg, fresh);
 
     Path s3Dir = baseDir.resolve("s3");
-    Files.createDirectories(s3Dir.resolve(S3_BUCKET));
-    S3Proxy proxy = S3Proxy.builder()
-      .blobStore(new FilesystemNio2BlobStore(s3Dir.toString()))
-      .endpoint(URI.create("http://127.0.0.1:" + (s3Port == 0 ? freePort() : s3Port)))
-      .awsAuthentication(AuthenticationType.AWS_V4, S3_ACCESS_KEY, S3_SECRET_KEY)
-      .build();
+    S3Proxy proxy = startS3(s3Dir, s3Port, "");
+
+    int mailPort = smtpPort == 0 ? freePort() : smtpPort;
+    GreenMail mail = new GreenMail(new ServerSetup(mailPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    mail.start();
+    return new EmbeddedServices(pg, proxy, s3Dir, mail, mailPort);
+  }
+
+  /**
+   * An s3proxy (SigV4 enforced) serving {@link #S3_BUCKET} from {@code dir}, on {@code port} (0: a free one), under
+   * {@code servicePath} ("" for the root; "/s3" serves the S3 API at {@code http://127.0.0.1:port/s3}). Stop it.
+   */
+  public static S3Proxy startS3(Path dir, int port, String servicePath) throws Exception {
+    Files.createDirectories(dir.resolve(S3_BUCKET));
+    S3Proxy.Builder builder = S3Proxy.builder()
+      .blobStore(new FilesystemNio2BlobStore(dir.toString()))
+      .endpoint(URI.create("http://127.0.0.1:" + (port == 0 ? freePort() : port)))
+      .awsAuthentication(AuthenticationType.AWS_V4, S3_ACCESS_KEY, S3_SECRET_KEY);
+    if (!servicePath.isEmpty()) {
+      builder.servicePath(servicePath);
+    }
+    S3Proxy proxy = builder.build();
     proxy.start();
+    // s3proxy offers no start future; its state is the only signal (a startup wait, not a test's proof).
     long deadline = System.currentTimeMillis() + 10_000;
     while (!"STARTED".equals(proxy.getState())) {
       if (System.currentTimeMillis() > deadline) {
@@ -87,11 +104,7 @@ public final class EmbeddedServices implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-
-    int mailPort = smtpPort == 0 ? freePort() : smtpPort;
-    GreenMail mail = new GreenMail(new ServerSetup(mailPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    mail.start();
-    return new EmbeddedServices(pg, proxy, s3Dir, mail, mailPort);
+    return proxy;
   }
 
   private static EmbeddedPostgres startPostgres(Path pgDir, int pgPort) throws IOException {

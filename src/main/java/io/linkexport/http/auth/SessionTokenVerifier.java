@@ -36,7 +36,8 @@ import java.util.Set;
  *   {@code sub} must be a UUID;</li>
  *   <li>the JWKS is fetched at start (a failure there is logged, not fatal: the service starts and keeps retrying,
  *   HS256 sessions work meanwhile), refreshed every {@code JWKS_REFRESH_MS} (10 minutes) and, at most once a
- *   minute, on an unknown {@code kid}; when the endpoint is down the cached keys keep working.</li>
+ *   minute, on an unknown {@code kid} (which waits for a fetch already under way rather than being refused); when
+ *   the endpoint is down, or answers without a usable key, the cached keys keep working.</li>
  *   <li>a token that passed every check is remembered by its exact text for up to {@link #VERIFIED_TTL_MS} (and
  *   never past its {@code exp} plus the leeway): the dashboard sends the same session token with every request, and
  *   decoding and verifying it each time was about a tenth of the service's CPU on a list page under load. So a key
@@ -61,6 +62,8 @@ public final class SessionTokenVerifier {
   private final JWTAuth hmac;
   private volatile Map<String, KeyEntry> keys = Map.of();
   private volatile long lastFetchAttempt;
+  /** The JWKS fetch under way, or null: every refresh and every unknown kid joins it instead of starting another. */
+  private volatile Future<Void> fetching;
   private long timer = -1;
 
   private record KeyEntry(String alg, JWTAuth auth) {
@@ -184,8 +187,16 @@ public final class SessionTokenVerifier {
     });
   }
 
-  /** Refetches the JWKS for an unknown kid, at most once per minute (a flood of random kids costs one fetch). */
+  /**
+   * Refetches the JWKS for an unknown kid, at most once per minute (a flood of random kids costs one fetch). A kid
+   * that arrives while a fetch is under way (a periodic refresh, say) waits for it: the fetch may bring its key, and
+   * the minute's bound would otherwise refuse a freshly rotated key until the next fetch.
+   */
   private Future<Void> refreshForUnknownKid() {
+    Future<Void> underWay = fetching;
+    if (underWay != null) {
+      return underWay;
+    }
     if (System.currentTimeMillis() - lastFetchAttempt < UNKNOWN_KID_MIN_INTERVAL_MS) {
       return Future.succeededFuture();
     }
@@ -193,8 +204,12 @@ public final class SessionTokenVerifier {
   }
 
   private Future<Void> fetchKeys() {
+    Future<Void> underWay = fetching;
+    if (underWay != null) {
+      return underWay;
+    }
     lastFetchAttempt = System.currentTimeMillis();
-    return web.getAbs(jwksUrl).timeout(5_000).send()
+    Future<Void> fetch = web.getAbs(jwksUrl).timeout(5_000).send()
       .compose(res -> res.statusCode() == 200 ? Future.succeededFuture(res.body())
         : Future.failedFuture("JWKS endpoint answered " + res.statusCode()))
       .map(this::install)
@@ -203,6 +218,9 @@ public final class SessionTokenVerifier {
           err.getMessage());
         return null;
       });
+    fetching = fetch;
+    fetch.onComplete(done -> fetching = null); // at once if it already failed
+    return fetch;
   }
 
   private Void install(Buffer body) {
@@ -223,6 +241,11 @@ public final class SessionTokenVerifier {
       } catch (RuntimeException e) {
         LOG.warn("ignoring unusable JWK {}: {}", kid, e.getMessage());
       }
+    }
+    if (next.isEmpty()) {
+      // An endpoint answering {"keys": []} (a misconfiguration, a proxy's empty page) must not log everyone out.
+      LOG.warn("the JWKS from {} has no usable signing key; keeping the {} cached keys", jwksUrl, keys.size());
+      return null;
     }
     keys = Map.copyOf(next);
     LOG.info("loaded {} session signing keys from the JWKS", next.size());

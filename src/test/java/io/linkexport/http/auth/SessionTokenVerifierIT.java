@@ -2,9 +2,12 @@ package io.linkexport.http.auth;
 
 import io.linkexport.AppConfig;
 import io.linkexport.bus.ServiceException;
+import io.linkexport.support.Await;
 import io.linkexport.support.TestTokens;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -22,7 +26,12 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -41,6 +50,11 @@ class SessionTokenVerifierIT {
   static volatile boolean jwksDown;
   static final AtomicInteger jwksHits = new AtomicInteger();
   static final AtomicInteger evilHits = new AtomicInteger();
+  /** JWKS of the tests that run a verifier of their own, by path; requests to a path in holding wait in held. */
+  static final Map<String, JsonObject> ownJwks = new ConcurrentHashMap<>();
+  static final Map<String, AtomicInteger> ownHits = new ConcurrentHashMap<>();
+  static final Set<String> holding = ConcurrentHashMap.newKeySet();
+  static final Queue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
   static KeyPair ec;
   static KeyPair rsa;
   static KeyPair rotated;
@@ -59,6 +73,16 @@ class SessionTokenVerifierIT {
     rsa = rsaGen.generateKeyPair();
     served = new JsonArray().add(ecJwk("ec-1", ec)).add(rsaJwk("rsa-1", rsa));
     jwksServer = vertx.createHttpServer().requestHandler(req -> {
+      JsonObject own = ownJwks.get(req.path());
+      if (own != null) {
+        ownHits.computeIfAbsent(req.path(), p -> new AtomicInteger()).incrementAndGet();
+        if (holding.contains(req.path())) {
+          held.add(req);
+        } else {
+          answer(req, own);
+        }
+        return;
+      }
       if (req.path().equals("/evil")) {
         evilHits.incrementAndGet();
       } else {
@@ -87,6 +111,27 @@ class SessionTokenVerifierIT {
 
   static String jwks() {
     return "http://127.0.0.1:" + jwksServer.actualPort() + "/jwks";
+  }
+
+  static void answer(HttpServerRequest req, JsonObject jwks) {
+    req.response().putHeader("Content-Type", "application/json").end(jwks.encode());
+  }
+
+  static JsonObject keySet(JsonObject... jwks) {
+    JsonArray keys = new JsonArray();
+    for (JsonObject k : jwks) {
+      keys.add(k);
+    }
+    return new JsonObject().put("keys", keys);
+  }
+
+  /** A verifier of a test's own, on the JWKS served at {@code path}. */
+  static SessionTokenVerifier ownVerifier(String path, long refreshMs) {
+    return new SessionTokenVerifier(vertx, WebClient.create(vertx), AppConfig.from(new JsonObject()
+      .put(AppConfig.SUPABASE_JWT_SECRET, TestTokens.SECRET)
+      .put(AppConfig.SUPABASE_JWKS_URL, "http://127.0.0.1:" + jwksServer.actualPort() + path)
+      .put(AppConfig.SUPABASE_JWT_ISSUER, ISSUER)
+      .put(AppConfig.JWKS_REFRESH_MS, refreshMs)));
   }
 
   static JsonObject ecJwk(String kid, KeyPair kp) {
@@ -285,6 +330,64 @@ class SessionTokenVerifierIT {
         .isEqualTo(USER);
     } finally {
       jwksDown = false;
+    }
+  }
+
+  /**
+   * Verifies that a JWKS answer without a usable key (an empty set, no set, only keys we cannot use) keeps the cached
+   * keys: replacing them would refuse every asymmetric session until the endpoint recovered.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"{\"keys\": []}", "{}", "{\"keys\": [{\"kty\": \"oct\", \"kid\": \"s\", \"k\": \"c2VjcmV0\"}]}"})
+  void aJwksAnswerWithoutUsableKeysKeepsTheCachedKeys(String answer) {
+    String path = "/emptied-" + UUID.randomUUID();
+    ownJwks.put(path, keySet(ecJwk("ec-1", ec)));
+    SessionTokenVerifier own = ownVerifier(path, 600_000);
+    try {
+      get(own::start);
+      assertThat(own.cachedKeys()).isEqualTo(1);
+      ownJwks.put(path, new JsonObject(answer));
+      own.backdateLastFetch();
+      // An unknown kid fetches the JWKS again and waits for the answer: it has been installed when this returns.
+      assertThatThrownBy(() -> get(() -> own.verify(TestTokens.sign(es("not-there"), good(), ec.getPrivate()))))
+        .isInstanceOf(ServiceException.class);
+      assertThat(ownHits.get(path).get()).as("JWKS fetches").isEqualTo(2);
+      assertThat(own.cachedKeys()).isEqualTo(1);
+      assertThat(get(() -> own.verify(TestTokens.sign(es("ec-1"), good(), ec.getPrivate()))).userId())
+        .isEqualTo(USER);
+    } finally {
+      own.close();
+    }
+  }
+
+  /**
+   * Verifies that a token signed with a just-rotated key that arrives while a periodic refresh is in flight waits for
+   * that fetch and is accepted once it lands; it used to be refused at once, and for up to a minute after (the
+   * unknown-kid fetch is rate limited, and the periodic fetch had just counted as one).
+   */
+  @Test
+  void aRotatedKidArrivingDuringAPeriodicRefreshIsAcceptedOnceTheFetchLands() throws Exception {
+    String path = "/rotating-" + UUID.randomUUID();
+    ownJwks.put(path, keySet(ecJwk("ec-1", ec)));
+    SessionTokenVerifier own = ownVerifier(path, 1_000);
+    try {
+      get(own::start);
+      holding.add(path);
+      Await.until("a periodic JWKS refresh to reach the endpoint", Duration.ofSeconds(10), () -> !held.isEmpty());
+      // The identity provider rotates while the fetch is under way; its answer carries the new key.
+      ownJwks.put(path, keySet(ecJwk("ec-1", ec), ecJwk("ec-2", rotated)));
+      Future<Principal> pending = own.verify(TestTokens.sign(es("ec-2"), good(), rotated.getPrivate()));
+      holding.remove(path);
+      for (HttpServerRequest req = held.poll(); req != null; req = held.poll()) {
+        answer(req, ownJwks.get(path));
+      }
+      assertThat(Await.result(pending, Duration.ofSeconds(10)).userId()).isEqualTo(USER);
+    } finally {
+      own.close();
+      holding.clear();
+      for (HttpServerRequest req = held.poll(); req != null; req = held.poll()) {
+        req.response().setStatusCode(503).end();
+      }
     }
   }
 

@@ -11,6 +11,9 @@ package io.linkexport.bus;
  * ({@link ServiceException#registerCodec}, which every typed client does) the {@link ErrorCode}, the field at fault
  * and the Retry-After survive a cluster hop. Every address can also fail {@code UNAVAILABLE} (503): the send timed
  * out, no consumer is deployed yet, or a dependency is down. Send with a timeout: {@link BusClient} does.
+ *
+ * <p>In a cluster the bus is TLS with client certificates (README, "Event-bus API", trust model): only nodes with a
+ * certificate of the cluster's CA reach these addresses, and the service still authorises every request by its data.
  */
 public final class Addresses {
 
@@ -21,19 +24,24 @@ public final class Addresses {
 
   /**
    * Starts an export. Request: {@code {"projectId", "userId", "email"?, "filters"?: {...}, "idempotencyKey"?}}
-   * where filters uses the list API's parameter names. Reply: {@code {"jobId", "status": "pending"}}. Fails
-   * {@code BAD_REQUEST} (field: the parameter at fault, {@code projectId}, {@code userId}, {@code filters} or
-   * {@code Idempotency-Key}), {@code NOT_FOUND} (no such project, or not a member), {@code PLAN_REQUIRED} (free plan),
-   * {@code EXPORT_IN_PROGRESS} (another export of the project is pending or processing), {@code RATE_LIMITED}
-   * (with Retry-After).
+   * where filters uses the list API's parameter names. Authorised like the HTTP endpoint: {@code userId} must be a
+   * member of the project whose role uses exports; the email goes to the user's verified address on record, and
+   * {@code email}, when given, must be that address. Reply: {@code {"jobId", "status": "pending"}}. Fails
+   * {@code PLAN_REQUIRED} (free plan; checked before anything else), {@code NOT_FOUND} (no such project, or not a
+   * member), {@code FORBIDDEN} (a viewer), {@code BAD_REQUEST} (field: the parameter at fault, {@code projectId},
+   * {@code userId}, {@code email}, {@code filters} or {@code Idempotency-Key}), {@code EXPORT_IN_PROGRESS} (another
+   * export of the project is pending or processing), {@code RATE_LIMITED} (with Retry-After),
+   * {@code IDEMPOTENCY_KEY_REUSED} (the key came with other filters), {@code UNAVAILABLE} (not decided in time: then
+   * no job was created).
    */
   public static final String EXPORT_START = "link-export.start";
 
   /**
-   * Reads one job. Request: {@code {"projectId", "jobId"}}. Reply: the job as the HTTP API shows it (status,
-   * rowCount, rowsWritten, error, createdAt, startedAt, finishedAt, filters; {@code downloadUrl} and
-   * {@code downloadExpiresAt}, freshly signed, once completed). Fails {@code NOT_FOUND} (no such job in that project),
-   * {@code GONE} (expired and deleted), {@code BAD_REQUEST} (a missing or malformed id).
+   * Reads one job as a member sees it. Request: {@code {"projectId", "userId", "jobId"}}. Reply: the job as the HTTP
+   * API shows it (status, rowCount, rowsWritten, error, createdAt, startedAt, finishedAt, filters; once completed a
+   * freshly signed {@code downloadUrl} and its {@code downloadExpiresAt}: 7 days, or the end of retention if sooner).
+   * Fails {@code NOT_FOUND} (no such job in that project, or the user is not a member), {@code FORBIDDEN} (a viewer),
+   * {@code GONE} (past retention), {@code BAD_REQUEST} (a missing or malformed id).
    */
   public static final String EXPORT_STATUS = "link-export.status";
 
@@ -63,14 +71,15 @@ public final class Addresses {
   public static final String LINKS_COUNT = "link-export.links.count";
 
   /**
-   * Lists a project's recent exports. Request {@code {"projectId", "limit"?}} (1 to 50, default 20); reply
-   * {@code {"jobs": [...]}}, newest first, without download URLs.
+   * Lists a project's recent exports. Request {@code {"projectId", "userId", "limit"?}} (1 to 50, default 20); reply
+   * {@code {"jobs": [...]}}, newest first, without download URLs. Fails as {@link #EXPORT_STATUS}.
    */
   public static final String EXPORT_LIST = "link-export.export.list";
 
   /**
-   * Cancels a pending or processing job. Request {@code {"projectId", "jobId"}}; reply the job. Fails
-   * {@code NOT_FOUND}, {@code CONFLICT} (already finished).
+   * Cancels a pending or processing job on behalf of a user. Request {@code {"projectId", "userId", "jobId"}}; reply
+   * the job. Fails {@code NOT_FOUND}, {@code FORBIDDEN} (a viewer, or another member's export and the user is neither
+   * owner nor admin), {@code CONFLICT} (already finished).
    */
   public static final String EXPORT_CANCEL = "link-export.export.cancel";
 

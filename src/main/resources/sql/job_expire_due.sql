@@ -1,5 +1,6 @@
--- Finished exports past the retention: their objects are deleted by the janitor, then they are marked expired.
+-- Finished exports past the retention ($1 seconds): their objects are deleted by the janitor, then they are marked
+-- expired.
 SELECT id, project_id, object_key FROM export_jobs
- WHERE expired_at IS NULL AND finished_at < now() - make_interval(days => $1)
+ WHERE expired_at IS NULL AND finished_at < now() - make_interval(secs => $1)
  ORDER BY finished_at
  LIMIT $2

@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
@@ -34,7 +35,7 @@ public class ExportApiVerticle extends ServiceVerticle {
     StorageClient signing = new StorageClient(BusClient.local(bus, config.busSendTimeoutMillis()));
     ExportService service = new ExportService(bus, pool, signing, config);
     RetentionJanitor janitor = new RetentionJanitor(pool, S3Storage.create(vertx, http, config),
-      config.exportRetentionDays());
+      Duration.ofDays(config.exportRetentionDays()));
     janitor.schedule(vertx, config.exportJanitorMillis());
     closeOnStop(() -> {
       janitor.cancel(vertx);

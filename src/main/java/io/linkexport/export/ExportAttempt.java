@@ -42,6 +42,10 @@ final class ExportAttempt {
   private volatile String uploadId;
   private volatile String stopReason;
   private volatile boolean handedBack;
+  /** Set once CompleteMultipartUpload is sent: from then on S3 may hold this attempt's object. */
+  private volatile boolean completeSent;
+  /** Set when the commit completing the job may have succeeded unseen: the object may be the job's file. */
+  private volatile boolean mayBeTheJobsFile;
   /** What the attempt does before the cursor loop starts, for the stall log. */
   private volatile String phase = "starting";
   private long expectedRows = -1;
@@ -61,11 +65,6 @@ final class ExportAttempt {
 
   Job job() {
     return job;
-  }
-
-  /** The object this attempt writes. */
-  String key() {
-    return key;
   }
 
   /** Runs the attempt; completes with what it produced. */
@@ -138,7 +137,11 @@ final class ExportAttempt {
 
   /**
    * After a failure: lets a part upload still under way end (S3 may store a part that is under way during an abort,
-   * and nothing would ever delete it), then aborts the upload. Never fails: the next attempt aborts what is left.
+   * and nothing would ever delete it), then aborts the upload. Once CompleteMultipartUpload was sent, S3 may hold the
+   * object although the attempt failed (a lost reply, a failed completion commit, a fence that no longer held): it is
+   * deleted too, unless {@link #keepObject} said the job may be completed with it. The key is this attempt's own,
+   * never the file of another attempt. Never fails: the next attempt aborts what is left, and the janitor's sweep
+   * deletes any object no job references.
    */
   Future<Void> cleanUp() {
     CsvUploadSink<Row> s = sink;
@@ -154,11 +157,27 @@ final class ExportAttempt {
       return settled;
     }
     return settled.compose(v -> storage.abortMultipartUpload(key, id))
+      .compose(v -> completeSent && !mayBeTheJobsFile ? deleteObject() : Future.succeededFuture())
       .compose(v -> jobs.clearUpload(job.id(), id))
       .recover(e -> {
-        LOG.warn("export {} could not abort its upload (the next attempt will): {}", job.id(), e.getMessage());
+        LOG.warn("export {} attempt {} could not clean up its upload (the next attempt or the janitor will): {}",
+          job.id(), job.attempt(), e.getMessage());
         return Future.succeededFuture();
       });
+  }
+
+  /**
+   * The commit completing the job failed without proof that it did not happen (no answer from Postgres): the job may
+   * be completed with this attempt's object, so {@link #cleanUp} keeps it. If the job was not completed, the
+   * janitor's sweep deletes the object once no job references it.
+   */
+  void keepObject() {
+    mayBeTheJobsFile = true;
+  }
+
+  private Future<Void> deleteObject() {
+    return storage.deleteObject(key).onSuccess(v ->
+      LOG.info("export {} attempt {} deleted the object it may have completed ({})", job.id(), job.attempt(), key));
   }
 
   /** A rescued job may have left a multipart upload behind: abort it before starting afresh. */
@@ -236,6 +255,7 @@ final class ExportAttempt {
 
     @Override
     public Future<Void> complete(List<PartEtag> parts) {
+      completeSent = true;
       return storage.completeMultipartUpload(key, uploadId, parts);
     }
   }

@@ -42,7 +42,7 @@ final class ExportWorker {
     this.workerId = workerId;
     this.policy = policy;
     this.events = new ExportEvents(vertx.eventBus());
-    this.recorder = new OutcomeRecorder(jobs, storage, events);
+    this.recorder = new OutcomeRecorder(jobs, events);
   }
 
   /** Claims and runs jobs until none is due; a call while busy or stopping is a no-op. */

@@ -2,6 +2,10 @@ package io.linkexport.export;
 
 import io.linkexport.retry.Backoff;
 import io.linkexport.storage.StorageException;
+import io.vertx.sqlclient.DatabaseException;
+import io.vertx.sqlclient.TransactionRollbackException;
+
+import java.util.Set;
 
 /**
  * Decides what a failed attempt means for its job: stopped (someone else owns it now), failed for good (a permanent
@@ -54,6 +58,22 @@ final class OutcomePolicy {
       }
     }
     return new ExportFailure("TRANSIENT_ERROR", "a temporary error interrupted it", false);
+  }
+
+  /**
+   * Whether a failed completion certainly did not commit: Postgres answered with an error, which rolls the
+   * transaction back. Without an answer (a lost connection) the commit may have succeeded unseen, and so it may with
+   * an error that ends the session (classes 08, 57, 58, XX: a backend stopped right after its commit says so too).
+   */
+  static boolean certainlyNotCommitted(Throwable err) {
+    if (err instanceof TransactionRollbackException) {
+      return true;
+    }
+    if (!(err instanceof DatabaseException db) || db.getSqlState() == null) {
+      return false;
+    }
+    String sqlClass = db.getSqlState().length() < 2 ? "" : db.getSqlState().substring(0, 2);
+    return !Set.of("08", "57", "58", "XX").contains(sqlClass);
   }
 
   static boolean causedBy(Throwable err, Class<? extends Throwable> type) {

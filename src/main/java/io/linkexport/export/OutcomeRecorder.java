@@ -1,6 +1,5 @@
 package io.linkexport.export;
 
-import io.linkexport.storage.S3Storage;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,22 +9,31 @@ import org.slf4j.LoggerFactory;
  * the same transaction), failed for good (likewise), released for a retry, or nothing (stopped). Publishes
  * the job's event and wakes the mail verticle after a final state.
  */
-record OutcomeRecorder(JobStore jobs, S3Storage storage, ExportEvents events) {
+record OutcomeRecorder(JobStore jobs, ExportEvents events) {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
 
   /**
    * Records a completed attempt. When the fence no longer holds (cancelled or rescued meanwhile), the attempt's
-   * object must not linger: it is deleted. Fails when the job table could not be written.
+   * object must not linger: its clean-up deletes it. Fails when the job table could not be written; the caller then
+   * cleans up, which deletes the object too, unless the commit may have succeeded unseen (the object may be the job's
+   * file: it is kept, and left to the janitor's sweep should no job reference it).
    */
   Future<Void> completed(ExportAttempt attempt, AttemptResult r, long startedNanos) {
     Job job = attempt.job();
     long recording = System.nanoTime();
-    return jobs.complete(job, r.rows(), r.bytes()).compose(done -> {
+    return jobs.complete(job, r.rows(), r.bytes()).recover(err -> {
+      if (!OutcomePolicy.certainlyNotCommitted(err)) {
+        LOG.warn("export {} attempt {}: the completion's commit may have succeeded unseen ({}); keeping its object",
+          job.id(), job.attempt(), err.toString());
+        attempt.keepObject();
+      }
+      return Future.failedFuture(err);
+    }).compose(done -> {
       if (done == null) {
         LOG.info("export {} attempt {} finished but no longer owns the job; deleting its object", job.id(),
           job.attempt());
-        return storage.deleteObject(attempt.key()).otherwiseEmpty();
+        return attempt.cleanUp();
       }
       long ms = (System.nanoTime() - startedNanos) / 1_000_000;
       LOG.info("export {} completed: project {}, {} rows, {} bytes, {} ms ({} rows/s; count {} ms, create upload {} ms,"

@@ -38,6 +38,9 @@ import java.util.function.Supplier;
  */
 public final class S3Storage {
 
+  /** The most keys or uploads S3 lists in one reply. */
+  private static final int MAX_PER_REQUEST = 1_000;
+
   private final Vertx vertx;
   private final WebClient client;
   private final StorageClient signing;
@@ -123,25 +126,65 @@ public final class S3Storage {
 
   /** All incomplete multipart uploads whose key starts with {@code prefix}, following S3's pagination. */
   public Future<List<MultipartUpload>> listMultipartUploads(String prefix) {
-    return listPage(prefix, null, null, new ArrayList<>());
+    return allUploads(prefix, null, null, new ArrayList<>());
   }
 
-  private Future<List<MultipartUpload>> listPage(String prefix, String keyMarker, String idMarker,
-                                                 List<MultipartUpload> acc) {
+  private Future<List<MultipartUpload>> allUploads(String prefix, String keyMarker, String idMarker,
+                                                   List<MultipartUpload> acc) {
+    return listMultipartUploads(prefix, keyMarker, idMarker, MAX_PER_REQUEST).compose(page -> {
+      acc.addAll(page.uploads());
+      return page.truncated() && page.nextKeyMarker() != null && !page.nextKeyMarker().isEmpty()
+        ? allUploads(prefix, page.nextKeyMarker(), page.nextUploadIdMarker(), acc)
+        : Future.succeededFuture(acc);
+    });
+  }
+
+  /**
+   * One page of at most {@code maxUploads} (S3 caps it at 1,000) incomplete multipart uploads under {@code prefix},
+   * after {@code keyMarker} / {@code uploadIdMarker} (null: from the first).
+   */
+  public Future<UploadsPage> listMultipartUploads(String prefix, String keyMarker, String uploadIdMarker,
+                                                  int maxUploads) {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("uploads", "");
     query.put("prefix", prefix);
+    query.put("max-uploads", Integer.toString(maxUploads));
     if (keyMarker != null) {
       query.put("key-marker", keyMarker);
-      query.put("upload-id-marker", idMarker == null ? "" : idMarker);
+      query.put("upload-id-marker", uploadIdMarker == null ? "" : uploadIdMarker);
     }
     return retrying("list uploads " + prefix, () -> send("GET", "", query, Map.of(), null).compose(this::expectSuccess))
-      .compose(resp -> read(resp, S3Xml::uploads))
-      .compose(page -> {
-        acc.addAll(page.uploads());
-        return page.truncated() && page.nextKeyMarker() != null
-          ? listPage(prefix, page.nextKeyMarker(), page.nextUploadIdMarker(), acc)
-          : Future.succeededFuture(acc);
+      .compose(resp -> read(resp, S3Xml::uploads));
+  }
+
+  /**
+   * Up to {@code maxKeys} keys under {@code prefix} that sort after {@code startAfter} (null: from the first), in key
+   * order (ListObjectsV2). S3 answers at most 1,000 keys a request: this follows its continuation tokens until it
+   * has {@code maxKeys} or the listing ends. The page is truncated when more keys follow its last one.
+   */
+  public Future<ObjectsPage> listObjects(String prefix, String startAfter, int maxKeys) {
+    return objectsPage(prefix, startAfter, null, maxKeys, new ArrayList<>());
+  }
+
+  private Future<ObjectsPage> objectsPage(String prefix, String startAfter, String token, int maxKeys,
+                                          List<String> acc) {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("list-type", "2");
+    query.put("prefix", prefix);
+    query.put("max-keys", Integer.toString(Math.min(MAX_PER_REQUEST, maxKeys - acc.size())));
+    if (token != null) {
+      query.put("continuation-token", token);
+    } else if (startAfter != null) {
+      query.put("start-after", startAfter);
+    }
+    return retrying("list objects " + prefix, () -> send("GET", "", query, Map.of(), null).compose(this::expectSuccess))
+      .compose(resp -> read(resp, S3Xml::objects))
+      .compose(reply -> {
+        acc.addAll(reply.keys());
+        String next = reply.nextContinuationToken();
+        boolean more = reply.truncated() && next != null && !next.isEmpty();
+        return more && acc.size() < maxKeys ? objectsPage(prefix, startAfter, next, maxKeys, acc)
+          : Future.succeededFuture(new ObjectsPage(acc, reply.truncated()));
       });
   }
 

@@ -26,9 +26,8 @@ final class S3Xml {
   record S3Error(String code, String message) {
   }
 
-  /** One page of ListMultipartUploads. */
-  record UploadsPage(List<MultipartUpload> uploads, boolean truncated, String nextKeyMarker,
-                     String nextUploadIdMarker) {
+  /** One reply of ListObjectsV2: its keys in order, whether more follow, and the token that continues after them. */
+  record ObjectsReply(List<String> keys, boolean truncated, String nextContinuationToken) {
   }
 
   private S3Xml() {
@@ -69,6 +68,20 @@ final class S3Xml {
     }
     return new UploadsPage(uploads, "true".equals(text(root, "IsTruncated")), text(root, "NextKeyMarker"),
       text(root, "NextUploadIdMarker"));
+  }
+
+  /** A ListObjectsV2 reply ({@code ListBucketResult}); a {@code Contents} without a {@code Key} is unreadable. */
+  static ObjectsReply objects(byte[] body) {
+    Element root = parse(body).getDocumentElement();
+    List<String> keys = new ArrayList<>();
+    for (Element object : children(root, "Contents")) {
+      String key = text(object, "Key");
+      if (key == null || key.isEmpty()) {
+        throw new IllegalArgumentException("ListBucketResult entry without Key");
+      }
+      keys.add(key);
+    }
+    return new ObjectsReply(keys, "true".equals(text(root, "IsTruncated")), text(root, "NextContinuationToken"));
   }
 
   static String completeBody(List<PartEtag> parts) {

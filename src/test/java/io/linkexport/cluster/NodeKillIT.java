@@ -170,7 +170,7 @@ class NodeKillIT {
       assertThat(slugs).as("no duplicate rows").hasSize(LINKS);
       // one object for the job, no multipart upload left behind by the dead attempt
       assertThat(Storage.objects(project, jobId)).hasSize(1);
-      assertThat(Storage.incompleteUploads(TestApp.get(), "exports/" + project + "/")).isEmpty();
+      assertThat(Storage.incompleteUploads(AppConfig.from(it.base), "exports/" + project + "/")).isEmpty();
       // exactly one "export ready" email
       Mailbox.exactlyOne(TestServices.get().smtp(), it.db, UUID.fromString(jobId), email);
     }

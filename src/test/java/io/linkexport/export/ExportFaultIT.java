@@ -1,6 +1,8 @@
 package io.linkexport.export;
 
 import io.linkexport.AppConfig;
+import io.linkexport.db.Db;
+import io.linkexport.storage.S3Storage;
 import io.linkexport.support.Await;
 import io.linkexport.support.Exports;
 import io.linkexport.support.FaultProxy;
@@ -10,6 +12,8 @@ import io.linkexport.support.TestApp;
 import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +121,40 @@ class ExportFaultIT {
     assertThat(job.getString("error")).contains("read a different number of links than it counted");
     assertThat(job.getString("downloadUrl")).isNull();
     assertThat(Storage.objects(broken, jobId)).isEmpty();
+  }
+
+  /**
+   * Verifies that when S3 completes an upload but the reply to CompleteMultipartUpload is lost, the attempt deletes
+   * the object it completed, the job completes on its next attempt, and after a janitor round with zero retention S3
+   * holds no object and no incomplete upload of the project: retention is a promise.
+   */
+  @Test
+  void aLostCompleteReplyLeavesNoByteOfTheProjectAfterTheRetention() throws Exception {
+    Fixtures.Tenant t = db.tenant("Lost reply " + s, "pro", "lost-" + s + "@example.com");
+    long links = db.bulkLinks(t.project(), 40, "lost-" + s);
+    String prefix = "exports/" + t.project() + "/";
+    s3.loseReplyToNext(1, line -> line.startsWith("POST ") && line.contains(prefix) && line.contains("?uploadId="));
+    String jobId = Exports.start(app, t.project(), t.token(), new JsonObject().put("showArchived", true));
+    JsonObject job = Exports.await(app, t.project(), t.token(), jobId, Duration.ofSeconds(60));
+
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+    assertThat(job.getInteger("attempt")).isEqualTo(2);
+    assertThat(s3.lostReplies()).isEqualTo(1);
+    assertThat(Exports.parse(Exports.download(app, job.getString("downloadUrl")).body())).hasSize(1 + (int) links);
+    // S3 did complete attempt 1's object; that attempt's clean-up (before the retry was recorded) deleted it
+    assertThat(Storage.keys(app, prefix)).containsExactly(Job.objectKey(t.project(), UUID.fromString(jobId), 2));
+
+    Pool pool = Db.pool(app.vertx, app.config, 2);
+    try {
+      RetentionJanitor janitor = new RetentionJanitor(pool, S3Storage.create(app.vertx, WebClient.create(app.vertx),
+        app.config), Duration.ZERO);
+      assertThat(RetentionJanitorIT.round(janitor).expired()).isPositive();
+    } finally {
+      pool.close();
+    }
+    assertThat(Storage.keys(app, prefix)).isEmpty();
+    assertThat(Storage.incompleteUploads(app, prefix)).isEmpty();
+    assertThat(app.get(Exports.base(t.project()) + "/" + jobId, t.token()).status()).isEqualTo(410);
   }
 
   /** Verifies that over the cap the job fails with a message to narrow the filters and leaves no object. */

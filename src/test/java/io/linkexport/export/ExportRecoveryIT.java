@@ -6,9 +6,11 @@ import io.linkexport.storage.S3Storage;
 import io.linkexport.storage.SigningVerticle;
 import io.linkexport.support.Await;
 import io.linkexport.support.Exports;
+import io.linkexport.support.FaultProxy;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.Storage;
 import io.linkexport.support.TestApp;
+import io.linkexport.support.TestServices;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -87,6 +89,84 @@ class ExportRecoveryIT {
       pool.close();
       dead.close();
       db.close();
+    }
+  }
+
+  /**
+   * Verifies that when the commit that completes a job fails (a deferred constraint trigger raises at COMMIT, once:
+   * a real database failure after S3 completed the upload), the attempt deletes the object it completed, the job
+   * completes on its next attempt with one email, and the only object left is that attempt's.
+   */
+  @Test
+  void aFailedCompletionCommitLeavesOnlyTheObjectOfTheAttemptThatCompleted() throws Exception {
+    JsonObject conf = TestApp.isolatedConfig(new JsonObject().put(AppConfig.EXPORT_RETRY_BASE_MS, 200));
+    Fixtures db = Fixtures.of(AppConfig.from(conf));
+    UUID project = db.project("Commit", "pro");
+    UUID user = db.member(project);
+    long links = db.bulkLinks(project, 50, "commit-" + UUID.randomUUID().toString().substring(0, 6));
+    db.exec("CREATE SEQUENCE completion_commits");
+    db.exec("CREATE FUNCTION fail_first_completion() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+      + " IF nextval('completion_commits') = 1 THEN RAISE EXCEPTION 'injected: the completion commit fails'; END IF;"
+      + " RETURN NULL; END $$");
+    db.exec("CREATE CONSTRAINT TRIGGER fail_first_completion AFTER UPDATE ON export_jobs DEFERRABLE INITIALLY DEFERRED"
+      + " FOR EACH ROW WHEN (NEW.status = 'completed' AND OLD.status = 'processing')"
+      + " EXECUTE FUNCTION fail_first_completion()");
+    TestApp app = TestApp.start(conf);
+    try {
+      String token = TestTokens.session(user, "commit@example.com");
+      String jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
+      JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(60));
+
+      assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+      assertThat(job.getInteger("attempt")).isEqualTo(2);
+      assertThat(db.count("SELECT last_value FROM completion_commits")).as("completion commits tried").isEqualTo(2);
+      assertThat(Exports.parse(Exports.download(app, job.getString("downloadUrl")).body())).hasSize(1 + (int) links);
+      assertThat(Storage.objects(project, jobId)).extracting(p -> p.getFileName().toString())
+        .containsExactly(jobId + ".2.csv");
+      assertThat(db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ?", UUID.fromString(jobId))).isEqualTo(1);
+    } finally {
+      app.close();
+      db.close();
+    }
+  }
+
+  /**
+   * Verifies that when Postgres commits a job's completion but its reply is lost (the connection closes before a byte
+   * of it comes back), the attempt, which cannot tell that the job is completed, does not delete its object: the job
+   * stays completed with its file. One worker, so the next export runs only after that attempt cleaned up.
+   */
+  @Test
+  void aLostReplyToTheCompletionCommitKeepsTheFileOfTheCompletedJob() throws Exception {
+    int pgPort = TestServices.get().pgPort();
+    FaultProxy pg = FaultProxy.start(pgPort);
+    JsonObject conf = TestApp.isolatedConfig(new JsonObject().put(AppConfig.EXPORT_WORKERS, 1));
+    conf.put(AppConfig.PG_URL, conf.getString(AppConfig.PG_URL).replace(":" + pgPort + "/", ":" + pg.port() + "/"));
+    Fixtures db = Fixtures.of(AppConfig.from(conf));
+    UUID project = db.project("Lost commit", "pro");
+    UUID user = db.member(project);
+    long links = db.bulkLinks(project, 50, "lc-" + UUID.randomUUID().toString().substring(0, 6));
+    TestApp app = TestApp.start(conf);
+    try {
+      String token = TestTokens.session(user, "lost-commit@example.com");
+      pg.losePgReply("SET status = 'completed'", "COMMIT");
+      String jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
+      JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(60));
+      assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+      assertThat(job.getInteger("attempt")).isEqualTo(1);
+
+      // the only worker takes the next export once the first attempt's clean-up is over
+      String next = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
+      assertThat(Exports.await(app, project, token, next, Duration.ofSeconds(60)).getString("status"))
+        .isEqualTo("completed");
+      assertThat(pg.lostReplies()).isEqualTo(1);
+      assertThat(Storage.objects(project, jobId)).extracting(p -> p.getFileName().toString())
+        .containsExactly(jobId + ".1.csv");
+      JsonObject again = app.get(Exports.base(project) + "/" + jobId, token).data();
+      assertThat(Exports.parse(Exports.download(app, again.getString("downloadUrl")).body())).hasSize(1 + (int) links);
+    } finally {
+      app.close();
+      db.close();
+      pg.close();
     }
   }
 

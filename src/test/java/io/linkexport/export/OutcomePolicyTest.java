@@ -64,4 +64,22 @@ class OutcomePolicyTest {
     assertThat(policy.exhausted(job(4, 3))).isInstanceOfSatisfying(Outcome.Failed.class,
       f -> assertThat(f.code()).isEqualTo("ATTEMPTS_EXHAUSTED"));
   }
+
+  /**
+   * Verifies that only an error answer from Postgres proves that a completion did not commit; no answer, or an error
+   * that ends the session (the backend may have been stopped right after its commit), leaves the commit possible.
+   */
+  @Test
+  void onlyAnErrorAnswerProvesThatACompletionDidNotCommit() {
+    assertThat(OutcomePolicy.certainlyNotCommitted(new PgException("injected", "ERROR", "P0001", null))).isTrue();
+    assertThat(OutcomePolicy.certainlyNotCommitted(new PgException("conflict", "ERROR", "40001", null))).isTrue();
+    assertThat(OutcomePolicy.certainlyNotCommitted(io.vertx.sqlclient.TransactionRollbackException.INSTANCE))
+      .isTrue();
+    assertThat(OutcomePolicy.certainlyNotCommitted(new PgException("terminating", "FATAL", "57P01", null))).isFalse();
+    assertThat(OutcomePolicy.certainlyNotCommitted(new PgException("lost", "FATAL", "08006", null))).isFalse();
+    assertThat(OutcomePolicy.certainlyNotCommitted(new PgException("bug", "ERROR", "XX000", null))).isFalse();
+    assertThat(OutcomePolicy.certainlyNotCommitted(io.vertx.sqlclient.ClosedConnectionException.INSTANCE)).isFalse();
+    assertThat(OutcomePolicy.certainlyNotCommitted(new io.vertx.core.VertxException("Connection was closed")))
+      .isFalse();
+  }
 }

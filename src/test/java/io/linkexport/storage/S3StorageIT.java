@@ -106,6 +106,56 @@ class S3StorageIT {
     assertThat(await(storage.listMultipartUploads(prefix))).isEmpty();
   }
 
+  /**
+   * Verifies that ListObjectsV2 lists the keys under a prefix in key order, at most {@code maxKeys} a page, each page
+   * continuing after the key it is given (keys with spaces and '+' included), and that a page of multipart uploads
+   * is bounded and continued the same way.
+   */
+  @Test
+  void listingsComeInBoundedPagesThatContinueAfterTheLastKey(Vertx vertx) throws Exception {
+    S3Storage storage = storage(vertx, TestServices.config());
+    String prefix = prefix();
+    List<String> keys = List.of(prefix + "a/1.csv", prefix + "a/2.csv", prefix + "b.csv", prefix + "c d+e.csv",
+      prefix + "z.csv");
+    for (String key : List.of(keys.get(3), keys.get(0), keys.get(4), keys.get(2), keys.get(1))) {
+      String uploadId = await(storage.createMultipartUpload(key, "text/csv", null));
+      String etag = await(storage.uploadPart(key, uploadId, 1, Buffer.buffer(key)));
+      await(storage.completeMultipartUpload(key, uploadId, List.of(new PartEtag(1, etag))));
+    }
+
+    ObjectsPage first = await(storage.listObjects(prefix, null, 2));
+    assertThat(first.keys()).containsExactly(keys.get(0), keys.get(1));
+    assertThat(first.truncated()).isTrue();
+    ObjectsPage second = await(storage.listObjects(prefix, first.lastKey(), 2));
+    assertThat(second.keys()).containsExactly(keys.get(2), keys.get(3));
+    assertThat(second.truncated()).isTrue();
+    ObjectsPage last = await(storage.listObjects(prefix, second.lastKey(), 2));
+    assertThat(last.keys()).containsExactly(keys.get(4));
+    assertThat(last.truncated()).isFalse();
+    assertThat(await(storage.listObjects(prefix, null, 1_000)).keys()).containsExactlyElementsOf(keys);
+
+    List<String> uploads = new java.util.ArrayList<>();
+    for (String key : keys.subList(0, 3)) {
+      uploads.add(await(storage.createMultipartUpload(key + ".partial", "text/csv", null)));
+    }
+    UploadsPage uploadsFirst = await(storage.listMultipartUploads(prefix, null, null, 2));
+    assertThat(uploadsFirst.uploads()).hasSize(2);
+    assertThat(uploadsFirst.truncated()).isTrue();
+    MultipartUpload after = uploadsFirst.uploads().get(1);
+    UploadsPage uploadsLast = await(storage.listMultipartUploads(prefix, after.key(), after.uploadId(), 2));
+    assertThat(uploadsLast.truncated()).isFalse();
+    assertThat(java.util.stream.Stream.concat(uploadsFirst.uploads().stream(), uploadsLast.uploads().stream())
+      .map(MultipartUpload::uploadId)).containsExactlyInAnyOrderElementsOf(uploads);
+
+    for (MultipartUpload u : await(storage.listMultipartUploads(prefix))) {
+      await(storage.abortMultipartUpload(u.key(), u.uploadId()));
+    }
+    for (String key : keys) {
+      await(storage.deleteObject(key));
+    }
+    assertThat(await(storage.listObjects(prefix, null, 1_000)).keys()).isEmpty();
+  }
+
   @Test
   void completeFailsWithStorageExceptionWhenANonLastPartIsUnder5MiB(Vertx vertx) throws Exception {
     S3Storage storage = storage(vertx, TestServices.config());

@@ -53,7 +53,7 @@ class S3XmlTest {
 
   @Test
   void listPagesCarryUploadsAndTheNextMarkers() {
-    S3Xml.UploadsPage page = S3Xml.uploads(xml("<ListMultipartUploadsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+    UploadsPage page = S3Xml.uploads(xml("<ListMultipartUploadsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
       + "<Bucket>b</Bucket><NextKeyMarker>a/2</NextKeyMarker><NextUploadIdMarker>u2</NextUploadIdMarker>"
       + "<IsTruncated>true</IsTruncated>"
       + "<Upload><Key>a/1</Key><UploadId>u1</UploadId><Initiated>2024-01-02T03:04:05.000Z</Initiated></Upload>"
@@ -63,6 +63,49 @@ class S3XmlTest {
     assertThat(page.truncated()).isTrue();
     assertThat(page.nextKeyMarker()).isEqualTo("a/2");
     assertThat(page.nextUploadIdMarker()).isEqualTo("u2");
+  }
+
+  /** Verifies that S3's documented ListObjectsV2 reply (API reference, "Listing keys") reads as its keys, in order. */
+  @Test
+  void aListObjectsV2ReplyReadsAsItsKeysInOrder() {
+    S3Xml.ObjectsReply reply = S3Xml.objects(xml("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      + "<Name>bucket</Name><Prefix/><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>"
+      + "<Contents><Key>my-image.jpg</Key><LastModified>2009-10-12T17:50:30.000Z</LastModified>"
+      + "<ETag>&quot;fba9dede5f27731c9771645a39863328&quot;</ETag><Size>434234</Size>"
+      + "<StorageClass>STANDARD</StorageClass></Contents>"
+      + "<Contents><Key>my-third-image.jpg</Key><LastModified>2009-10-12T17:50:30.000Z</LastModified>"
+      + "<ETag>&quot;1b2cf535f27731c974343645a3985328&quot;</ETag><Size>64994</Size>"
+      + "<StorageClass>STANDARD_IA</StorageClass></Contents></ListBucketResult>"));
+    assertThat(reply.keys()).containsExactly("my-image.jpg", "my-third-image.jpg");
+    assertThat(reply.truncated()).isFalse();
+    assertThat(reply.nextContinuationToken()).isNull();
+  }
+
+  /**
+   * Verifies that a truncated ListObjectsV2 reply (API reference, "Listing keys using the max-keys, prefix, and
+   * start-after parameters") carries the token that continues it, that an empty page reads empty, and that an entry
+   * without a key is refused.
+   */
+  @Test
+  void aTruncatedListObjectsV2ReplyCarriesItsContinuationToken() {
+    S3Xml.ObjectsReply reply = S3Xml.objects(xml("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      + "<Name>quotes</Name><Prefix>E</Prefix><StartAfter>ExampleGuide.pdf</StartAfter>"
+      + "<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>"
+      + "<KeyCount>1</KeyCount><MaxKeys>1</MaxKeys><IsTruncated>true</IsTruncated>"
+      + "<Contents><Key>ExampleObject.txt</Key><LastModified>2013-09-17T18:07:53.000Z</LastModified>"
+      + "<ETag>&quot;599bab3ed2c697f1d26842727561fd94&quot;</ETag><Size>857</Size>"
+      + "<StorageClass>REDUCED_REDUNDANCY</StorageClass></Contents></ListBucketResult>"));
+    assertThat(reply.keys()).containsExactly("ExampleObject.txt");
+    assertThat(reply.truncated()).isTrue();
+    assertThat(reply.nextContinuationToken()).isEqualTo("1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=");
+
+    S3Xml.ObjectsReply empty = S3Xml.objects(xml("<ListBucketResult><Name>b</Name><KeyCount>0</KeyCount>"
+      + "<IsTruncated>false</IsTruncated></ListBucketResult>"));
+    assertThat(empty.keys()).isEmpty();
+    assertThat(empty.truncated()).isFalse();
+    assertThatThrownBy(() -> S3Xml.objects(xml("<ListBucketResult><Contents><Size>1</Size></Contents>"
+      + "</ListBucketResult>"))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

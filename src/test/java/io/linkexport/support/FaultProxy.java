@@ -7,18 +7,25 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A TCP proxy on loopback between the service and a dependency (s3proxy, Postgres) that injects real network
- * faults: refuse/close connections ({@link #down}), stall traffic ({@link #stall}), or cut the connection that
- * carries the next request(s) whose first line matches a predicate ({@link #cutNext}).
+ * faults: refuse/close connections ({@link #down}), stall traffic ({@link #stall}), cut the connection that
+ * carries the next request(s) whose first line matches a predicate ({@link #cutNext}), or let such a request do its
+ * work and lose the whole reply ({@link #loseReplyToNext}; for Postgres {@link #losePgReply}).
  */
 public final class FaultProxy implements AutoCloseable {
+
+  private static final Pattern CONTENT_LENGTH = Pattern.compile("\r\ncontent-length:\\s*(\\d+)");
+  private static final Pattern CHUNKED = Pattern.compile("\r\ntransfer-encoding:\\s*chunked");
 
   private final Vertx vertx;
   private final NetServer server;
@@ -30,6 +37,18 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicInteger cutsLeft = new AtomicInteger();
   private final AtomicInteger cuts = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
+  private volatile Predicate<String> loseReplyWhen = s -> false;
+  private final AtomicInteger lossesLeft = new AtomicInteger();
+  private final AtomicInteger lostReplies = new AtomicInteger();
+  /** The reply so far of each connection whose reply is being lost, by client socket. */
+  private final java.util.Map<NetSocket, LostReply> losing = new ConcurrentHashMap<>();
+  private volatile String pgMarker;
+  private volatile String pgThen;
+  private final Set<NetSocket> pgMarked = ConcurrentHashMap.newKeySet();
+
+  /** A reply being swallowed, and how to tell it is whole. */
+  private record LostReply(Buffer bytes, Predicate<Buffer> whole) {
+  }
   private volatile Predicate<String> holdWhen = x -> false;
   private final java.util.Map<NetSocket, Buffer> held = new ConcurrentHashMap<>();
   private final java.util.Map<NetSocket, NetSocket> heldTargets = new ConcurrentHashMap<>();
@@ -70,7 +89,11 @@ public final class FaultProxy implements AutoCloseable {
       open.add(out);
       in.handler(buf -> forward(in, out, buf));
       out.handler(buf -> {
-        if (!stalled) {
+        LostReply reply = losing.get(in);
+        if (reply != null) {
+          reply.bytes().appendBuffer(buf);
+          swallow(in, out, reply);
+        } else if (!stalled) {
           in.write(buf);
         }
       });
@@ -91,6 +114,15 @@ public final class FaultProxy implements AutoCloseable {
       in.close();
       return;
     }
+    if (pgMarker != null) {
+      String text = buf.toString(StandardCharsets.ISO_8859_1);
+      if (text.contains(pgMarker)) {
+        pgMarked.add(in);
+      } else if (pgMarked.contains(in) && text.contains(pgThen)) {
+        pgMarker = null;
+        losing.put(in, new LostReply(Buffer.buffer(), FaultProxy::readyForQuery));
+      }
+    }
 
     String head = buf.length() > 0 ? buf.getString(0, Math.min(buf.length(), 512), StandardCharsets.ISO_8859_1.name()) : "";
     int eol = head.indexOf("\r\n");
@@ -101,6 +133,9 @@ public final class FaultProxy implements AutoCloseable {
         in.close();
         out.close();
         return;
+      }
+      if (loseReplyWhen.test(head.substring(0, eol)) && lossesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        losing.put(in, new LostReply(Buffer.buffer(), FaultProxy::wholeReply));
       }
       if (holdWhen.test(head.substring(0, eol))) {
         // Pausing the client socket keeps the rest of the request in order behind this first chunk.
@@ -120,6 +155,82 @@ public final class FaultProxy implements AutoCloseable {
     cutWhen = requestLine;
     cutsLeft.set(times);
     return this;
+  }
+
+  /**
+   * Forwards each of the next {@code times} requests whose request line matches, lets the dependency do the work and
+   * send its whole reply, swallows that reply and then closes the client's connection: the client sees its
+   * connection closed without a byte of the answer to a request that did take effect (a lost reply).
+   */
+  public FaultProxy loseReplyToNext(int times, Predicate<String> requestLine) {
+    loseReplyWhen = requestLine;
+    lossesLeft.set(times);
+    return this;
+  }
+
+  /**
+   * Postgres: on the connection that sends {@code marker} (a statement's text, in its Parse message), loses the reply
+   * to the next message that contains {@code then} (its transaction's {@code COMMIT}): the server gets it and does
+   * the work, its reply is swallowed up to ReadyForQuery, then the connection is closed. Once.
+   */
+  public FaultProxy losePgReply(String marker, String then) {
+    pgThen = then;
+    pgMarker = marker;
+    return this;
+  }
+
+  /** Replies lost so far. */
+  public int lostReplies() {
+    return lostReplies.get();
+  }
+
+  /**
+   * Keeps the reply of a request whose reply is lost until it is whole (waiting for the end, not the first byte: S3
+   * sends the status of a CompleteMultipartUpload before it has completed the upload), then closes both sides.
+   */
+  private void swallow(NetSocket in, NetSocket out, LostReply reply) {
+    if (reply.whole().test(reply.bytes())) {
+      losing.remove(in);
+      lostReplies.incrementAndGet();
+      in.close();
+      out.close();
+    }
+  }
+
+  /** Whether a Postgres reply ends with ReadyForQuery ({@code 'Z'}, length 5, status): the server is done. */
+  static boolean readyForQuery(Buffer reply) {
+    int n = reply.length();
+    return n >= 6 && reply.getByte(n - 6) == 'Z' && reply.getInt(n - 5) == 5;
+  }
+
+  /** Whether {@code reply} holds one whole HTTP/1.1 response, its body delimited by Content-Length or chunks. */
+  static boolean wholeReply(Buffer reply) {
+    String text = reply.toString(StandardCharsets.ISO_8859_1);
+    int headEnd = text.indexOf("\r\n\r\n");
+    if (headEnd < 0) {
+      return false;
+    }
+    String head = text.substring(0, headEnd).toLowerCase(Locale.ROOT);
+    int body = headEnd + 4;
+    Matcher length = CONTENT_LENGTH.matcher(head);
+    if (length.find()) {
+      return text.length() - body >= Long.parseLong(length.group(1));
+    }
+    if (!CHUNKED.matcher(head).find()) {
+      return false;
+    }
+    for (int at = body; at < text.length(); ) {
+      int eol = text.indexOf("\r\n", at);
+      if (eol < 0) {
+        return false;
+      }
+      int size = Integer.parseInt(text.substring(at, eol).split(";")[0].trim(), 16);
+      if (size == 0) {
+        return text.indexOf("\r\n", eol + 2) >= 0; // the empty line after the last chunk (and any trailers)
+      }
+      at = eol + 2 + size + 2;
+    }
+    return false;
   }
 
   /** Holds (does not forward) every request whose request line matches, until {@link #release()}. */

@@ -47,8 +47,8 @@ public final class TestServices {
   }
 
   /**
-   * A configuration whose database is new and migrated, for tests that run their own copy of the service (faults,
-   * caps, clusters) and must not share the job queue with the JVM-wide service.
+   * A configuration whose database is new and migrated, with a bucket of its own, for tests that run their own copy
+   * of the service (faults, caps, clusters) and must not share the job queue with the JVM-wide service.
    */
   public static synchronized io.vertx.core.json.JsonObject isolatedConfig() {
     EmbeddedServices s = get();
@@ -59,8 +59,17 @@ public final class TestServices {
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
+    // A bucket of its own too: the janitor deletes every export object its database does not reference, so two
+    // databases sharing a bucket would delete each other's files (one bucket per deployment, README "Retention").
+    String bucket = db.replace('_', '-');
+    try {
+      Files.createDirectories(s.s3Dir().resolve(bucket));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
     io.vertx.core.json.JsonObject json = s.config()
-      .put(AppConfig.PG_URL, "postgresql://postgres:postgres@127.0.0.1:" + s.pgPort() + "/" + db);
+      .put(AppConfig.PG_URL, "postgresql://postgres:postgres@127.0.0.1:" + s.pgPort() + "/" + db)
+      .put(AppConfig.S3_BUCKET, bucket);
     try {
       migrate(json);
     } catch (Exception e) {

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Checks a whole configuration before anything starts: every value (each {@link AppConfig} getter checks its own key
@@ -23,7 +25,8 @@ public final class ConfigCheck {
 
   /** Every problem of {@code config}, one line each naming the key; empty when it is usable. */
   public static List<String> problems(AppConfig config) {
-    List<String> out = new ArrayList<>();
+    // a set: a getter that reads another key (a default derived from it) repeats that key's problem
+    Set<String> out = new LinkedHashSet<>();
     Method[] getters = AppConfig.class.getDeclaredMethods();
     Arrays.sort(getters, Comparator.comparing(Method::getName));
     for (Method m : getters) {
@@ -38,10 +41,11 @@ public final class ConfigCheck {
         throw new IllegalStateException(e);
       }
     }
-    if (out.isEmpty()) {
-      crossChecks(config, out);
+    List<String> problems = new ArrayList<>(out);
+    if (problems.isEmpty()) {
+      crossChecks(config, problems);
     }
-    return out;
+    return problems;
   }
 
   /** Throws, listing every problem, when the configuration is not usable. */

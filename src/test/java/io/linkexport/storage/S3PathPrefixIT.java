@@ -35,7 +35,8 @@ class S3PathPrefixIT {
     Path dir = Files.createTempDirectory("link-export-s3-prefix-");
     S3Proxy s3 = EmbeddedServices.startS3(dir, 0, "/s3");
     TestApp app = TestApp.isolated(new JsonObject()
-      .put(AppConfig.S3_ENDPOINT, "http://127.0.0.1:" + s3.getPort() + "/s3"));
+      .put(AppConfig.S3_ENDPOINT, "http://127.0.0.1:" + s3.getPort() + "/s3")
+      .put(AppConfig.S3_BUCKET, EmbeddedServices.S3_BUCKET)); // the bucket of this s3proxy, not the isolated one
     try (Fixtures db = Fixtures.of(app)) {
       Fixtures.Tenant t = db.tenant("Prefixed", "pro", "prefix@example.com");
       long links = db.bulkLinks(t.project(), 50, "prefix-" + UUID.randomUUID().toString().substring(0, 6));

@@ -121,7 +121,7 @@ public final class AppConfig implements ConfigKeys {
   /** Each export worker's pool: its snapshot connection plus heartbeats and job writes. */
   public int pgWorkerPoolSize() { return integer(PG_WORKER_POOL_SIZE, 3, 2, 1_000); }
   public int pgMailPoolSize() { return integer(PG_MAIL_POOL_SIZE, 2, 1, 1_000); }
-  /** The longest any statement of the service waits for a lock before it fails (and is retried or answered 503). */
+  /** How long an API, HTTP or mail statement waits for a lock (then 503 or a retry); lists and exports: own limits. */
   public long pgLockTimeoutMillis() { return longValue(PG_LOCK_TIMEOUT_MS, 2_000, 1, 600_000); }
   /** A migration waits this long for its lock, then gives way to traffic and tries again (3 tries in all). */
   public long pgMigrationLockTimeoutMillis() { return longValue(PG_MIGRATION_LOCK_TIMEOUT_MS, 5_000, 1, 600_000); }
@@ -161,7 +161,7 @@ public final class AppConfig implements ConfigKeys {
   // ---- sessions ----------------------------------------------------------------------------------------------------
 
   public String jwtSecret() { return string(SUPABASE_JWT_SECRET, ""); }
-  public String jwksUrl() { return json.getValue(SUPABASE_JWKS_URL) == null ? "" : url(SUPABASE_JWKS_URL, ""); }
+  public String jwksUrl() { return string(SUPABASE_JWKS_URL, "").isEmpty() ? "" : url(SUPABASE_JWKS_URL, ""); }
   public String jwtIssuer() { return string(SUPABASE_JWT_ISSUER, ""); }
   /** How often the JWKS is fetched again (an unknown kid also fetches it, at most once a minute). */
   public long jwksRefreshMillis() { return longValue(JWKS_REFRESH_MS, 600_000, 1_000, DAY_MS); }

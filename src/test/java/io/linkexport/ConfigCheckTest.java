@@ -26,6 +26,9 @@ class ConfigCheckTest {
   @Test
   void aUsableConfigurationHasNoProblems() {
     assertThat(problems(new JsonObject())).isEmpty();
+    // conf/config.json leaves optional keys empty: empty is unset, not a bad value
+    assertThat(problems(new JsonObject().put(ConfigKeys.SUPABASE_JWKS_URL, "").put(ConfigKeys.SUPABASE_JWT_ISSUER, "")))
+      .isEmpty();
   }
 
   /** Verifies that every out-of-range value is refused naming its key (values that used to be clamped or accepted). */

@@ -88,7 +88,13 @@ public final class Db {
       case WORKER -> new long[] {2 * stall, 2 * stall};
       case ADMIN -> new long[] {0, 0};
     };
-    long lock = workload == Workload.ADMIN ? 0 : config.pgLockTimeoutMillis();
+    // An export's reads wait for locks as for anything else: its stall watchdog ends a read without progress (and
+    // the statement limit backs it up); the interactive pools give up on a lock well before their caller does.
+    long lock = switch (workload) {
+      case WORKER -> limits[0];
+      case ADMIN -> 0;
+      default -> config.pgLockTimeoutMillis();
+    };
     return connectOptions(config)
       .addProperty("application_name", workload.applicationName())
       .addProperty("statement_timeout", String.valueOf(limits[0]))
@@ -141,7 +147,6 @@ public final class Db {
         .setIdleTimeout(60).setMaxWaitQueueSize(1024))
       .with(net())
       .connectingTo(connectOptions(config)
-        .addProperty("lock_timeout", String.valueOf(config.pgLockTimeoutMillis()))
         // Which pool a backend belongs to shows in pg_stat_activity (ListPlanPoolsIT relies on it too).
         .addProperty("application_name", customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS)
         .addProperty("plan_cache_mode", customPlans ? "force_custom_plan" : "force_generic_plan")

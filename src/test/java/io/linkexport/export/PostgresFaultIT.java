@@ -71,7 +71,7 @@ class PostgresFaultIT {
       // parts 1 and 2 are held, so the export cannot end: its snapshot's backend is killed mid-export
       Await.until("the cursor's backend to be found and terminated", Duration.ofSeconds(30), () -> db.strings(
         "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE datname = ?"
-          + " AND application_name = 'link-export' AND state = 'idle in transaction'", dbName).contains("true"));
+          + " AND application_name = 'link-export-worker' AND state = 'idle in transaction'", dbName).contains("true"));
     } finally {
       s3.hold(line -> false);
       s3.release();

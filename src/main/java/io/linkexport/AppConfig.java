@@ -74,6 +74,7 @@ public final class AppConfig {
   public static final String EXPORT_FETCH_SIZE = "EXPORT_FETCH_SIZE";
   public static final String EXPORT_LEASE_SECONDS = "EXPORT_LEASE_SECONDS";
   public static final String EXPORT_MAX_ATTEMPTS = "EXPORT_MAX_ATTEMPTS";
+  public static final String EXPORT_MAX_HAND_BACKS = "EXPORT_MAX_HAND_BACKS";
   public static final String EXPORT_RETRY_BASE_MS = "EXPORT_RETRY_BASE_MS";
   public static final String EXPORT_RETRY_MAX_MS = "EXPORT_RETRY_MAX_MS";
   public static final String EXPORT_HAND_BACK_MS = "EXPORT_HAND_BACK_MS";
@@ -216,6 +217,8 @@ public final class AppConfig {
    */
   public int exportStallSeconds() { return Math.max(1, integer(EXPORT_STALL_SECONDS, 120)); }
   public int exportMaxAttempts() { return integer(EXPORT_MAX_ATTEMPTS, 5); }
+  /** Hand-backs (node shutdowns) a job survives, counted apart from attempts; beyond them it fails for good. */
+  public int exportMaxHandBacks() { return Math.max(0, integer(EXPORT_MAX_HAND_BACKS, 10)); }
   /** First retry delay of a failed attempt; doubles per attempt up to EXPORT_RETRY_MAX_MS, with jitter. */
   public long exportRetryBaseMillis() { return Math.max(1, longValue(EXPORT_RETRY_BASE_MS, 5_000L)); }
   public long exportRetryMaxMillis() {

@@ -139,10 +139,13 @@ final class ExportAttempt {
   /**
    * After a failure: lets a part upload still under way end (S3 may store a part that is under way during an abort,
    * and nothing would ever delete it), then aborts the upload. Never fails: the next attempt aborts what is left.
+   * A handed-back attempt waits at most half of {@code EXPORT_HAND_BACK_MS}: its job must be released before the
+   * shutdown stops waiting, or the job would wait out its lease and the hand-back would cost it an attempt.
    */
   Future<Void> cleanUp() {
     CsvUploadSink<Row> s = sink;
-    long settleMs = config.exportPartsSettleMillis();
+    long settleMs = handedBack ? Math.min(config.exportPartsSettleMillis(), config.exportHandBackMillis() / 2)
+      : config.exportPartsSettleMillis();
     Future<Void> settled = s == null ? Future.succeededFuture()
       : s.idle().timeout(settleMs, TimeUnit.MILLISECONDS).recover(e -> {
         LOG.warn("export {}: a part upload was still under way after {} ms; aborting the upload anyway", job.id(),

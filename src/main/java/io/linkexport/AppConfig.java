@@ -37,6 +37,7 @@ public final class AppConfig {
   public static final String MAIL_MAX_ATTEMPTS = "MAIL_MAX_ATTEMPTS";
   public static final String MAIL_RETRY_BASE_MS = "MAIL_RETRY_BASE_MS";
   public static final String MAIL_RETRY_MAX_MS = "MAIL_RETRY_MAX_MS";
+  public static final String MAIL_LEASE_SECONDS = "MAIL_LEASE_SECONDS";
   public static final String BUS_SEND_TIMEOUT_MS = "BUS_SEND_TIMEOUT_MS";
   public static final String PG_URL = "PG_URL";
   public static final String PG_POOL_SIZE = "PG_POOL_SIZE";
@@ -61,6 +62,7 @@ public final class AppConfig {
   public static final String SMTP_PASSWORD = "SMTP_PASSWORD";
   public static final String SMTP_STARTTLS = "SMTP_STARTTLS";
   public static final String SMTP_CONNECT_TIMEOUT_MS = "SMTP_CONNECT_TIMEOUT_MS";
+  public static final String SMTP_TIMEOUT_MS = "SMTP_TIMEOUT_MS";
   public static final String MAIL_FROM = "MAIL_FROM";
   public static final String SUPABASE_JWT_SECRET = "SUPABASE_JWT_SECRET";
   public static final String SUPABASE_JWKS_URL = "SUPABASE_JWKS_URL";
@@ -157,6 +159,8 @@ public final class AppConfig {
   public int mailMaxAttempts() { return Math.max(1, integer(MAIL_MAX_ATTEMPTS, 20)); }
   public long mailRetryBaseMillis() { return Math.max(1, longValue(MAIL_RETRY_BASE_MS, 5_000)); }
   public long mailRetryMaxMillis() { return Math.max(mailRetryBaseMillis(), longValue(MAIL_RETRY_MAX_MS, 600_000)); }
+  /** How long a claimed email belongs to its sender; must exceed twice the longest send (checked at start). */
+  public int mailLeaseSeconds() { return Math.max(1, integer(MAIL_LEASE_SECONDS, 60)); }
   /** Every event-bus request's timeout; also the list pools' statement_timeout (a page nobody waits for stops). */
   public long busSendTimeoutMillis() { return Math.max(1, longValue(BUS_SEND_TIMEOUT_MS, 5_000)); }
 
@@ -191,6 +195,8 @@ public final class AppConfig {
   /** DISABLED, OPTIONAL or REQUIRED (the default: production mail must not travel in clear text). */
   public String smtpStartTls() { return string(SMTP_STARTTLS, "REQUIRED").toUpperCase(Locale.ROOT); }
   public int smtpConnectTimeoutMillis() { return Math.max(1, integer(SMTP_CONNECT_TIMEOUT_MS, 10_000)); }
+  /** An SMTP exchange that sees no byte for this long fails (and closes its connection); also bounds a whole send. */
+  public int smtpTimeoutMillis() { return Math.max(1, integer(SMTP_TIMEOUT_MS, 20_000)); }
   public String mailFrom() { return string(MAIL_FROM, "Link Export <no-reply@localhost>"); }
 
   public String jwtSecret() { return string(SUPABASE_JWT_SECRET, ""); }

@@ -15,8 +15,10 @@ import java.util.function.Predicate;
 
 /**
  * A TCP proxy on loopback between the service and a dependency (s3proxy, Postgres) that injects real network
- * faults: refuse/close connections ({@link #down}), stall traffic ({@link #stall}), or cut the connection that
- * carries the next request(s) whose first line matches a predicate ({@link #cutNext}).
+ * faults: refuse/close connections ({@link #down}), stall traffic ({@link #stall}), cut the connection that carries
+ * the next request(s) whose first line matches a predicate ({@link #cutNext}), or stall for good the next
+ * connection(s) whose client bytes match a predicate, whatever the protocol ({@link #stallConnections}: an SMTP
+ * conversation that hangs after {@code RCPT TO:<someone>}).
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -33,6 +35,10 @@ public final class FaultProxy implements AutoCloseable {
   private volatile Predicate<String> holdWhen = x -> false;
   private final java.util.Map<NetSocket, Buffer> held = new ConcurrentHashMap<>();
   private final java.util.Map<NetSocket, NetSocket> heldTargets = new ConcurrentHashMap<>();
+  private volatile Predicate<String> stallWhen = x -> false;
+  private final AtomicInteger stallsLeft = new AtomicInteger();
+  private final Set<NetSocket> stalledConnections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger stalls = new AtomicInteger();
 
   private FaultProxy(Vertx vertx, NetServer server, NetClient client) {
     this.vertx = vertx;
@@ -70,7 +76,7 @@ public final class FaultProxy implements AutoCloseable {
       open.add(out);
       in.handler(buf -> forward(in, out, buf));
       out.handler(buf -> {
-        if (!stalled) {
+        if (!stalled && !stalledConnections.contains(in)) {
           in.write(buf);
         }
       });
@@ -89,6 +95,21 @@ public final class FaultProxy implements AutoCloseable {
   private void forward(NetSocket in, NetSocket out, Buffer buf) {
     if (down) {
       in.close();
+      return;
+    }
+    if (stalledConnections.contains(in)) {
+      return;
+    }
+    if (stallsLeft.get() > 0 && stallWhen.test(buf.toString(StandardCharsets.ISO_8859_1))
+      && stallsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      // From this chunk on, nothing more passes either way: the client waits for an answer that never comes.
+      stalledConnections.add(in);
+      in.closeHandler(v -> {
+        stalledConnections.remove(in);
+        out.close();
+        open.remove(in);
+      });
+      stalls.incrementAndGet();
       return;
     }
 
@@ -126,6 +147,26 @@ public final class FaultProxy implements AutoCloseable {
   public FaultProxy hold(Predicate<String> requestLine) {
     holdWhen = requestLine;
     return this;
+  }
+
+  /**
+   * Stalls each of the next {@code times} connections on which the client sends bytes matching {@code clientBytes}:
+   * those bytes and everything after them, both ways, are swallowed until the client gives up and closes.
+   */
+  public FaultProxy stallConnections(int times, Predicate<String> clientBytes) {
+    stallWhen = clientBytes;
+    stallsLeft.set(times);
+    return this;
+  }
+
+  /** Connections stalled by {@link #stallConnections} so far. */
+  public int stalledConnections() {
+    return stalls.get();
+  }
+
+  /** Connections stalled by {@link #stallConnections} that the client has not closed yet. */
+  public int connectionsStalledNow() {
+    return stalledConnections.size();
   }
 
   /** Number of requests held right now. */

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Emails through a {@link FaultProxy} in front of the test SMTP server, which stalls the SMTP conversation of one
  * recipient after its {@code RCPT TO}: no answer, ever, on that connection. The service runs with its default SMTP
- * timeout (20 s) and outbox lease (60 s), so the stalled email can only come back through its timeout.
+ * timeout (20 s) and an outbox lease of ten minutes, so within the test the stalled email can only come back through
+ * its timeout, never through the expiry of its lease.
  */
 class SlowSmtpIT {
 
@@ -37,7 +38,7 @@ class SlowSmtpIT {
     smtp = TestServices.get().smtp();
     smtpProxy = FaultProxy.start(TestServices.get().smtpPort());
     app = TestApp.isolated(new JsonObject().put(AppConfig.SMTP_PORT, smtpProxy.port())
-      .put(AppConfig.MAIL_RETRY_BASE_MS, 200));
+      .put(AppConfig.MAIL_LEASE_SECONDS, 600).put(AppConfig.MAIL_RETRY_BASE_MS, 200));
     db = Fixtures.of(app);
   }
 

@@ -102,13 +102,16 @@ public final class FaultProxy implements AutoCloseable {
     }
     if (stallsLeft.get() > 0 && stallWhen.test(buf.toString(StandardCharsets.ISO_8859_1))
       && stallsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      // From this chunk on, nothing more passes either way: the client waits for an answer that never comes.
+      // From this chunk on the client waits for an answer that never comes, until it gives up and closes. The
+      // server's side is closed now (it drops the unfinished conversation), so that no timeout of the server's own
+      // can end the stall and only the client's can.
       stalledConnections.add(in);
       in.closeHandler(v -> {
         stalledConnections.remove(in);
-        out.close();
         open.remove(in);
       });
+      out.closeHandler(v -> open.remove(out));
+      out.close();
       stalls.incrementAndGet();
       return;
     }
@@ -151,7 +154,8 @@ public final class FaultProxy implements AutoCloseable {
 
   /**
    * Stalls each of the next {@code times} connections on which the client sends bytes matching {@code clientBytes}:
-   * those bytes and everything after them, both ways, are swallowed until the client gives up and closes.
+   * those bytes and everything after them are swallowed, and nothing ever answers, until the client gives up and
+   * closes. The server's side of the connection is closed at once, so only the client's timeout ends the stall.
    */
   public FaultProxy stallConnections(int times, Predicate<String> clientBytes) {
     stallWhen = clientBytes;

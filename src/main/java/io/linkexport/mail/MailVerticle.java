@@ -32,7 +32,12 @@ public class MailVerticle extends ServiceVerticle {
   @Override
   public Future<?> start() {
     AppConfig config = settings();
-    MailTimeouts timeouts = MailTimeouts.of(config);
+    MailTimeouts timeouts;
+    try {
+      timeouts = MailTimeouts.of(config);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     // The idle timeout is the SMTP response timeout: an exchange that gets no byte for it fails and its connection
     // closes, so a hung server never keeps a pooled connection. The pool leaves room beside sends that were cut off
     // by the send bound while their conversation still trickles on.

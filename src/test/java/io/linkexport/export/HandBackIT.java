@@ -44,7 +44,10 @@ class HandBackIT {
     FaultProxy s3 = FaultProxy.start(TestServices.get().s3Port());
     JsonObject conf = TestApp.isolatedConfig(settings()
       .put(AppConfig.EXPORT_MAX_ATTEMPTS, 1)
-      .put(AppConfig.EXPORT_STOP_GRACE_MS, 300));
+      .put(AppConfig.EXPORT_STOP_GRACE_MS, 300)
+      // A roomy bound for the hand-back (it waits at most half of it for the held part), so a slow machine cannot
+      // let the shutdown stop waiting before the release.
+      .put(AppConfig.EXPORT_HAND_BACK_MS, 10_000));
     Fixtures db = Fixtures.of(AppConfig.from(conf));
     TestApp first = null;
     TestApp second = null;

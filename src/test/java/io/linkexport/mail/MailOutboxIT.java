@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The outbox's writes are fenced by the claim that made them, on a real Postgres (a database of its own). */
 class MailOutboxIT {
@@ -61,5 +62,14 @@ class MailOutboxIT {
       pool.close();
       vertx.close();
     }
+  }
+
+  /** Verifies that the service refuses to start when an email send could outlive its lease, naming the keys. */
+  @Test
+  void aSendThatCouldOutliveItsLeaseStopsTheServiceFromStarting() {
+    JsonObject conf = TestApp.isolatedConfig(new JsonObject().put(AppConfig.SMTP_TIMEOUT_MS, 40_000));
+    assertThatThrownBy(() -> TestApp.start(conf))
+      .hasStackTraceContaining("cannot start mail: an email send may take up to 45000 ms")
+      .rootCause().hasMessageContaining("SMTP_TIMEOUT_MS").hasMessageContaining("MAIL_LEASE_SECONDS");
   }
 }

@@ -151,11 +151,15 @@ public final class AppConfig implements ConfigKeys {
   /** DISABLED, OPTIONAL or REQUIRED (the default: production mail must not travel in clear text). */
   public String smtpStartTls() { return oneOf(SMTP_STARTTLS, "REQUIRED", List.of("DISABLED", "OPTIONAL", "REQUIRED")); }
   public int smtpConnectTimeoutMillis() { return integer(SMTP_CONNECT_TIMEOUT_MS, 10_000, 1, 600_000); }
+  /** An SMTP exchange that sees no byte for this long fails (and closes its connection); also bounds a whole send. */
+  public int smtpTimeoutMillis() { return integer(SMTP_TIMEOUT_MS, 20_000, 1, 600_000); }
   public String mailFrom() { return required(MAIL_FROM, "Link Export <no-reply@localhost>"); }
   public long mailPollMillis() { return longValue(MAIL_POLL_MS, 1000, 50, DAY_MS); }
   public int mailMaxAttempts() { return integer(MAIL_MAX_ATTEMPTS, 20, 1, 1_000); }
   public long mailRetryBaseMillis() { return longValue(MAIL_RETRY_BASE_MS, 5_000, 1, DAY_MS); }
   public long mailRetryMaxMillis() { return longValue(MAIL_RETRY_MAX_MS, 600_000, mailRetryBaseMillis(), DAY_MS); }
+  /** How long a claimed email belongs to its sender; must exceed twice the longest send (checked at start). */
+  public int mailLeaseSeconds() { return integer(MAIL_LEASE_SECONDS, 60, 1, 86_400); }
   public String dashboardUrl() { return url(DASHBOARD_URL, "http://localhost:8080"); }
 
   // ---- sessions ----------------------------------------------------------------------------------------------------
@@ -184,6 +188,8 @@ public final class AppConfig implements ConfigKeys {
   /** A cursor batch slower than this is logged (an export that crawls without stalling shows in the log). */
   public long exportSlowBatchMillis() { return longValue(EXPORT_SLOW_BATCH_MS, 5_000L, 1, DAY_MS); }
   public int exportMaxAttempts() { return integer(EXPORT_MAX_ATTEMPTS, 5, 1, 100); }
+  /** Hand-backs (node shutdowns) a job survives, counted apart from attempts; beyond them it fails for good. */
+  public int exportMaxHandBacks() { return integer(EXPORT_MAX_HAND_BACKS, 10, 0, 1_000); }
   /** First retry delay of a failed attempt; doubles per attempt up to EXPORT_RETRY_MAX_MS, with jitter. */
   public long exportRetryBaseMillis() { return longValue(EXPORT_RETRY_BASE_MS, 5_000L, 1, DAY_MS); }
   public long exportRetryMaxMillis() {

@@ -57,6 +57,8 @@ public final class CsvUploadSink<T> {
   private long rows;
   private long bytes;
   private boolean ending;
+  /** The completion of the multipart upload was sent. */
+  private boolean completing;
   private String stopReason;
   private Throwable failure;
   private Promise<Void> endPromise;
@@ -75,13 +77,18 @@ public final class CsvUploadSink<T> {
     this.current.appendBuffer(header);
   }
 
-  /** Makes the next write (or the end) fail: the job was cancelled or this attempt lost its lease. */
+  /**
+   * Makes the next write (or the end) fail: the job was cancelled, this attempt lost its lease, or its node hands it
+   * back. A producer waiting for a part upload, and an end waiting for its last parts, fail at once: the attempt is
+   * over. Once the completion of the upload is sent, the end runs to its outcome (S3 may complete the object
+   * whatever the sink does, and only a recorded completion lets the job point at it).
+   */
   public void stop(String reason) {
     if (stopReason == null) {
       stopReason = reason;
     }
-    if (writable != null) {
-      // A producer waiting for a part upload must not wait for it: the attempt is over.
+    boolean ending = endPromise != null && !endPromise.future().isComplete() && !completing;
+    if (writable != null || ending) {
       fail(new StoppedException(stopReason));
     }
   }
@@ -233,6 +240,7 @@ public final class CsvUploadSink<T> {
     }
     List<PartEtag> list = new ArrayList<>(etags.size());
     etags.forEach((n, etag) -> list.add(new PartEtag(n, etag)));
+    completing = true;
     parts.complete(list).onComplete(ar -> {
       if (ar.succeeded()) {
         endPromise.tryComplete();

@@ -141,11 +141,13 @@ final class ExportAttempt {
    * object although the attempt failed (a lost reply, a failed completion commit, a fence that no longer held): it is
    * deleted too, unless {@link #keepObject} said the job may be completed with it. The key is this attempt's own,
    * never the file of another attempt. Never fails: the next attempt aborts what is left, and the janitor's sweep
-   * deletes any object no job references.
+   * deletes any object no job references. A handed-back attempt waits at most half of {@code EXPORT_HAND_BACK_MS}
+   * for its parts: its job must be released before the shutdown stops waiting.
    */
   Future<Void> cleanUp() {
     CsvUploadSink<Row> s = sink;
-    long settleMs = config.exportPartsSettleMillis();
+    long settleMs = handedBack ? Math.min(config.exportPartsSettleMillis(), config.exportHandBackMillis() / 2)
+      : config.exportPartsSettleMillis();
     Future<Void> settled = s == null ? Future.succeededFuture()
       : s.idle().timeout(settleMs, TimeUnit.MILLISECONDS).recover(e -> {
         LOG.warn("export {}: a part upload was still under way after {} ms; aborting the upload anyway", job.id(),

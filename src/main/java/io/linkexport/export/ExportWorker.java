@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * The life of one export worker: claim the next due job, run one {@link ExportAttempt} of it while a heartbeat keeps
  * its lease (and checks for stalls, and publishes progress), record how it ended, claim the next. On shutdown it
  * stops claiming, lets the running attempt finish for a grace period, then hands its job back: the attempt stops,
- * its upload is aborted and its lease released, so another node claims the job at once. Runs on one context.
+ * its upload is aborted and its lease released, so another node claims the job at once; a claim that answers during
+ * the shutdown is released at once. A hand-back is not a failed attempt ({@link Job#attemptsUsed()}). Runs on one
+ * context.
  */
 final class ExportWorker {
 
@@ -51,16 +53,33 @@ final class ExportWorker {
       return;
     }
     busy = true;
-    jobs.claim(workerId, config.exportLeaseSeconds())
-      .compose(job -> job == null ? Future.succeededFuture(false) : (current = run(job)).map(true))
-      .onComplete(ar -> {
-        busy = false;
-        if (ar.failed()) {
-          LOG.warn("worker {} could not claim a job: {}", workerId, ar.cause().getMessage());
-        } else if (ar.result()) {
-          claimNext();
-        }
-      });
+    Future<Boolean> round = jobs.claim(workerId, config.exportLeaseSeconds()).compose(this::runClaimed);
+    // What stop() waits for: the claim under way, then the attempt or the hand-back it led to.
+    current = round.<Void>mapEmpty().otherwiseEmpty();
+    round.onComplete(ar -> {
+      busy = false;
+      if (ar.failed()) {
+        LOG.warn("worker {} could not claim a job: {}", workerId, ar.cause().getMessage());
+      } else if (ar.result()) {
+        claimNext();
+      }
+    });
+  }
+
+  /**
+   * Runs what a claim answered. A claim that answers once stop() began must not start an attempt (its pool is about
+   * to close and the job would wait out its lease): the job is handed back at once, which costs it no attempt.
+   */
+  private Future<Boolean> runClaimed(Job job) {
+    if (job == null) {
+      return Future.succeededFuture(false);
+    }
+    if (stopping) {
+      LOG.info("export {} claimed (attempt {}) while worker {} was stopping; handing it back at once", job.id(),
+        job.attempt(), workerId);
+      return handBack(job).map(false);
+    }
+    return run(job).map(true);
   }
 
   /** Runs the claimed job to its next state; never fails (every outcome is written to the job table). */
@@ -107,7 +126,8 @@ final class ExportWorker {
   private Future<Void> handBack(Job job) {
     return jobs.release(job, workerId).map(released -> {
       if (released) {
-        LOG.info("export {} attempt {} handed back (node shutting down)", job.id(), job.attempt());
+        LOG.info("export {} attempt {} handed back (node shutting down; hand-back {})", job.id(), job.attempt(),
+          job.handBacks() + 1);
         events.wakeWorkers();
       }
       return null;
@@ -120,6 +140,8 @@ final class ExportWorker {
    */
   Future<Void> stop() {
     stopping = true;
+    LOG.info("worker {} stopping ({})", workerId, running != null ? "an export is running"
+      : busy ? "a claim is under way" : "idle");
     Promise<Void> done = Promise.promise();
     long grace = Math.max(1, config.exportStopGraceMillis());
     long handBack = vertx.setTimer(grace, id -> {

@@ -38,7 +38,7 @@ public class ExportWorkerVerticle extends ServiceVerticle {
     Backoff retries = Backoff.of(Duration.ofMillis(config.exportRetryBaseMillis()),
       Duration.ofMillis(config.exportRetryMaxMillis()), 0.2);
     worker = new ExportWorker(vertx, pool, S3Storage.create(vertx, http, config), config, workerId,
-      new OutcomePolicy(retries));
+      new OutcomePolicy(retries, config.exportMaxHandBacks()));
     pollTimer = vertx.setPeriodic(config.exportPollMillis(), id -> worker.claimNext());
     return vertx.eventBus().consumer(Addresses.EXPORT_WAKEUP, msg -> worker.claimNext()).completion()
       .onSuccess(v -> vertx.runOnContext(x -> worker.claimNext()));

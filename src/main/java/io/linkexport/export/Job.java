@@ -11,7 +11,11 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.UUID;
 
-/** One row of {@code export_jobs}, as the worker and the API see it. */
+/**
+ * One row of {@code export_jobs}, as the worker and the API see it. {@code attempt} is the fencing token every claim
+ * increments; {@code handBacks} counts the claims that ended in a hand-back (a node shutting down), which are not
+ * failed attempts: see {@link #attemptsUsed()}.
+ */
 public record Job(
   UUID id,
   UUID projectId,
@@ -22,6 +26,7 @@ public record Job(
   String status,
   int attempt,
   int maxAttempts,
+  int handBacks,
   String uploadId,
   String objectKey,
   Long rowCount,
@@ -39,10 +44,16 @@ public record Job(
     return new Job(
       r.getUUID("id"), r.getUUID("project_id"), r.getString("project_name"), r.getUUID("requested_by"),
       r.getString("requester_email"), filters instanceof JsonObject j ? j : new JsonObject(),
-      r.getString("status"), r.getInteger("attempt"), r.getInteger("max_attempts"), r.getString("upload_id"),
+      r.getString("status"), r.getInteger("attempt"), r.getInteger("max_attempts"), r.getInteger("hand_backs"),
+      r.getString("upload_id"),
       r.getString("object_key"), r.getLong("row_count"), r.getLong("rows_written"), r.getLong("bytes"),
       r.getString("error"), r.getString("error_code"), r.getOffsetDateTime("created_at"),
       r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"), r.getOffsetDateTime("expired_at"));
+  }
+
+  /** The attempts this job has used, the current one included: every claim except those handed back. */
+  public int attemptsUsed() {
+    return attempt - handBacks;
   }
 
   /**

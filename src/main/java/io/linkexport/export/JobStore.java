@@ -123,7 +123,7 @@ public final class JobStore {
         .put(Fields.JOB_ID, job.id().toString()).put(Fields.PROJECT_ID, job.projectId().toString())
         .put("projectName", job.projectName()).put("rowCount", job.rowCount()).put("objectKey", job.objectKey())
         .put("filename", job.filename()).put("error", job.error())
-        .put("createdAt", IsoTime.format(job.createdAt()))))
+        .put("createdAt", IsoTime.format(job.createdAt())).put("finishedAt", IsoTime.format(job.finishedAt()))))
       .map(job);
   }
 

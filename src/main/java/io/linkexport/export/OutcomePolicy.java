@@ -10,19 +10,30 @@ import java.util.Set;
 /**
  * Decides what a failed attempt means for its job: stopped (someone else owns it now), failed for good (a permanent
  * reason, or the last attempt), or retried after a {@link Backoff} delay. Transient unless known better: a storage
- * hiccup or a database restart deserve another attempt. Pure logic.
+ * hiccup or a database restart deserve another attempt. Hand-backs (a node shutting down gave the job away) are not
+ * attempts: the attempts compared with {@code max_attempts} are {@link Job#attemptsUsed()}, and hand-backs have their
+ * own bound ({@code EXPORT_MAX_HAND_BACKS}), so rolling restarts cannot exhaust a healthy job. Pure logic.
  */
 final class OutcomePolicy {
 
   private final Backoff backoff;
+  private final int maxHandBacks;
 
-  OutcomePolicy(Backoff backoff) {
+  OutcomePolicy(Backoff backoff, int maxHandBacks) {
     this.backoff = backoff;
+    this.maxHandBacks = maxHandBacks;
   }
 
-  /** A job claimed once more than it may be run (every attempt died without recording a failure). */
+  /**
+   * A job that must not run again: claimed past its attempts (every attempt died without recording a failure), or
+   * handed back more than {@code EXPORT_MAX_HAND_BACKS} times (its nodes keep shutting down under it).
+   */
   Outcome.Failed exhausted(Job job) {
-    return job.attempt() > job.maxAttempts()
+    if (job.handBacks() > maxHandBacks) {
+      return new Outcome.Failed("HAND_BACKS_EXHAUSTED", "The export was interrupted " + job.handBacks()
+        + " times by servers shutting down and was stopped. Please try again later.");
+    }
+    return job.attemptsUsed() > job.maxAttempts()
       ? new Outcome.Failed("ATTEMPTS_EXHAUSTED", "The export could not be completed after " + job.maxAttempts()
         + " attempts. Please try again later.")
       : null;
@@ -37,11 +48,12 @@ final class OutcomePolicy {
     if (failure.permanent()) {
       return new Outcome.Failed(failure.code(), failure.getMessage());
     }
-    if (job.attempt() >= job.maxAttempts()) {
-      return new Outcome.Failed(failure.code(), "The export could not be completed after " + job.attempt()
+    int used = job.attemptsUsed();
+    if (used >= job.maxAttempts()) {
+      return new Outcome.Failed(failure.code(), "The export could not be completed after " + used
         + " attempts (" + failure.getMessage() + "). Please try again later.");
     }
-    return new Outcome.Retry(failure.code(), backoff.delaySeconds(job.attempt()), err);
+    return new Outcome.Retry(failure.code(), backoff.delaySeconds(used), err);
   }
 
   static ExportFailure classify(Throwable err) {

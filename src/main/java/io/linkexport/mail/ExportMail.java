@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.text.NumberFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,7 @@ public final class ExportMail {
   public record Rendered(String subject, String text, String html) {
   }
 
+  private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9.-]{1,253}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
   /** A single plain address: no spaces, commas, angle brackets or control characters; one @. */
   private static final Pattern ADDRESS = Pattern.compile("^[^\\s@,;<>()\"\\\\\\p{Cntrl}]{1,64}@[A-Za-z0-9.-]{1,253}$");
@@ -47,6 +49,23 @@ public final class ExportMail {
       "dashboardUrl", dashboardUrl);
     return new Rendered("Your links export failed", fill("export_failed.txt", values, false),
       fill("export_failed.html", values, true));
+  }
+
+  /**
+   * The Message-ID of the job's one email, derived from the job ({@code <export-{jobId}@{domain of MAIL_FROM}>}): a
+   * send repeated after a timeout (the first one may have arrived after all) carries the same id, so a receiving
+   * server or mail client can drop the copy.
+   */
+  public static String messageId(UUID jobId, String from) {
+    String domain = "localhost";
+    int at = from == null ? -1 : from.lastIndexOf('@');
+    if (at >= 0) {
+      Matcher m = DOMAIN.matcher(from.substring(at + 1));
+      if (m.lookingAt()) {
+        domain = m.group();
+      }
+    }
+    return "<export-" + jobId + "@" + domain + ">";
   }
 
   /** Removes every control character (CR, LF, NUL, ...) and trims: safe in a header. */

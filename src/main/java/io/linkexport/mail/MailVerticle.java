@@ -16,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends job emails from the outbox ({@link OutboxSender}): polls every {@code MAIL_POLL_MS} and wakes on
  * {@link Addresses#MAIL_WAKEUP}. SMTP settings come from {@code SMTP_*}; STARTTLS is REQUIRED unless configured
- * otherwise (the test SMTP server has none).
+ * otherwise (the test SMTP server has none). Refuses to start when a send could outlive its outbox lease
+ * ({@link MailTimeouts}).
  */
 public class MailVerticle extends ServiceVerticle {
 
@@ -31,9 +33,20 @@ public class MailVerticle extends ServiceVerticle {
   @Override
   public Future<?> start() {
     AppConfig config = settings();
+    MailTimeouts timeouts;
+    try {
+      timeouts = MailTimeouts.of(config);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    // The idle timeout is the SMTP response timeout: an exchange that gets no byte for it fails and its connection
+    // closes, so a hung server never keeps a pooled connection. The pool leaves room beside sends that were cut off
+    // by the send bound while their conversation still trickles on.
     MailConfig mc = new MailConfig().setHostname(config.smtpHost()).setPort(config.smtpPort())
       .setStarttls(StartTLSOptions.valueOf(config.smtpStartTls()))
-      .setConnectTimeout(config.smtpConnectTimeoutMillis()).setKeepAlive(true).setMaxPoolSize(2);
+      .setConnectTimeout(config.smtpConnectTimeoutMillis())
+      .setIdleTimeout(timeouts.smtpTimeoutMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+      .setKeepAlive(true).setMaxPoolSize(2 * OutboxSender.SENDS_IN_FLIGHT);
     if (!config.smtpUsername().isEmpty()) {
       mc.setUsername(config.smtpUsername()).setPassword(config.smtpPassword());
     }
@@ -43,8 +56,10 @@ public class MailVerticle extends ServiceVerticle {
     StorageClient storage = new StorageClient(BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis()));
     Backoff retries = Backoff.of(Duration.ofMillis(config.mailRetryBaseMillis()),
       Duration.ofMillis(config.mailRetryMaxMillis()), 0.2);
-    sender = new OutboxSender(pool, mail, storage, config.mailFrom(), config.dashboardUrl(), retries,
-      config.mailMaxAttempts());
+    OutboxSender.Links links = new OutboxSender.Links(config.dashboardUrl(),
+      Duration.ofDays(config.exportRetentionDays()));
+    sender = new OutboxSender(new MailOutbox(pool), mail, storage, config.mailFrom(), links, retries,
+      config.mailMaxAttempts(), timeouts);
     long poll = config.mailPollMillis();
     vertx.setPeriodic(poll, id -> tick());
     return vertx.eventBus().localConsumer(Addresses.MAIL_WAKEUP, m -> tick()).completion();

@@ -1,115 +1,170 @@
 package io.linkexport.mail;
 
-import io.linkexport.bus.Fields;
-import io.linkexport.db.SqlStatements;
 import io.linkexport.retry.Backoff;
 import io.linkexport.storage.StorageClient;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailMessage;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Sends the job emails queued in {@code mail_outbox}. The row was written in the job's final transaction, so there
- * is exactly one per job; rows are claimed with a lease, sent, and marked sent. A failure is retried after a
- * {@link Backoff} delay ({@code MAIL_RETRY_BASE_MS} doubling, at most {@code MAIL_RETRY_MAX_MS}) and given up after
+ * Sends the job emails queued in {@code mail_outbox} ({@link MailOutbox}). The row was written in the job's final
+ * transaction, so there is exactly one per job; rows are claimed with a lease ({@code MAIL_LEASE_SECONDS}), sent, and
+ * marked sent, every write fenced by the claim. Each send runs on its own, bounded by {@link MailTimeouts}: up to
+ * {@link #SENDS_IN_FLIGHT} at once, and a slot that frees up claims the next due email at once, so one hung SMTP
+ * conversation never holds the others back. A failure is retried after a {@link Backoff} delay
+ * ({@code MAIL_RETRY_BASE_MS} doubling, at most {@code MAIL_RETRY_MAX_MS}) and given up after
  * {@code MAIL_MAX_ATTEMPTS}. The download link is minted at send time by the storage-signing verticle (valid 7 days
- * from then).
+ * from then). Every message carries the Message-ID derived from its job ({@link ExportMail#messageId}), so a send
+ * repeated after a timeout can be recognised by the receiving side. Runs on one context.
  */
 public final class OutboxSender {
 
-  private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
-  private static final int BATCH = 10;
+  /** Emails being sent at once per node; also bounds the outbox rows this node holds leased. */
+  public static final int SENDS_IN_FLIGHT = 4;
 
-  private final Pool pool;
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
+
+  private final MailOutbox outbox;
   private final MailClient mail;
   private final StorageClient storage;
   private final String from;
-  private final String dashboardUrl;
+  private final Links links;
   private final Backoff backoff;
   private final int maxAttempts;
-  private boolean running;
+  private final MailTimeouts timeouts;
+  private int inFlight;
+  private boolean claiming;
 
-  public OutboxSender(Pool pool, MailClient mail, StorageClient storage, String from, String dashboardUrl,
-                      Backoff backoff, int maxAttempts) {
-    this.pool = pool;
+  /** Where an email's links lead: the dashboard, and how long export files are kept (a link must not outlive one). */
+  record Links(String dashboardUrl, Duration retention) {
+  }
+
+  OutboxSender(MailOutbox outbox, MailClient mail, StorageClient storage, String from, Links links,
+               Backoff backoff, int maxAttempts, MailTimeouts timeouts) {
+    this.outbox = outbox;
     this.mail = mail;
     this.storage = storage;
     this.from = from;
-    this.dashboardUrl = dashboardUrl;
+    this.links = links;
     this.backoff = backoff;
     this.maxAttempts = maxAttempts;
+    this.timeouts = timeouts;
   }
 
-  /** Sends what is due; a call while a round is running is a no-op (the running round loops while it finds work). */
+  /**
+   * Claims due emails for the free send slots and starts sending them; answers how many it claimed. A call while a
+   * claim is under way, or with every slot busy, is a no-op: each send that ends calls it again.
+   */
   public Future<Integer> sendDue() {
-    if (running) {
+    int free = SENDS_IN_FLIGHT - inFlight;
+    if (claiming || free <= 0) {
       return Future.succeededFuture(0);
     }
-    running = true;
-    return round(0).eventually(() -> {
-      running = false;
+    claiming = true;
+    return outbox.claim(free, timeouts.leaseSeconds())
+      .map(this::startAll)
+      .eventually(() -> {
+        claiming = false;
+        return Future.succeededFuture();
+      });
+  }
+
+  private int startAll(List<MailOutbox.Claimed> claimed) {
+    for (MailOutbox.Claimed email : claimed) {
+      inFlight++;
+      send(email).onComplete(ar -> {
+        inFlight--;
+        sendDue().onFailure(err -> LOG.warn("mail outbox claim failed: {}", err.getMessage()));
+      });
+    }
+    return claimed.size();
+  }
+
+  /**
+   * The download link lives 7 days from the send, or until retention deletes the file if that comes sooner (rows
+   * queued before {@code finishedAt} was in the payload get the 7 days). A file already gone fails the send for good.
+   */
+  private Duration linkTtl(MailOutbox.Claimed email) {
+    String finished = email.payload().getString("finishedAt");
+    if (finished == null) {
+      return StorageClient.DOWNLOAD_TTL;
+    }
+    Duration ttl = StorageClient.downloadTtl(Instant.parse(finished).plus(links.retention()), Instant.now());
+    if (ttl.getSeconds() < 1) {
+      throw new IllegalStateException("the export expired before its email could be sent");
+    }
+    return ttl;
+  }
+
+  /** Sends one email and records how it went; never fails. */
+  private Future<Void> send(MailOutbox.Claimed email) {
+    if (!ExportMail.plausibleAddress(email.recipient())) {
+      LOG.error("mail {} for job {} has an unusable recipient; not sending", email.id(), email.jobId());
+      return failed(email, "unusable recipient address", true);
+    }
+    return deliver(email).transform(ar -> ar.succeeded() ? markSent(email)
+      : failed(email, String.valueOf(ar.cause().getMessage()), email.attempts() >= maxAttempts));
+  }
+
+  /** The link (for a ready export) and the SMTP conversation, cut after the send bound. */
+  private Future<Void> deliver(MailOutbox.Claimed email) {
+    Future<ExportMail.Rendered> rendered = "export_ready".equals(email.kind())
+      ? Future.succeededFuture(email).compose(e -> storage.presign(e.payload().getString("objectKey"),
+          e.payload().getString("filename"), linkTtl(e)))
+        .map(link -> ExportMail.ready(email.payload(), link.url(), links.dashboardUrl()))
+      : Future.succeededFuture(ExportMail.failed(email.payload(), links.dashboardUrl()));
+    long bound = timeouts.sendBoundMillis();
+    return rendered
+      .compose(m -> mail.sendMail(new MailMessage().setFrom(from).setTo(email.recipient()).setSubject(m.subject())
+        .setText(m.text()).setHtml(m.html()).addHeader("Message-ID", ExportMail.messageId(email.jobId(), from))))
+      .<Void>mapEmpty()
+      .timeout(bound, TimeUnit.MILLISECONDS)
+      .recover(err -> Future.failedFuture(err instanceof TimeoutException
+        ? new TimeoutException("the send did not finish within " + bound + " ms") : err));
+  }
+
+  private Future<Void> markSent(MailOutbox.Claimed email) {
+    return outbox.sent(email).<Void>map(marked -> {
+      if (marked) {
+        LOG.info("sent {} email for job {} (attempt {})", email.kind(), email.jobId(), email.attempts());
+      } else {
+        LOG.warn("sent {} email for job {} (attempt {}) after its lease ran out and another sender claimed it; the"
+          + " copy carries the same Message-ID", email.kind(), email.jobId(), email.attempts());
+      }
+      return null;
+    }).recover(err -> {
+      LOG.error("sent {} email for job {} but could not mark it sent (it is sent again after the lease): {}",
+        email.kind(), email.jobId(), err.getMessage());
       return Future.succeededFuture();
     });
   }
 
-  private Future<Integer> round(int sentSoFar) {
-    return pool.preparedQuery(SqlStatements.get("outbox_claim")).execute(Tuple.of(BATCH)).compose(rows -> {
-      List<Future<Boolean>> sends = new ArrayList<>();
-      rows.forEach(r -> sends.add(send(r)));
-      if (sends.isEmpty()) {
-        return Future.succeededFuture(sentSoFar);
-      }
-      return Future.join(sends).transform(ar -> {
-        int sent = sentSoFar + (int) sends.stream().filter(f -> f.succeeded() && f.result()).count();
-        return sends.size() == BATCH ? round(sent) : Future.succeededFuture(sent);
-      });
-    });
-  }
-
-  private Future<Boolean> send(Row r) {
-    long id = r.getLong("id");
-    String kind = r.getString("kind");
-    String to = r.getString("recipient");
-    int attempts = r.getInteger("attempts");
-    JsonObject payload = r.getJsonObject("payload");
-    if (!ExportMail.plausibleAddress(to)) {
-      LOG.error("mail {} for job {} has an unusable recipient; not sending", id, r.getUUID("job_id"));
-      return failed(id, attempts, "unusable recipient address", true).map(false);
-    }
-    Future<ExportMail.Rendered> rendered = "export_ready".equals(kind)
-      ? storage.presignDownload(payload.getString("objectKey"), payload.getString("filename"))
-        .map(link -> ExportMail.ready(payload, link.url(), dashboardUrl))
-      : Future.succeededFuture(ExportMail.failed(payload, dashboardUrl));
-    return rendered
-      .compose(m -> mail.sendMail(new MailMessage().setFrom(from).setTo(to).setSubject(m.subject())
-        .setText(m.text()).setHtml(m.html())))
-      .compose(res -> pool.preparedQuery(SqlStatements.get("outbox_sent")).execute(Tuple.of(id)))
-      .map(v -> {
-        LOG.info("sent {} email for job {} (attempt {})", kind, payload.getString(Fields.JOB_ID), attempts);
-        return true;
-      })
-      .recover(err -> {
-        LOG.warn("{} email for job {} failed (attempt {}): {}", kind, payload.getString(Fields.JOB_ID), attempts,
-          err.getMessage());
-        return failed(id, attempts, String.valueOf(err.getMessage()), attempts >= maxAttempts).map(false);
-      });
-  }
-
-  private Future<Void> failed(long id, int attempts, String error, boolean giveUp) {
-    Double delay = giveUp ? null : backoff.delaySeconds(attempts);
+  private Future<Void> failed(MailOutbox.Claimed email, String error, boolean giveUp) {
     if (giveUp) {
-      LOG.error("giving up on mail {} after {} attempts: {}", id, attempts, error);
+      LOG.error("giving up on mail {} for job {} after {} attempts: {}", email.id(), email.jobId(), email.attempts(),
+        error);
+    } else {
+      LOG.warn("{} email for job {} failed (attempt {}): {}", email.kind(), email.jobId(), email.attempts(), error);
     }
-    return pool.preparedQuery(SqlStatements.get("outbox_failed"))
-      .execute(Tuple.of(id, delay, error.length() > 500 ? error.substring(0, 500) : error)).mapEmpty();
+    Double delay = giveUp ? null : backoff.delaySeconds(email.attempts());
+    return outbox.failed(email, delay, error).<Void>map(recorded -> {
+      if (!recorded) {
+        LOG.info("mail {} for job {} was claimed by another sender meanwhile; its failure is not recorded", email.id(),
+          email.jobId());
+      }
+      return null;
+    }).recover(err -> {
+      LOG.error("could not record the failure of mail {} (it is retried after the lease): {}", email.id(),
+        err.getMessage());
+      return Future.succeededFuture();
+    });
   }
 }

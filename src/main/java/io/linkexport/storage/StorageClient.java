@@ -44,11 +44,6 @@ public final class StorageClient {
     });
   }
 
-  /** A GET of {@code key} that downloads as {@code filename}, valid for {@link #DOWNLOAD_TTL}. */
-  public Future<Presigned> presignDownload(String key, String filename) {
-    return presign(key, filename, DOWNLOAD_TTL);
-  }
-
   /**
    * How long a download link minted {@code now} may live: {@link #DOWNLOAD_TTL}, or less when the file is deleted at
    * {@code availableUntil} (zero or negative once it is gone).

@@ -24,6 +24,8 @@ class CsvUploadSinkTest {
   private final List<Promise<String>> uploads = new ArrayList<>();
   private final List<Integer> partSizes = new ArrayList<>();
   private final List<List<PartEtag>> completed = new ArrayList<>();
+  /** When set, the completion of the upload answers only when the test completes this promise. */
+  private Promise<Void> completion;
 
   private CsvUploadSink<String> sink(int maxInFlight) {
     CsvUploadSink.Parts parts = new CsvUploadSink.Parts() {
@@ -38,7 +40,7 @@ class CsvUploadSinkTest {
       @Override
       public Future<Void> complete(List<PartEtag> refs) {
         completed.add(refs);
-        return Future.succeededFuture();
+        return completion == null ? Future.succeededFuture() : completion.future();
       }
     };
     return new CsvUploadSink<>(parts, (row, buf) -> buf.appendString(row), Buffer.buffer("h\n"), PART, maxInFlight);
@@ -171,5 +173,43 @@ class CsvUploadSinkTest {
     uploads.get(1).complete("etag-2");
     assertThat(idle.succeeded()).isTrue();
     assertThat(sink.idle().succeeded()).isTrue();
+  }
+
+  /**
+   * Verifies that stopping the sink (a hand-back at shutdown, a cancel) fails an end still waiting for its last part,
+   * at once: the attempt must not wait for a slow S3 before it can hand its job back. Nothing is completed.
+   */
+  @Test
+  void stoppingFailsAnEndWaitingForItsLastPart() {
+    CsvUploadSink<String> sink = sink(2);
+    sink.write(ROW);
+    Future<Void> end = sink.end();
+    assertThat(uploads).hasSize(1);
+    assertThat(end.isComplete()).isFalse();
+
+    sink.stop("the node is shutting down");
+
+    assertThat(end.failed()).as("the end does not wait for the part").isTrue();
+    assertThat(end.cause()).isInstanceOf(CsvUploadSink.StoppedException.class);
+    assertThat(sink.idle().isComplete()).as("the part is still under way: cleanUp waits before aborting").isFalse();
+    uploads.get(0).complete("etag-1");
+    assertThat(completed).as("a stopped upload is never completed").isEmpty();
+  }
+
+  /** Verifies that once the upload's completion was sent, a stop lets it finish: S3 may complete it anyway. */
+  @Test
+  void aStopAfterTheCompletionWasSentLetsItFinish() {
+    completion = Promise.promise();
+    CsvUploadSink<String> sink = sink(2);
+    sink.write(ROW);
+    Future<Void> end = sink.end();
+    uploads.get(0).complete("etag-1");
+    assertThat(completed).hasSize(1);
+
+    sink.stop("the node is shutting down");
+    assertThat(end.isComplete()).isFalse();
+    completion.complete();
+
+    assertThat(end.succeeded()).as("the completed upload is reported, so the job can record it").isTrue();
   }
 }

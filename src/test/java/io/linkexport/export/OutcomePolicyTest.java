@@ -15,12 +15,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What a failed attempt means for its job, without Vert.x: stopped, failed for good, or retried after a delay. */
 class OutcomePolicyTest {
 
+  private static final int MAX_HAND_BACKS = 10;
+
   private final OutcomePolicy policy = new OutcomePolicy(
-    Backoff.of(Duration.ofSeconds(5), Duration.ofMinutes(5), 0.2).withRandom(() -> 0));
+    Backoff.of(Duration.ofSeconds(5), Duration.ofMinutes(5), 0.2).withRandom(() -> 0), MAX_HAND_BACKS);
 
   private static Job job(int attempt, int maxAttempts) {
+    return job(attempt, maxAttempts, 0);
+  }
+
+  private static Job job(int attempt, int maxAttempts, int handBacks) {
     return new Job(UUID.randomUUID(), UUID.randomUUID(), "Acme", UUID.randomUUID(), "a@example.com", new JsonObject(),
-      "processing", attempt, maxAttempts, null, null, null, 0, null, null, null, OffsetDateTime.now(), null, null, null);
+      "processing", attempt, maxAttempts, handBacks, null, null, null, 0, null, null, null, OffsetDateTime.now(), null,
+      null, null);
   }
 
   @Test
@@ -81,5 +88,43 @@ class OutcomePolicyTest {
     assertThat(OutcomePolicy.certainlyNotCommitted(io.vertx.sqlclient.ClosedConnectionException.INSTANCE)).isFalse();
     assertThat(OutcomePolicy.certainlyNotCommitted(new io.vertx.core.VertxException("Connection was closed")))
       .isFalse();
+  }
+
+  /** Verifies that the claims a job handed back are not counted as attempts when it is claimed again. */
+  @Test
+  void aHandedBackClaimIsNotAnAttempt() {
+    // attempt 2 after one hand-back is the job's first real attempt: it may run even with max_attempts = 1
+    assertThat(job(2, 1, 1).attemptsUsed()).isEqualTo(1);
+    assertThat(policy.exhausted(job(2, 1, 1))).isNull();
+    assertThat(policy.exhausted(job(7, 3, 4))).isNull();
+    assertThat(policy.exhausted(job(8, 3, 4))).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo("ATTEMPTS_EXHAUSTED");
+      assertThat(f.message()).contains("after 3 attempts");
+    });
+  }
+
+  /** Verifies that a failure after hand-backs is retried, backed off and bounded by the attempts used. */
+  @Test
+  void aFailureAfterHandBacksCountsOnlyTheAttemptsUsed() {
+    // attempt 4 with 2 hand-backs is the second attempt used: retried with the second retry's delay (10 s)
+    assertThat(policy.decide(job(4, 3, 2), new RuntimeException("reset"), false))
+      .isInstanceOfSatisfying(Outcome.Retry.class, r -> assertThat(r.delaySeconds()).isEqualTo(10.0));
+    assertThat(policy.decide(job(5, 3, 2), new RuntimeException("reset"), false))
+      .isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+        assertThat(f.code()).isEqualTo("TRANSIENT_ERROR");
+        assertThat(f.message()).contains("after 3 attempts");
+      });
+  }
+
+  /** Verifies that hand-backs have their own bound: past EXPORT_MAX_HAND_BACKS the job fails for good. */
+  @Test
+  void aJobHandedBackTooOftenFailsWithItsOwnCode() {
+    assertThat(policy.exhausted(job(MAX_HAND_BACKS + 1, 5, MAX_HAND_BACKS))).isNull();
+    assertThat(policy.exhausted(job(MAX_HAND_BACKS + 2, 5, MAX_HAND_BACKS + 1)))
+      .isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+        assertThat(f.code()).isEqualTo("HAND_BACKS_EXHAUSTED");
+        assertThat(f.message()).isEqualTo("The export was interrupted 11 times by servers shutting down and was"
+          + " stopped. Please try again later.");
+      });
   }
 }

@@ -58,7 +58,10 @@ class ExportMailIT {
     app.close();
   }
 
-  /** Verifies that an SMTP outage never fails the export and the email arrives exactly once afterwards. */
+  /**
+   * Verifies that an SMTP outage never fails the export and the email arrives exactly once afterwards, its link
+   * expiring with the file when retention deletes it sooner than 7 days after the send (here in 12 hours).
+   */
   @Test
   @Order(1)
   void anSmtpOutageDelaysTheEmailButNeverTheExport() {
@@ -72,12 +75,16 @@ class ExportMailIT {
     Await.until("a failed send attempt to be recorded", Duration.ofSeconds(20), () -> db.count(
       "SELECT count(*) FROM mail_outbox WHERE job_id = ? AND attempts >= 1 AND last_error IS NOT NULL"
         + " AND sent_at IS NULL", id) == 1);
+    db.exec("UPDATE mail_outbox SET payload = jsonb_set(payload, '{finishedAt}', to_jsonb(to_char((now()"
+      + " - interval '29 days 12 hours') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))) WHERE job_id = ?", id);
     smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
 
     MimeMessage received = Mailbox.exactlyOne(smtp, db, id, email);
-    assertThat(GreenMailUtil.getBody(received).replace("=\r\n", "").replace("=3D", "="))
-      .contains("X-Amz-Signature=");
+    String body = GreenMailUtil.getBody(received).replace("=\r\n", "").replace("=3D", "=");
+    assertThat(body).contains("X-Amz-Signature=");
+    long expires = Long.parseLong(body.replaceAll("(?s).*[?&;]X-Amz-Expires=(\\d+).*", "$1"));
+    assertThat(expires).as("seconds the emailed link lives").isBetween(42_000L, 43_200L);
   }
 
   /** Verifies that a failed export sends one email with the user-facing reason. */

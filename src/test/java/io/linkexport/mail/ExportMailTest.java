@@ -3,6 +3,8 @@ package io.linkexport.mail;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.UUID;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ExportMailTest {
@@ -40,5 +42,16 @@ class ExportMailTest {
     assertThat(ExportMail.plausibleAddress("a@example.com, b@example.com")).isFalse();
     assertThat(ExportMail.plausibleAddress("Name <a@example.com>")).isFalse();
     assertThat(ExportMail.plausibleAddress(null)).isFalse();
+  }
+
+  /** Verifies that the Message-ID is derived from the job and the sender's domain, whatever MAIL_FROM looks like. */
+  @Test
+  void theMessageIdIsDerivedFromTheJob() {
+    UUID job = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
+    assertThat(ExportMail.messageId(job, "Link Export <no-reply@mail.example.com>"))
+      .isEqualTo("<export-00000000-0000-0000-0000-0000000000aa@mail.example.com>");
+    assertThat(ExportMail.messageId(job, "no-reply@example.org")).endsWith("@example.org>");
+    assertThat(ExportMail.messageId(job, "Link Export")).endsWith("@localhost>");
+    assertThat(ExportMail.messageId(job, "x@<bad>")).endsWith("@localhost>");
   }
 }

@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
 /**
  * A TCP proxy on loopback between the service and a dependency (s3proxy, Postgres) that injects real network
  * faults: refuse/close connections ({@link #down}), stall traffic ({@link #stall}), cut the connection that
- * carries the next request(s) whose first line matches a predicate ({@link #cutNext}), or let such a request do its
- * work and lose the whole reply ({@link #loseReplyToNext}; for Postgres {@link #losePgReply}).
+ * carries the next request(s) whose first line matches a predicate ({@link #cutNext}), let such a request do its
+ * work and lose the whole reply ({@link #loseReplyToNext}; for Postgres {@link #losePgReply}), or stall for good the
+ * next connection(s) whose client bytes match a predicate, whatever the protocol ({@link #stallConnections}: an SMTP
+ * conversation that hangs after {@code RCPT TO:<someone>}).
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -52,6 +54,10 @@ public final class FaultProxy implements AutoCloseable {
   private volatile Predicate<String> holdWhen = x -> false;
   private final java.util.Map<NetSocket, Buffer> held = new ConcurrentHashMap<>();
   private final java.util.Map<NetSocket, NetSocket> heldTargets = new ConcurrentHashMap<>();
+  private volatile Predicate<String> stallWhen = x -> false;
+  private final AtomicInteger stallsLeft = new AtomicInteger();
+  private final Set<NetSocket> stalledConnections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger stalls = new AtomicInteger();
 
   private FaultProxy(Vertx vertx, NetServer server, NetClient client) {
     this.vertx = vertx;
@@ -93,7 +99,7 @@ public final class FaultProxy implements AutoCloseable {
         if (reply != null) {
           reply.bytes().appendBuffer(buf);
           swallow(in, out, reply);
-        } else if (!stalled) {
+        } else if (!stalled && !stalledConnections.contains(in)) {
           in.write(buf);
         }
       });
@@ -112,6 +118,24 @@ public final class FaultProxy implements AutoCloseable {
   private void forward(NetSocket in, NetSocket out, Buffer buf) {
     if (down) {
       in.close();
+      return;
+    }
+    if (stalledConnections.contains(in)) {
+      return;
+    }
+    if (stallsLeft.get() > 0 && stallWhen.test(buf.toString(StandardCharsets.ISO_8859_1))
+      && stallsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      // From this chunk on the client waits for an answer that never comes, until it gives up and closes. The
+      // server's side is closed now (it drops the unfinished conversation), so that no timeout of the server's own
+      // can end the stall and only the client's can.
+      stalledConnections.add(in);
+      in.closeHandler(v -> {
+        stalledConnections.remove(in);
+        open.remove(in);
+      });
+      out.closeHandler(v -> open.remove(out));
+      out.close();
+      stalls.incrementAndGet();
       return;
     }
     if (pgMarker != null) {
@@ -237,6 +261,27 @@ public final class FaultProxy implements AutoCloseable {
   public FaultProxy hold(Predicate<String> requestLine) {
     holdWhen = requestLine;
     return this;
+  }
+
+  /**
+   * Stalls each of the next {@code times} connections on which the client sends bytes matching {@code clientBytes}:
+   * those bytes and everything after them are swallowed, and nothing ever answers, until the client gives up and
+   * closes. The server's side of the connection is closed at once, so only the client's timeout ends the stall.
+   */
+  public FaultProxy stallConnections(int times, Predicate<String> clientBytes) {
+    stallWhen = clientBytes;
+    stallsLeft.set(times);
+    return this;
+  }
+
+  /** Connections stalled by {@link #stallConnections} so far. */
+  public int stalledConnections() {
+    return stalls.get();
+  }
+
+  /** Connections stalled by {@link #stallConnections} that the client has not closed yet. */
+  public int connectionsStalledNow() {
+    return stalledConnections.size();
   }
 
   /** Number of requests held right now. */

@@ -1,5 +1,7 @@
 package io.linkexport;
 
+import io.linkexport.mail.MailTimeouts;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -71,6 +73,10 @@ public final class ConfigCheck {
     if (c.pgLockTimeoutMillis() >= c.busSendTimeoutMillis()) {
       out.add(ConfigKeys.PG_LOCK_TIMEOUT_MS + " must be less than " + ConfigKeys.BUS_SEND_TIMEOUT_MS
         + " (a request must not wait for a lock longer than its caller waits for the answer)");
+    }
+    String mail = MailTimeouts.problem(c);
+    if (mail != null) {
+      out.add(mail);
     }
     clusterChecks(c, out);
   }

@@ -52,6 +52,8 @@ class ConfigCheckTest {
       .singleElement().asString().contains(ConfigKeys.SUPABASE_JWT_SECRET);
     assertThat(problems(new JsonObject().put(ConfigKeys.S3_SECRET_ACCESS_KEY, "")))
       .singleElement().asString().contains(ConfigKeys.S3_SECRET_ACCESS_KEY);
+    assertThat(problems(new JsonObject().put(ConfigKeys.BUS_SEND_TIMEOUT_MS, 20_000)))
+      .singleElement().asString().contains(ConfigKeys.SMTP_TIMEOUT_MS).contains(ConfigKeys.MAIL_LEASE_SECONDS);
     assertThat(problems(new JsonObject().put(ConfigKeys.PG_LOCK_TIMEOUT_MS, 5_000)))
       .singleElement().asString().contains(ConfigKeys.PG_LOCK_TIMEOUT_MS).contains(ConfigKeys.BUS_SEND_TIMEOUT_MS);
   }

@@ -13,19 +13,32 @@ import io.linkexport.AppConfig;
  * @param sendBoundMillis    the bound of one whole send
  * @param leaseSeconds       the outbox lease
  */
-record MailTimeouts(int smtpTimeoutMillis, long sendBoundMillis, int leaseSeconds) {
+public record MailTimeouts(int smtpTimeoutMillis, long sendBoundMillis, int leaseSeconds) {
 
   /** The limits of {@code config}; fails with a message naming the keys when the send bound does not fit the lease. */
   static MailTimeouts of(AppConfig config) {
-    MailTimeouts t = new MailTimeouts(config.smtpTimeoutMillis(),
-      config.busSendTimeoutMillis() + config.smtpTimeoutMillis(), config.mailLeaseSeconds());
+    String problem = problem(config);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return limits(config);
+  }
+
+  private static MailTimeouts limits(AppConfig config) {
+    return new MailTimeouts(config.smtpTimeoutMillis(), config.busSendTimeoutMillis() + config.smtpTimeoutMillis(),
+      config.mailLeaseSeconds());
+  }
+
+  /** What is wrong with {@code config}'s mail limits, naming the keys ({@code ConfigCheck} reports it), or null. */
+  public static String problem(AppConfig config) {
+    MailTimeouts t = limits(config);
     if (t.sendBoundMillis() * 2 >= t.leaseSeconds() * 1000L) {
-      throw new IllegalArgumentException("an email send may take up to " + t.sendBoundMillis() + " ms ("
+      return "an email send may take up to " + t.sendBoundMillis() + " ms ("
         + AppConfig.BUS_SEND_TIMEOUT_MS + " " + config.busSendTimeoutMillis() + " + " + AppConfig.SMTP_TIMEOUT_MS + " "
         + config.smtpTimeoutMillis() + "), which must be less than half of " + AppConfig.MAIL_LEASE_SECONDS + " ("
         + t.leaseSeconds() + " s): lower " + AppConfig.SMTP_TIMEOUT_MS + " or raise " + AppConfig.MAIL_LEASE_SECONDS
-        + ", else a slow send outlives its lease and another node sends the email again");
+        + ", else a slow send outlives its lease and another node sends the email again";
     }
-    return t;
+    return null;
   }
 }

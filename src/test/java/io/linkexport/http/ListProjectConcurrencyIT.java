@@ -51,7 +51,7 @@ class ListProjectConcurrencyIT {
     JsonObject conf = TestApp.isolatedConfig(new JsonObject().put(AppConfig.PG_POOL_SIZE, 4)
       .put(AppConfig.LIST_PROJECT_CONCURRENCY, BOUND).put(AppConfig.QUERY_INSTANCES, 2)
       // Long enough that nothing times out while the test holds the lock; a starved page would answer 503 after it.
-      .put(AppConfig.BUS_SEND_TIMEOUT_MS, 20_000));
+      .put(AppConfig.BUS_SEND_TIMEOUT_MS, 20_000).put(AppConfig.MAIL_LEASE_SECONDS, 120));
     String jdbc = TestServices.jdbcUrl(AppConfig.from(conf));
     Fixtures db = new Fixtures(jdbc);
     TestApp app = TestApp.start(conf);

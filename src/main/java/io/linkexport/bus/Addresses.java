@@ -61,6 +61,18 @@ public final class Addresses {
   public static final String PROJECTS_OF_USER = "link-export.projects.of-user";
 
   /**
+   * A project's tags, by name (the dashboard's tag picker). Request {@code {"projectId"}} (authorised by the
+   * caller); reply {@code {"tags": [{id, name, color}]}}, at most 1,000. Fails {@code BAD_REQUEST} (projectId).
+   */
+  public static final String PROJECT_TAGS = "link-export.projects.tags";
+
+  /**
+   * A project's folders, by name (the dashboard's folder picker). Request {@code {"projectId"}} (authorised by the
+   * caller); reply {@code {"folders": [{id, name}]}}, at most 1,000. Fails {@code BAD_REQUEST} (projectId).
+   */
+  public static final String PROJECT_FOLDERS = "link-export.projects.folders";
+
+  /**
    * Lists a project's links. Request: a {@code links.LinksRequest} (the authorised project and the parsed filter);
    * reply: a {@code links.LinkPage} (the links as an encoded JSON array, and whether another page follows). Both are
    * handed over as objects and cannot leave the node.
@@ -107,10 +119,11 @@ public final class Addresses {
   public static final String STORAGE_SIGN = "link-export.storage.sign";
 
   /**
-   * Presigns a GET of an object. Request {@code {"key", "filename", "expiresSeconds"}} (1..604800, the SigV4 limit);
-   * reply {@code {"url", "expiresAt"}} (ISO-8601 instant). The response of that URL carries
+   * Presigns a GET of an object. Request {@code {"key", "filename", "contentType"?, "expiresSeconds"}} (1..604800,
+   * the SigV4 limit); reply {@code {"url", "expiresAt"}} (ISO-8601 instant). The response of that URL carries
    * {@code Content-Disposition: attachment; filename="<filename>"} (filename reduced to printable ASCII without
-   * quotes, separators or CR/LF; default {@code export.csv}) and {@code Content-Type: text/csv; charset=utf-8}.
+   * quotes, separators or CR/LF; default {@code export.csv}) and {@code Content-Type: <contentType>} (a media type;
+   * default {@code text/csv; charset=utf-8}).
    * Fails {@code BAD_REQUEST} when key or expiresSeconds is missing or out of range. The URL is a bearer credential:
    * never log it.
    */

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * "slow S3" is an upload that has not answered yet. The export's cursor loop reads its next batch only when
  * {@code whenWritable()} completes, so what the sink reports is what bounds memory.
  */
-class CsvUploadSinkTest {
+class UploadSinkTest {
 
   private static final int PART = 4096;
   private static final String ROW = "x".repeat(99) + "\n";
@@ -27,8 +27,8 @@ class CsvUploadSinkTest {
   /** When set, the completion of the upload answers only when the test completes this promise. */
   private Promise<Void> completion;
 
-  private CsvUploadSink<String> sink(int maxInFlight) {
-    CsvUploadSink.Parts parts = new CsvUploadSink.Parts() {
+  private UploadSink<String> sink(int maxInFlight) {
+    UploadSink.Parts parts = new UploadSink.Parts() {
       @Override
       public Future<String> upload(int partNumber, Buffer body) {
         Promise<String> p = Promise.promise();
@@ -43,11 +43,11 @@ class CsvUploadSinkTest {
         return completion == null ? Future.succeededFuture() : completion.future();
       }
     };
-    return new CsvUploadSink<>(parts, (row, buf) -> buf.appendString(row), Buffer.buffer("h\n"), PART, maxInFlight);
+    return new UploadSink<>(parts, (row, buf) -> buf.appendString(row), Buffer.buffer("h\n"), PART, maxInFlight);
   }
 
   /** Writes until the sink says stop, as the cursor loop does; answers the rows accepted. */
-  private static int fill(CsvUploadSink<String> sink) {
+  private static int fill(UploadSink<String> sink) {
     int rows = 0;
     while (!sink.writeQueueFull()) {
       sink.write(ROW);
@@ -59,7 +59,7 @@ class CsvUploadSinkTest {
 
   @Test
   void aSlowPartUploadPausesTheWriterInsteadOfBuffering() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     int rows = fill(sink);
 
     // One part in flight and the next one full: nothing more is accepted until S3 answers.
@@ -77,7 +77,7 @@ class CsvUploadSinkTest {
 
   @Test
   void whenWritableHoldsTheReaderUntilAPartIsUploaded() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     assertThat(sink.whenWritable().succeeded()).isTrue();
     fill(sink);
 
@@ -93,20 +93,20 @@ class CsvUploadSinkTest {
 
   @Test
   void stoppingWakesAReaderWaitingForASlowUpload() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     fill(sink);
     Future<Void> writable = sink.whenWritable();
 
     sink.stop("the export was cancelled");
 
     assertThat(writable.failed()).as("a cancelled export must not wait for S3").isTrue();
-    assertThat(writable.cause()).isInstanceOf(CsvUploadSink.StoppedException.class);
+    assertThat(writable.cause()).isInstanceOf(UploadSink.StoppedException.class);
     assertThat(sink.end().failed()).isTrue();
   }
 
   @Test
   void aFailedPartFailsTheWaitingReader() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     fill(sink);
     Future<Void> writable = sink.whenWritable();
 
@@ -118,7 +118,7 @@ class CsvUploadSinkTest {
 
   @Test
   void memoryStaysBoundedWhateverTheRowCountAndTheFileIsWhole() {
-    CsvUploadSink<String> sink = sink(2);
+    UploadSink<String> sink = sink(2);
     long rows = 0;
     for (int round = 0; round < 200; round++) {
       rows += fill(sink);
@@ -144,7 +144,7 @@ class CsvUploadSinkTest {
   /** Verifies that a row written once the file has ended fails the sink instead of vanishing from a short file. */
   @Test
   void aRowAfterTheEndFailsTheUploadInsteadOfBeingLost() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     fill(sink);
     Future<Void> end = sink.end();
     assertThat(uploads).hasSize(2);
@@ -160,7 +160,7 @@ class CsvUploadSinkTest {
   /** ExportAttempt.cleanUp aborts the multipart upload only once the sink is idle: no part may land after the abort. */
   @Test
   void afterAFailedPartIdleWaitsForTheOtherPartStillUploading() {
-    CsvUploadSink<String> sink = sink(2);
+    UploadSink<String> sink = sink(2);
     fill(sink);
     assertThat(uploads).hasSize(2);
     assertThat(sink.idle().isComplete()).isFalse();
@@ -181,7 +181,7 @@ class CsvUploadSinkTest {
    */
   @Test
   void stoppingFailsAnEndWaitingForItsLastPart() {
-    CsvUploadSink<String> sink = sink(2);
+    UploadSink<String> sink = sink(2);
     sink.write(ROW);
     Future<Void> end = sink.end();
     assertThat(uploads).hasSize(1);
@@ -190,7 +190,7 @@ class CsvUploadSinkTest {
     sink.stop("the node is shutting down");
 
     assertThat(end.failed()).as("the end does not wait for the part").isTrue();
-    assertThat(end.cause()).isInstanceOf(CsvUploadSink.StoppedException.class);
+    assertThat(end.cause()).isInstanceOf(UploadSink.StoppedException.class);
     assertThat(sink.idle().isComplete()).as("the part is still under way: cleanUp waits before aborting").isFalse();
     uploads.get(0).complete("etag-1");
     assertThat(completed).as("a stopped upload is never completed").isEmpty();
@@ -200,7 +200,7 @@ class CsvUploadSinkTest {
   @Test
   void aStopAfterTheCompletionWasSentLetsItFinish() {
     completion = Promise.promise();
-    CsvUploadSink<String> sink = sink(2);
+    UploadSink<String> sink = sink(2);
     sink.write(ROW);
     Future<Void> end = sink.end();
     uploads.get(0).complete("etag-1");

@@ -82,11 +82,14 @@ interface ByteStage {
     }
 
     private final PartStream sink = new PartStream();
+    /** The gzip header, which the stream writes when it is made, before any part is being filled. */
+    private Buffer header = Buffer.buffer(16);
     private final GZIPOutputStream gzip;
     private Buffer staged = Buffer.buffer(STAGE + 8 * 1024);
     private boolean closed;
 
     Gzip() {
+      sink.part = header;
       try {
         gzip = new GZIPOutputStream(sink, STAGE) {
           {
@@ -113,7 +116,7 @@ interface ByteStage {
     @Override
     public void finish(Buffer part) {
       deflate(part);
-      sink.part = part;
+      into(part);
       try {
         gzip.finish();
       } catch (IOException e) {
@@ -136,11 +139,20 @@ interface ByteStage {
       }
     }
 
+    /** The deflater writes into {@code part} from now on, after the header if it has not gone out yet. */
+    private void into(Buffer part) {
+      if (header != null) {
+        part.appendBuffer(header);
+        header = null;
+      }
+      sink.part = part;
+    }
+
     private void deflate(Buffer part) {
       if (staged.length() == 0) {
         return;
       }
-      sink.part = part;
+      into(part);
       try {
         gzip.write(staged.getBytes());
       } catch (IOException e) {

@@ -23,8 +23,10 @@ public final class Addresses {
   // ---- public API: cluster-wide consumers --------------------------------------------------------------------------
 
   /**
-   * Starts an export. Request: {@code {"projectId", "userId", "email"?, "filters"?: {...}, "idempotencyKey"?}}
-   * where filters uses the list API's parameter names. Authorised like the HTTP endpoint: {@code userId} must be a
+   * Starts an export. Request: {@code {"projectId", "userId", "email"?, "filters"?: {...}, "columns"?, "format"?,
+   * "compression"?, "split"?, "maxRowsPerFile"?, "idempotencyKey"?}} where filters uses the list API's parameter names
+   * and the file options are those of the HTTP body ({@code export.FileOptions}; a bad one fails {@code BAD_REQUEST}
+   * naming it). Authorised like the HTTP endpoint: {@code userId} must be a
    * member of the project whose role uses exports; the email goes to the user's verified address on record, and
    * {@code email}, when given, must be that address. Reply: {@code {"jobId", "status": "pending"}}. Fails
    * {@code PLAN_REQUIRED} (free plan; checked before anything else), {@code NOT_FOUND} (no such project, or not a
@@ -47,8 +49,8 @@ public final class Addresses {
 
   /**
    * Published (not sent) on every job state change and progress beat: {@code {"jobId", "projectId", "status",
-   * "attempt", "rowCount", "rowsWritten", "error"}}. Informational: the job table is the truth; a consumer that
-   * missed an event asks {@link #EXPORT_STATUS}.
+   * "attempt", "rowCount", "rowsWritten", "progress", "etaSeconds", "error"}} (the count as soon as it is known).
+   * Informational: the job table is the truth; a consumer that missed an event asks {@link #EXPORT_STATUS}.
    */
   public static final String EXPORT_EVENTS = "link-export.events";
 

@@ -26,6 +26,8 @@ class BenchSmokeIT {
     assertThat(table).contains("| uniform | 1,000 |", "| skewed | 1,000 |");
     // issue 20's formats, each file downloaded, gunzipped where gzip, its rows and SHA-256 checked
     assertThat(table).containsPattern("\\| jsonl \\| [0-9,]+ \\| [0-9,]+ ms \\| \\*\\*[0-9.]+\\*\\*")
-      .containsPattern("\\| csv\\+gzip \\| [0-9,]+ \\| [0-9,]+ ms");
+      .containsPattern("\\| csv\\+gzip \\| [0-9,]+ \\| [0-9,]+ ms")
+      .containsPattern("\\| jsonl\\+gzip \\| [0-9,]+ \\| [0-9,]+ ms \\| [0-9.]+ MiB \\(-Xmx64m\\)")
+      .containsPattern("\\| split=auto \\| 5,000 \\| [0-9,]+ \\| [0-9,]+ ms");
   }
 }

@@ -1,10 +1,11 @@
 -- Claims the oldest runnable job: pending, or processing whose lease expired (its worker died) or that waits for a
 -- retry. SKIP LOCKED lets many workers on many nodes claim concurrently without blocking each other; attempt + 1
--- is the fencing token every later write of this attempt must present.
+-- is the fencing token every later write of this attempt must present. The new attempt counts again: counted_at
+-- (the start of its progress and ETA) is cleared until it does.
 UPDATE export_jobs j
    SET status = 'processing', attempt = j.attempt + 1, lease_owner = $1,
        lease_until = now() + make_interval(secs => $2), started_at = coalesce(j.started_at, now()),
-       rows_written = 0, updated_at = now()
+       rows_written = 0, counted_at = NULL, updated_at = now()
   FROM (SELECT id FROM export_jobs
          WHERE status IN ('pending', 'processing') AND run_after <= now()
            AND (lease_until IS NULL OR lease_until < now())

@@ -16,6 +16,7 @@ import io.linkexport.projects.ProjectsClient;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -50,7 +51,9 @@ public class HttpVerticle extends ServiceVerticle {
     });
     AccessControl access = new AccessControl(pool, config.accessCacheMillis());
     BusClient bus = BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis());
-    LinksHandler links = new LinksHandler(new LinksClient(bus), access);
+    LinksHandler links = new LinksHandler(new LinksClient(bus), access, new JsonObject()
+      .put("exportMaxRows", config.exportMaxRows()).put("exportMaxTotalRows", config.exportMaxTotalRows()));
+    ProjectsHandler projects = new ProjectsHandler(new ProjectsClient(bus), access);
     ExportHandler exports = new ExportHandler(new ExportClient(bus), access, new UserDirectory(pool));
 
     Router router = Router.router(vertx);
@@ -58,7 +61,9 @@ public class HttpVerticle extends ServiceVerticle {
     // The body handler must run before anything asynchronous (authentication) or the body is lost.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route("/api/*").handler(new AuthHandler(sessions, new ApiKeys(pool)));
-    router.get("/api/v1/projects").handler(new ProjectsHandler(new ProjectsClient(bus))::list);
+    router.get("/api/v1/projects").handler(projects::list);
+    router.get("/api/v1/projects/:projectId/tags").handler(projects::tags);
+    router.get("/api/v1/projects/:projectId/folders").handler(projects::folders);
     router.get(API).handler(links::list);
     router.get(API + "/count").handler(links::count);
     router.post(API + "/export").handler(exports::start);

@@ -14,7 +14,7 @@ import java.util.UUID;
  * {@code GET /api/v1/projects/{projectId}/links} and {@code .../links/count}: dashboard sessions and SDK API keys.
  * The query string is parsed into a {@link LinkFilter} here, once; the query verticle gets the parsed filter.
  */
-record LinksHandler(LinksClient links, AccessControl access) {
+record LinksHandler(LinksClient links, AccessControl access, JsonObject exportLimits) {
 
   void list(RoutingContext ctx) {
     UUID projectId = Paths.project(ctx);
@@ -31,7 +31,8 @@ record LinksHandler(LinksClient links, AccessControl access) {
     LinkFilter filter = LinkFilter.parse(ParamSource.of(ctx.queryParams()));
     access.check(Principal.of(ctx), projectId)
       .compose(a -> links.count(projectId, filter))
-      .onSuccess(n -> Responses.ok(ctx, 200, n))
+      // with the export's caps, so a client knows before it exports whether the filters need a split
+      .onSuccess(n -> Responses.ok(ctx, 200, n, exportLimits))
       .onFailure(ctx::fail);
   }
 }

@@ -2,6 +2,8 @@ package io.linkexport.links;
 
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -72,6 +74,34 @@ public final class LinkQuery {
   /** Fills the markers of the export's statement: every matching link, in the list's order. */
   public Sql renderOrdered(String template) {
     return new Sql(fill(template, orderedWhere()), Tuple.wrap(new ArrayList<>(where.params())));
+  }
+
+  /**
+   * Fills the markers of the export's statement for one file of a split export: the links created in
+   * {@code [from, to)} (a null bound is open), in the list's order, and with {@code limit} only those rows after the
+   * first {@code offset} (a part of one day; the order is total, so the parts of one snapshot never overlap). A
+   * bounded range is scoped on {@code links}, whatever the sort: the creation range is then one range of the links'
+   * (project, created_at) index, and a file reads its own links only (scoped on the rollups, a clicks-sorted file
+   * could walk the whole project's clicks index for each file).
+   */
+  public Sql renderRange(String template, Instant from, Instant to, Long limit, long offset) {
+    List<Object> all = new ArrayList<>(where.params());
+    StringBuilder w = new StringBuilder(from == null && to == null ? orderedWhere() : where());
+    if (from != null) {
+      all.add(from.atOffset(ZoneOffset.UTC));
+      w.append(" AND l.created_at >= $").append(all.size());
+    }
+    if (to != null) {
+      all.add(to.atOffset(ZoneOffset.UTC));
+      w.append(" AND l.created_at < $").append(all.size());
+    }
+    String text = fill(template, w.toString());
+    if (limit != null) {
+      all.add(limit);
+      all.add(offset);
+      text += "\nLIMIT $" + (all.size() - 1) + " OFFSET $" + all.size();
+    }
+    return new Sql(text, Tuple.wrap(all));
   }
 
   /** Fills the markers of the list's statement and appends the page's LIMIT and OFFSET parameters. */

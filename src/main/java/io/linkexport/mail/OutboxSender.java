@@ -1,7 +1,9 @@
 package io.linkexport.mail;
 
 import io.linkexport.retry.Backoff;
+import io.linkexport.storage.S3Signer;
 import io.linkexport.storage.StorageClient;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailMessage;
@@ -117,17 +119,24 @@ public final class OutboxSender {
   }
 
   /**
-   * The link (for a ready export) and the SMTP conversation, cut after the send bound. Each send has a client (and
-   * connection) of its own, closed when the send ends; a conversation cut by the bound while its server still
-   * trickles answers (a tarpit never goes quiet for the idle timeout) is torn down with it, so it cannot deliver the
-   * email after the row was released for a retry.
+   * The link (for a ready export of one file; a split export's email links the dashboard) and the SMTP conversation,
+   * cut after the send bound. Each send has a client (and connection) of its own, closed when the send ends; a
+   * conversation cut by the bound while its server still trickles answers (a tarpit never goes quiet for the idle
+   * timeout) is torn down with it, so it cannot deliver the email after the row was released for a retry.
    */
   private Future<Void> deliver(MailOutbox.Claimed email) {
-    Future<ExportMail.Rendered> rendered = "export_ready".equals(email.kind())
-      ? Future.succeededFuture(email).compose(e -> storage.presign(e.payload().getString("objectKey"),
-          e.payload().getString("filename"), linkTtl(e)))
-        .map(link -> ExportMail.ready(email.payload(), link.url(), links.dashboardUrl()))
-      : Future.succeededFuture(ExportMail.failed(email.payload(), links.dashboardUrl()));
+    JsonObject payload = email.payload();
+    Future<ExportMail.Rendered> rendered;
+    if (!"export_ready".equals(email.kind())) {
+      rendered = Future.succeededFuture(ExportMail.failed(payload, links.dashboardUrl()));
+    } else if (ExportMail.split(payload)) {
+      rendered = Future.succeededFuture(email).map(e -> linkTtl(e))
+        .map(ttl -> ExportMail.readySplit(payload, links.dashboardUrl()));
+    } else {
+      rendered = Future.succeededFuture(email).compose(e -> storage.presign(payload.getString("objectKey"),
+          payload.getString("filename"), payload.getString("contentType", S3Signer.DEFAULT_CONTENT_TYPE), linkTtl(e)))
+        .map(link -> ExportMail.ready(payload, link.url(), links.dashboardUrl()));
+    }
     long bound = timeouts.sendBoundMillis();
     MailClient mail = clients.get();
     return rendered

@@ -85,8 +85,8 @@ public final class Bench {
     List<Size> sizes = quick
       ? List.of(new Size(1_000, 20_000), new Size(5_000, 100_000))
       : List.of(new Size(1_000, 100_000), new Size(10_000, 1_000_000), new Size(100_000, 10_000_000));
-    // --only export|list|memory|ingest (comma-separated) runs those parts alone, for quick A/B runs of one of them.
-    Set<String> parts = Set.of("export", "list", "memory", "ingest");
+    // --only export|list|memory|ingest|files (comma-separated) runs those parts alone, for quick A/B runs of one.
+    Set<String> parts = Set.of("export", "list", "memory", "ingest", "files");
     Set<String> only = opt.containsKey("only") ? new HashSet<>(Arrays.asList(opt.get("only").split(","))) : parts;
     if (!parts.containsAll(only)) {
       throw new IllegalArgumentException("--only takes some of " + parts + ", got " + opt.get("only"));
@@ -134,6 +134,10 @@ public final class Bench {
         report.export(s, median(copy, x -> x), median(serialCopy, x -> x), copyBytes, exports, "256m");
       }
 
+      if (only.contains("files")) {
+        report.files(FileBench.formats(service, largest, runs));
+      }
+
       String api = service.api(largest);
       // The heap sampler (jstat every 50 ms, ~7% of a core) only serves the export windows: under the list load it
       // took CPU from the service and Postgres and put 10 ms on the p99 of the clicks-sorted page (44 -> 54 ms).
@@ -156,6 +160,22 @@ public final class Bench {
           report.memory(s, export(small, s), "64m");
         }
         small.stop();
+      }
+      // issue 20 at -Xmx64m: every format at 1M rows, and 1M split at the 100k cap against ten 100k exports (with
+      // --memory); the quick run takes the same paths at 5,000 rows split at the 1,000 cap against five 1,000
+      Size million = new Size(1_000_000, 1_000_000);
+      Size big = memorySizes.contains(million) ? million : quick ? largest : null;
+      Size unit = memorySizes.contains(million) ? largest : sizes.get(0);
+      if (only.contains("files") && big != null) {
+        Service small = Service.start(env, children, "64m");
+        report.files(FileBench.memory(small, big));
+        small.stop();
+        Map<String, String> capped = new HashMap<>(env);
+        capped.put("EXPORT_MAX_ROWS", String.valueOf(unit.links()));
+        capped.put("EXPORT_MAX_TOTAL_ROWS", String.valueOf(big.links()));
+        Service splitting = Service.start(capped, children, "64m");
+        report.files(FileBench.split(splitting, big, unit));
+        splitting.stop();
       }
 
       if (ingestEvents > 0 && only.contains("ingest")) {

@@ -16,6 +16,12 @@ final class Report {
   private final StringBuilder loads = new StringBuilder();
   private final StringBuilder memory = new StringBuilder();
   private final StringBuilder ingest = new StringBuilder();
+  /** Issue 20's tables (formats, memory per format, split), rendered by {@link FileBench}. */
+  private final StringBuilder files = new StringBuilder();
+
+  void files(String markdown) {
+    files.append(markdown);
+  }
 
   void seed(Bench.Size s, double seconds) {
     seeds.append(String.format("| %,d | %,d | %.1f s | %,.0f clicks/s |%n", s.links(), s.clicks(), seconds,
@@ -87,6 +93,9 @@ final class Report {
     if (memory.length() > 0) {
       b.append("Memory: one export per size, service at -Xmx64m (peak = used heap incl. uncollected garbage):\n\n")
         .append("| rows | CSV bytes | processing | rows/s | peak heap |\n|---|---|---|---|---|\n").append(memory);
+    }
+    if (!files.isEmpty()) {
+      b.append('\n').append(files);
     }
     if (!ingest.isEmpty()) {
       b.append("\nRollup maintenance cost on bulk click ingestion (triggers on vs off):\n\n")

@@ -13,6 +13,7 @@ import io.linkexport.mail.MailVerticle;
 import io.linkexport.storage.SigningVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,9 +31,33 @@ public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
   private final HttpVerticle http;
+  private final Vertx vertx;
+  /** The export workers' deployment, or null on a node without workers. */
+  private final String workers;
 
-  private Application(HttpVerticle http) {
+  private Application(HttpVerticle http, Vertx vertx, String workers) {
     this.http = http;
+    this.vertx = vertx;
+    this.workers = workers;
+  }
+
+  /**
+   * Stops the node in order: the export workers first (they stop claiming, let a running export finish for
+   * {@code EXPORT_STOP_GRACE_MS}, then hand it back), while everything they need is still deployed (the signing
+   * verticle signs their last parts, the pools record the hand-back); then the rest. Closing Vert.x alone undeploys
+   * every verticle at once: a running export then lost its signer mid-grace and failed, which cost it an attempt.
+   */
+  public Future<Void> shutdown() {
+    // A promise of no context: one composed on a Vert.x context would never complete once Vert.x is closed.
+    Promise<Void> closed = Promise.promise();
+    Future<Void> stopped = workers == null ? Future.succeededFuture() : vertx.undeploy(workers);
+    stopped.onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("the export workers did not stop cleanly: {}", ar.cause().getMessage());
+      }
+      vertx.close().onComplete(closed);
+    });
+    return closed.future();
   }
 
   /** The HTTP port actually bound (differs from the config when it asked for 0). */
@@ -61,6 +86,7 @@ public final class Application {
     // One per node, shared by the query verticles: a project's bound holds whichever event loop serves its pages.
     ProjectQueryGate gate = new ProjectQueryGate(config.listProjectConcurrency(), ProjectQueryGate.MAX_WAITING,
       config.busSendTimeoutMillis());
+    String[] workers = new String[1];
     return migrate(vertx, config)
       .compose(v -> step("storage signing", vertx.deployVerticle(new SigningVerticle(), standard)))
       .compose(v -> step("query", vertx.deployVerticle(() -> new QueryVerticle(gate), new DeploymentOptions(standard)
@@ -71,10 +97,10 @@ public final class Application {
       .compose(v -> config.exportWorkers() <= 0 ? Future.<Void>succeededFuture()
         : step("export workers", vertx.deployVerticle(ExportWorkerVerticle::new,
           new DeploymentOptions(standard).setThreadingModel(ThreadingModel.WORKER)
-            .setInstances(config.exportWorkers()))))
+            .setInstances(config.exportWorkers())).onSuccess(id -> workers[0] = id)))
       .compose(v -> withHttp ? step("HTTP", vertx.deployVerticle(http, standard)
         .compose(first -> moreHttp(vertx, config, http.actualPort()))) : Future.succeededFuture())
-      .map(v -> new Application(http));
+      .map(v -> new Application(http, vertx, workers[0]));
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Entry point. {@code java -jar link-export.jar [serve]} runs the service; {@code migrate}, {@code seed ...} and
@@ -84,18 +85,23 @@ public final class Main {
       vertx = bootstrap;
     }
     Vertx running = vertx;
+    AtomicReference<Application> started = new AtomicReference<>();
     Application.start(vertx, config)
-      .onSuccess(app -> LOG.info("link-export ready on port {}", app.httpPort()))
+      .onSuccess(app -> {
+        started.set(app);
+        LOG.info("link-export ready on port {}", app.httpPort());
+      })
       .onFailure(err -> {
         LOG.error("startup failed: {}", err.getMessage(), err.getCause() != null ? err.getCause() : err);
         System.err.println("link-export: startup failed: " + err.getMessage());
         running.close().onComplete(v -> System.exit(1));
       });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // SIGTERM: Vert.x undeploys every verticle (workers stop claiming, finish or hand back their export within
-      // EXPORT_STOP_GRACE_MS + 5 s), closes the pools, then leaves the cluster.
+      // SIGTERM: the workers stop first (stop claiming, finish or hand back their export within EXPORT_STOP_GRACE_MS
+      // + EXPORT_HAND_BACK_MS), then the other verticles and the pools, then the node leaves the cluster.
       CountDownLatch done = new CountDownLatch(1);
-      running.close().onComplete(v -> done.countDown());
+      Application app = started.get();
+      (app == null ? running.close() : app.shutdown()).onComplete(v -> done.countDown());
       try {
         done.await(config.exportStopGraceMillis() + 15_000, java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

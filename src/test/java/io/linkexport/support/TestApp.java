@@ -26,7 +26,15 @@ public final class TestApp {
   public final AppConfig config;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** The running service, null for a client of a service started elsewhere ({@link #attach}). */
+  private final Application app;
+
   private TestApp(Vertx vertx, int port, AppConfig config) {
+    this(vertx, port, config, null);
+  }
+
+  private TestApp(Vertx vertx, int port, AppConfig config, Application app) {
+    this.app = app;
     this.vertx = vertx;
     this.port = port;
     this.config = config;
@@ -39,7 +47,7 @@ public final class TestApp {
       try {
         Application app = Application.start(vertx, config).toCompletionStage().toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
-        instance = new TestApp(vertx, app.httpPort(), config);
+        instance = new TestApp(vertx, app.httpPort(), config, app);
       } catch (Exception e) {
         throw new IllegalStateException("cannot start the service for tests", e);
       }
@@ -76,7 +84,7 @@ public final class TestApp {
     try {
       Application app = Application.start(vertx, config, http).toCompletionStage().toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
-      return new TestApp(vertx, http ? app.httpPort() : -1, config);
+      return new TestApp(vertx, http ? app.httpPort() : -1, config, app);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("cannot start a cluster node", e);
@@ -90,16 +98,17 @@ public final class TestApp {
     try {
       Application app = Application.start(vertx, config).toCompletionStage().toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
-      return new TestApp(vertx, app.httpPort(), config);
+      return new TestApp(vertx, app.httpPort(), config, app);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("cannot start an isolated service", e);
     }
   }
 
+  /** Stops the service as SIGTERM does (workers first, then the rest: {@link Application#shutdown}). */
   public void close() {
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      (app == null ? vertx.close() : app.shutdown()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

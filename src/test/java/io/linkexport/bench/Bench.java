@@ -149,9 +149,14 @@ public final class Bench {
       service.heap.close();
       if (only.contains("list")) {
         // sortBy=saleAmount beside sortBy=clicks in the same run: the same plan on another rollup index (V10).
+        // clicks is measured before and after saleAmount and the ratio taken against its better p99: the first load
+        // of a fresh service is still warming up (a quick run served it at 668 req/s, saleAmount then at 1,005).
         LoadResult clicks = load(service, largest, "sortBy=clicks&pageSize=100", null, seconds, report);
         LoadResult sales = load(service, largest, "sortBy=saleAmount&pageSize=100", null, seconds, report);
-        report.ratio("`sortBy=saleAmount` p99 / `sortBy=clicks` p99", largest, sales, clicks, 1.2);
+        LoadResult again = load(service, largest, "sortBy=clicks&pageSize=100",
+          "sortBy=clicks&pageSize=100 (again, after saleAmount)", seconds, report);
+        report.ratio("`sortBy=saleAmount` p99 / `sortBy=clicks` p99", largest, sales,
+          again.p99ms() < clicks.p99ms() ? again : clicks, 1.2);
         load(service, largest, "search=sale&pageSize=100", null, seconds, report);
       }
       if (only.contains("cursor")) {

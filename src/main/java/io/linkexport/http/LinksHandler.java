@@ -52,6 +52,7 @@ record LinksHandler(LinksClient links, AccessControl access) {
         if (dub) {
           Responses.bare(ctx, Buffer.buffer(String.valueOf(n)));
         } else {
+          ctx.response().putHeader("Vary", "Accept"); // the body depends on Accept (bare): caches must know
           Responses.ok(ctx, 200, n);
         }
       })

@@ -23,8 +23,10 @@ import java.util.stream.Stream;
  * {@link #PASSWORD_MARKER} (the statement selects only whether there is a password). {@code qrCode} is the QR code
  * service's URL for the short link, {@code workspaceId} and dub's deprecated {@code projectId} the project's id, dub's
  * deprecated {@code tagId} the first listed tag's id. What dub has and this service does not model (partner programs,
- * preview videos, webhooks, A/B tests) is null, or an empty list for {@code webhookIds}, as dub writes them for a link
- * without them. In dub's shape a tag colour outside dub's seven (or none) is written as dub's default, blue.
+ * disabling, preview videos, webhooks, A/B tests) is null, or an empty list for {@code webhookIds}, as dub writes
+ * them for a link without them (dub's current schema has disabledAt, earlier ones the A/B test fields: both are
+ * written, so either SDK generation parses the link). In dub's shape a tag colour outside dub's seven (or none) is
+ * written as dub's default, blue.
  */
 final class LinkFields {
 
@@ -120,7 +122,7 @@ final class LinkFields {
     text("domain", DOMAIN), text("key", SLUG), text("url", URL),
     bool("trackConversion", TRACK_CONVERSION), text("externalId", EXTERNAL_ID), text("tenantId", TENANT_ID),
     none("programId"), none("partnerId"), bool("archived", ARCHIVED), time("expiresAt", EXPIRES_AT),
-    text("expiredUrl", EXPIRED_URL),
+    text("expiredUrl", EXPIRED_URL), none("disabledAt"),
     new Field("password", (g, r, l) -> g.writeString(r.getBoolean(PASSWORD_PROTECTED) ? PASSWORD_MARKER : null)),
     bool("proxy", PROXY), text("title", TITLE), text("description", DESCRIPTION), text("image", IMAGE),
     none("video"), bool("rewrite", REWRITE), bool("doIndex", DO_INDEX), text("ios", IOS), text("android", ANDROID),

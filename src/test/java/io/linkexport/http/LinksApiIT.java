@@ -205,8 +205,8 @@ class LinksApiIT {
       TestApp.Res res = app.get("/api/v1/projects/" + project + "/links?search=shape-", token);
       JsonObject link = res.json().getJsonArray("data").getJsonObject(0);
       List<String> dub = List.of("id", "domain", "key", "url", "trackConversion", "externalId", "tenantId",
-        "programId", "partnerId", "archived", "expiresAt", "expiredUrl", "password", "proxy", "title", "description",
-        "image", "video", "rewrite", "doIndex", "ios", "android", "geo", "publicStats", "tags", "folderId",
+        "programId", "partnerId", "archived", "expiresAt", "expiredUrl", "disabledAt", "password", "proxy", "title",
+        "description", "image", "video", "rewrite", "doIndex", "ios", "android", "geo", "publicStats", "tags", "folderId",
         "webhookIds", "comments", "shortLink", "qrCode", "utm_source", "utm_medium", "utm_campaign", "utm_term",
         "utm_content", "testVariants", "testStartedAt", "testCompletedAt", "userId", "workspaceId", "clicks", "leads",
         "conversions", "sales", "saleAmount", "lastClicked", "createdAt", "updatedAt", "tagId", "projectId");
@@ -334,7 +334,7 @@ class LinksApiIT {
     Map<String, String> m = new LinkedHashMap<>();
     String[] pairs = {"id", "string", "domain", "string", "key", "string", "url", "string", "trackConversion",
       "boolean", "externalId", "string?", "tenantId", "string?", "programId", "string?", "partnerId", "string?",
-      "archived", "boolean", "expiresAt", "string?", "expiredUrl", "string?", "password", "string?", "proxy", "boolean",
+      "archived", "boolean", "expiresAt", "string?", "expiredUrl", "string?", "disabledAt", "string?", "password", "string?", "proxy", "boolean",
       "title", "string?", "description", "string?", "image", "string?", "video", "string?", "rewrite", "boolean",
       "doIndex", "boolean", "ios", "string?", "android", "string?", "geo", "object?", "publicStats", "boolean",
       "tags", "array?", "folderId", "string?", "webhookIds", "array", "comments", "string?", "shortLink", "string",
@@ -414,7 +414,7 @@ class LinksApiIT {
     assertThat(alpha.getLong("sales")).isEqualTo(2);
     assertThat(alpha.getLong("saleAmount")).isEqualTo(1_500);
     assertThat(alpha.getJsonArray("webhookIds")).isEmpty();
-    for (String none : List.of("programId", "partnerId", "video", "testVariants", "testStartedAt", "testCompletedAt")) {
+    for (String none : List.of("programId", "partnerId", "disabledAt", "video", "testVariants", "testStartedAt", "testCompletedAt")) {
       assertThat(alpha.containsKey(none)).as(none).isTrue();
       assertThat(alpha.getValue(none)).as(none).isNull();
     }
@@ -454,6 +454,8 @@ class LinksApiIT {
 
       TestApp.Res count = dubGet("/api/v1/projects/" + project + "/links/count?showArchived=true");
       assertThat(count.raw().body()).isEqualTo("4");
+      assertThat(app.get("/api/v1/projects/" + project + "/links/count", token).raw().headers().firstValue("Vary"))
+        .as("the envelope's count varies by Accept too").contains("Accept");
       TestApp.Res next = dubGet("/api/v1/projects/" + project + "/links?showArchived=true&pageSize=2&startingAfter="
         + links.getJsonObject(1).getString("id"));
       assertThat(new JsonArray(next.raw().body()).stream().map(l -> ((JsonObject) l).getString("id")))

@@ -104,6 +104,9 @@ function cell(tr, text, cls) {
 
 function when(iso) { return iso ? new Date(iso).toLocaleString() : null; }
 function num(n) { return n === null || n === undefined ? null : Number(n).toLocaleString(); }
+// saleAmount is in cents of the reporting currency, US dollars (as dub records it).
+const USD = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
+function money(cents) { return cents === null || cents === undefined ? null : USD.format(Number(cents) / 100); }
 
 function renderLinks(links, meta) {
   const body = $('links').tBodies[0];
@@ -119,6 +122,7 @@ function renderLinks(links, meta) {
     td.replaceChildren(a);
     cell(tr, num(l.clicks), 'num');
     cell(tr, num(l.newInstalls), 'num');
+    cell(tr, money(l.saleAmount), 'num').title = num(l.sales) + ' sales, ' + num(l.leads) + ' leads';
     cell(tr, l.topCountry);
     cell(tr, when(l.lastClicked));
     body.appendChild(tr);
@@ -126,7 +130,7 @@ function renderLinks(links, meta) {
   if (links.length === 0) {
     const tr = document.createElement('tr');
     const td = cell(tr, 'No links match these filters.');
-    td.colSpan = 7;
+    td.colSpan = 8;
     body.appendChild(tr);
   }
   $('page').textContent = 'Page ' + meta.page;

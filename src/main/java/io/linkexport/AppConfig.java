@@ -80,6 +80,8 @@ public final class AppConfig implements ConfigKeys {
   public long busSendTimeoutMillis() { return longValue(BUS_SEND_TIMEOUT_MS, 5_000, 100, 600_000); }
   /** How long a checked project membership is reused; a removed member loses access within it. */
   public long accessCacheMillis() { return longValue(ACCESS_CACHE_MS, 5_000, 0, 600_000); }
+  /** A link's qrCode is this URL with ?url= its short link (dub's QR code service by default). */
+  public String qrCodeBaseUrl() { return url(QR_CODE_BASE_URL, "https://api.dub.co/qr"); }
 
   // ---- cluster -----------------------------------------------------------------------------------------------------
 

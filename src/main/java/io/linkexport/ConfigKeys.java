@@ -14,6 +14,7 @@ public interface ConfigKeys {
   String QUERY_INSTANCES = "QUERY_INSTANCES";
   String BUS_SEND_TIMEOUT_MS = "BUS_SEND_TIMEOUT_MS";
   String ACCESS_CACHE_MS = "ACCESS_CACHE_MS";
+  String QR_CODE_BASE_URL = "QR_CODE_BASE_URL";
 
   // cluster
   String CLUSTER = "CLUSTER";

@@ -31,13 +31,13 @@ public final class LinkQuery {
   private static final String ROLLUPS_SCOPE = "s.project_id = $1";
 
   private final Where where;
-  private final String orderBy;
-  private final boolean rollupOrder;
+  private final SortKey sort;
+  private final boolean ascending;
 
-  private LinkQuery(Where where, String orderBy, boolean rollupOrder) {
+  private LinkQuery(Where where, SortKey sort, boolean ascending) {
     this.where = where;
-    this.orderBy = orderBy;
-    this.rollupOrder = rollupOrder;
+    this.sort = sort;
+    this.ascending = ascending;
   }
 
   public static LinkQuery of(UUID projectId, LinkFilter f) {
@@ -45,12 +45,13 @@ public final class LinkQuery {
     for (FilterParam p : FilterParam.values()) {
       p.condition().apply(f.get(p), where);
     }
-    return new LinkQuery(where, f.sortBy().orderBy(f.ascending()), f.sortBy().rollups());
+    return new LinkQuery(where, f.sortBy(), f.ascending());
   }
 
   /**
    * True when the project is the only value the filters bind (archived links may still be left out): the best plan
-   * of such a page is the same for every project and every page, so it may be planned once ({@code Db.listPool}).
+   * of such a page is the same for every project and every page, so it may be planned once ({@code Db.listPool}). A
+   * cursor page's cursor is not a filter value: its plan (index range scans from the cursor) fits every cursor.
    */
   public boolean bindsOnlyTheProject() {
     return where.params().size() == 1;
@@ -63,7 +64,7 @@ public final class LinkQuery {
 
   /** The WHERE of an ordered read, a list page or the export: scoped on the table its sort walks. */
   String orderedWhere() {
-    return (rollupOrder ? ROLLUPS_SCOPE : LINKS_SCOPE) + where.text();
+    return (sort.rollups() ? ROLLUPS_SCOPE : LINKS_SCOPE) + where.text();
   }
 
   /** Fills the markers of the count's statement. */
@@ -114,7 +115,20 @@ public final class LinkQuery {
     return new Sql(text, Tuple.wrap(all));
   }
 
+  /**
+   * Fills the list's statement for a cursor page ({@link Keyset}): the rows from the cursor's link on, in the order of
+   * travel ({@code backward} for endingBefore), the cursor's own row first when the filters keep it; at most
+   * {@code limit} rows.
+   */
+  public Sql renderCursorPage(String template, UUID cursor, boolean backward, int limit) {
+    List<Object> all = new ArrayList<>(where.params());
+    all.add(cursor);
+    all.add(limit);
+    String text = Keyset.render(template, orderedWhere(), sort, ascending, backward, all.size() - 1, all.size());
+    return new Sql(text, Tuple.wrap(all));
+  }
+
   private String fill(String template, String where) {
-    return template.replace("/*WHERE*/", where).replace("/*ORDER*/", orderBy);
+    return Keyset.fill(template, where, sort.orderBy(ascending), "");
   }
 }

@@ -37,13 +37,14 @@ public class QueryVerticle extends ServiceVerticle {
     Pool genericPool = Db.listPool(vertx, config, false);
     closeOnStop(pool::close);
     closeOnStop(genericPool::close);
-    LinkRepository links = new LinkRepository(pool, genericPool);
+    LinkRepository links = new LinkRepository(pool, genericPool, config.qrCodeBaseUrl());
     ProjectDirectory projects = new ProjectDirectory(pool);
     EventBus bus = vertx.eventBus();
     LinksClient.registerCodecs(BusClient.local(bus, config.busSendTimeoutMillis()));
     return Future.all(
       bus.<LinksRequest>localConsumer(Addresses.LINKS_LIST, m ->
-        BusServer.serve(m, req -> gate.run(req.projectId(), () -> links.list(req.projectId(), req.filter()))))
+        BusServer.serve(m, req -> gate.run(req.projectId(),
+          () -> links.list(req.projectId(), req.filter(), req.shape()))))
         .completion(),
       bus.<LinksRequest>localConsumer(Addresses.LINKS_COUNT, m ->
         BusServer.serve(m, req -> gate.run(req.projectId(), () -> links.count(req.projectId(), req.filter()))

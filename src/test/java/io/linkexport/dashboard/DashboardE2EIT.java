@@ -4,6 +4,8 @@ import io.linkexport.dev.DevStack;
 import io.linkexport.export.CsvEncoder;
 import io.linkexport.support.Exports;
 import io.linkexport.support.TestApp;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -138,7 +140,20 @@ class DashboardE2EIT {
     browser.findElement(By.id("f-search")).sendKeys("sale", Keys.ENTER);
     awaitList(DevStack.DEMO_PROJECT, "search=sale", "sortBy=createdAt");
     assertThat(firstColumn()).isEqualTo(names(listed("?search=sale").subList(0, 25)));
-    // A choice applies at once.
+    // A choice applies at once. By sale amount: the Sales column shows each link's saleAmount (cents) in dollars.
+    new Select(browser.findElement(By.id("f-sort"))).selectByValue("saleAmount");
+    awaitList(DevStack.DEMO_PROJECT, "search=sale", "sortBy=saleAmount");
+    JsonArray bySales = api.get("/api/v1/projects/" + DevStack.DEMO_PROJECT
+      + "/links?search=sale&sortBy=saleAmount&pageSize=25", stack.token()).json().getJsonArray("data");
+    List<String> salesShown = browser.findElements(By.cssSelector("#links tbody tr td:nth-child(6)")).stream()
+      .map(WebElement::getText).toList();
+    assertThat(firstColumn()).isEqualTo(bySales.stream().map(JsonObject.class::cast)
+      .map(l -> l.getString("name") == null ? l.getString("key") : l.getString("name")).toList());
+    assertThat(salesShown).allMatch(t -> t.contains("$"))
+      .map(t -> Long.parseLong(t.replaceAll("[^0-9]", "")))
+      .isEqualTo(bySales.stream().map(JsonObject.class::cast).map(l -> l.getLong("saleAmount")).toList());
+    assertThat(bySales.getJsonObject(0).getLong("saleAmount")).as("the demo project has sales").isPositive();
+
     new Select(browser.findElement(By.id("f-sort"))).selectByValue("clicks");
     awaitList(DevStack.DEMO_PROJECT, "search=sale", "sortBy=clicks");
     List<List<String>> expected = listed("?search=sale&sortBy=clicks&sortOrder=desc");

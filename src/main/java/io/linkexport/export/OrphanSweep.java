@@ -27,9 +27,9 @@ import java.util.function.Function;
  *
  * <p>Bounded, because it runs inside the janitor's transaction: a round lists one page of at most {@code pageSize}
  * keys and one of uploads, checks each page against the job table with one statement, and deletes one at a time,
- * stopping at the first failure (S3 is in trouble; the next round goes on). The next round lists after the last
- * key this one handled; a round that reaches the end starts the next one from the first key. Where to continue is
- * kept in memory: a restarted node starts from the first key again, which costs one page.
+ * stopping at the first failure (S3 is in trouble; the next round tries that one again). The next round lists after
+ * the last key this one handled; a round that reaches the end starts the next one from the first key. Where to
+ * continue is kept in memory: a restarted node starts from the first key again, which costs one page.
  *
  * <p>Uploads younger than {@code uploadMinAge} are left alone: an attempt creates its upload before it records it on
  * the job, so a young unrecorded upload may be in use. One whose age S3 does not say is left alone too.
@@ -84,7 +84,8 @@ final class OrphanSweep {
         List<String> orphans = page.keys().stream().filter(k -> !kept.contains(k) && !kept.contains(active(k)))
           .toList();
         return removeInOrder(orphans, storage::deleteObject, Function.identity()).map(r -> {
-          objectsAfter = r.failedAt() != null ? r.failedAt() : page.truncated() ? page.lastKey() : null;
+          objectsAfter = r.failedAt() != null ? before(page.keys(), r.failedAt(), objectsAfter)
+            : page.truncated() ? page.lastKey() : null;
           if (r.removed() > 0) {
             LOG.info("retention: deleted {} objects no export references", r.removed());
           }
@@ -108,7 +109,7 @@ final class OrphanSweep {
           })
           .map(r -> {
             List<MultipartUpload> listed = page.uploads();
-            uploadsAfter = r.failedAt() != null ? r.failedAt()
+            uploadsAfter = r.failedAt() != null ? before(listed, r.failedAt(), after)
               : page.truncated() && !listed.isEmpty() ? listed.get(listed.size() - 1) : null;
             if (r.removed() > 0) {
               LOG.info("retention: aborted {} multipart uploads no export records", r.removed());
@@ -152,6 +153,15 @@ final class OrphanSweep {
         }));
     }
     return chain;
+  }
+
+  /**
+   * Where the next round lists from when removing {@code failed} failed: after the item listed just before it, or
+   * where this round listed from when it was the first, so that the next round tries it again.
+   */
+  static <T> T before(List<T> listed, T failed, T listedAfter) {
+    int i = listed.indexOf(failed);
+    return i > 0 ? listed.get(i - 1) : listedAfter;
   }
 
   /** The marker {@code job_referenced_objects.sql} answers for a job that is not finished: {@code active:<id>}. */

@@ -7,8 +7,10 @@ import io.linkexport.storage.PartEtag;
 import io.linkexport.storage.S3Storage;
 import io.linkexport.storage.SigningVerticle;
 import io.linkexport.support.Await;
+import io.linkexport.support.FaultProxy;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
+import io.linkexport.support.TestServices;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RetentionJanitorIT {
 
   private Vertx vertx;
+  private JsonObject conf;
   private Pool pool;
   private S3Storage s3;
   private Fixtures db;
@@ -42,7 +45,7 @@ class RetentionJanitorIT {
 
   @BeforeEach
   void start() throws Exception {
-    JsonObject conf = TestApp.isolatedConfig(new JsonObject());
+    conf = TestApp.isolatedConfig(new JsonObject());
     AppConfig config = AppConfig.from(conf);
     vertx = Vertx.vertx();
     Await.result(vertx.deployVerticle(new SigningVerticle(), new DeploymentOptions().setConfig(conf)));
@@ -164,6 +167,46 @@ class RetentionJanitorIT {
     assertThat(again.objectsListed()).isEqualTo(2);
     assertThat(again.objectsDeleted()).isEqualTo(1);
     assertThat(keys()).containsExactly(kept);
+  }
+
+  /**
+   * Verifies that an orphan whose delete failed is tried again by the next round: the round stops at the failure
+   * (its deletes cut by a proxy in front of S3, every retry too), and the next round lists from just before it
+   * instead of after it, so it goes at once rather than a whole pass later.
+   */
+  @Test
+  void anOrphanWhoseDeleteFailedIsTriedAgainByTheNextRound() throws Exception {
+    String kept = job(UUID.randomUUID(), "completed", 1);
+    put(kept);
+    List<String> orphans = new java.util.ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      orphans.add(Job.objectKey(project, new UUID(0, i), 1));
+      put(orphans.get(i - 1));
+    }
+    // A Vert.x of its own: the signing verticle signs URLs for the endpoint it is configured with.
+    Vertx proxiedVertx = Vertx.vertx();
+    try (FaultProxy proxy = FaultProxy.start(TestServices.get().s3Port())) {
+      JsonObject proxied = conf.copy().put(AppConfig.S3_ENDPOINT, "http://127.0.0.1:" + proxy.port());
+      Await.result(proxiedVertx.deployVerticle(new SigningVerticle(), new DeploymentOptions().setConfig(proxied)));
+      S3Storage through = S3Storage.create(proxiedVertx, WebClient.create(proxiedVertx), AppConfig.from(proxied));
+      RetentionJanitor janitor = new RetentionJanitor(pool, through, Duration.ofDays(30),
+        new OrphanSweep(through, 1_000, Duration.ofHours(1), Clock.systemUTC()));
+      String failing = orphans.get(1);
+      proxy.cutNext(Integer.MAX_VALUE, line -> line.startsWith("DELETE ") && line.contains(failing));
+
+      RetentionJanitor.Round first = round(janitor);
+      assertThat(first.objectsDeleted()).as("deleted before the failure").isEqualTo(1);
+      assertThat(keys()).as("the round stopped at the failed delete")
+        .containsExactlyInAnyOrder(kept, failing, orphans.get(2));
+
+      proxy.cutNext(0, line -> false);
+      RetentionJanitor.Round second = round(janitor);
+      assertThat(second.objectsDeleted()).isEqualTo(2);
+      assertThat(keys()).containsExactly(kept);
+      assertThat(proxy.cuts()).as("deletes cut").isPositive();
+    } finally {
+      Await.result(proxiedVertx.close());
+    }
   }
 
   /**

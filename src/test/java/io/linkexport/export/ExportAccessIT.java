@@ -115,6 +115,24 @@ class ExportAccessIT {
       .containsExactly(owner.email());
   }
 
+  /**
+   * Verifies that every export a session starts records its address, even one this node recorded before: when
+   * another node has since recorded another address for the user (they changed it there, then changed it back), the
+   * next export here mails the session's address, not the other node's.
+   */
+  @Test
+  void theSessionsAddressIsRecordedAgainOnEveryStart() throws Exception {
+    Fixtures.Tenant owner = tenantWithLinks("Readdress");
+    String first = Exports.start(app, owner.project(), owner.token(), new JsonObject());
+    Exports.await(app, owner.project(), owner.token(), first, Duration.ofSeconds(30));
+    db.exec("UPDATE app_users SET email = 'elsewhere@example.com' WHERE id = ?", owner.user());
+
+    String second = Exports.start(app, owner.project(), owner.token(), new JsonObject());
+    assertThat(db.strings("SELECT email FROM app_users WHERE id = ?", owner.user())).containsExactly(owner.email());
+    assertThat(db.strings("SELECT requester_email FROM export_jobs WHERE id = ?", UUID.fromString(second)))
+      .containsExactly(owner.email());
+  }
+
   private static void failsWith(Future<?> call, int status, String field) {
     assertThatThrownBy(() -> Await.result(call)).isInstanceOfSatisfying(ServiceException.class, e -> {
       assertThat(e.status()).as(e.toString()).isEqualTo(status);

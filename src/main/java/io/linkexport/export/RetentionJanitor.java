@@ -82,7 +82,8 @@ public final class RetentionJanitor {
   /** One round; {@link Round#SKIPPED} when another node holds the lock. */
   public Future<Round> runOnce() {
     return pool.withTransaction(conn -> conn.query("SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ")").execute()
-      .compose(lock -> lock.iterator().next().getBoolean(0) ? round(conn) : Future.succeededFuture(Round.SKIPPED)));
+      .compose(lock -> !lock.iterator().next().getBoolean(0) ? Future.succeededFuture(Round.SKIPPED)
+        : conn.query(SqlStatements.get("janitor_round_limits")).execute().compose(v -> round(conn))));
   }
 
   private Future<Round> round(SqlConnection conn) {

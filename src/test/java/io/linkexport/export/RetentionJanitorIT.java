@@ -12,12 +12,15 @@ import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
 import io.linkexport.support.TestServices;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,6 +207,43 @@ class RetentionJanitorIT {
       assertThat(second.objectsDeleted()).isEqualTo(2);
       assertThat(keys()).containsExactly(kept);
       assertThat(proxy.cuts()).as("deletes cut").isPositive();
+    } finally {
+      Await.result(proxiedVertx.close());
+    }
+  }
+
+  /**
+   * Verifies that a round outlives the export API pool's limit on idle transactions while it waits for S3: its
+   * pool's sessions are ended after 1 s idle in a transaction (the service's is 60 s), its only delete is held at a
+   * proxy until the round's session has sat idle for longer, and the round still completes (expired, file gone).
+   */
+  @Test
+  void aRoundWaitingOnASlowS3OutlivesThePoolsIdleTransactionLimit() throws Exception {
+    String key = job(UUID.randomUUID(), "completed", 1);
+    put(key);
+    Vertx proxiedVertx = Vertx.vertx();
+    try (FaultProxy proxy = FaultProxy.start(TestServices.get().s3Port())) {
+      JsonObject proxied = conf.copy().put(AppConfig.S3_ENDPOINT, "http://127.0.0.1:" + proxy.port());
+      Await.result(proxiedVertx.deployVerticle(new SigningVerticle(), new DeploymentOptions().setConfig(proxied)));
+      S3Storage through = S3Storage.create(proxiedVertx, WebClient.create(proxiedVertx), AppConfig.from(proxied));
+      Pool api = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).using(proxiedVertx).connectingTo(
+        Db.connectOptions(AppConfig.from(conf), Db.Workload.EXPORT_API)
+          .addProperty("idle_in_transaction_session_timeout", "1000")).build();
+      proxy.hold(line -> line.startsWith("DELETE "));
+
+      Future<RetentionJanitor.Round> round = new RetentionJanitor(api, through, Duration.ZERO).runOnce();
+      Await.until("the round's delete to reach S3", Duration.ofSeconds(30), () -> proxy.heldRequests() == 1);
+      String sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        + " AND application_name = 'link-export-api'";
+      Await.until("the round's session to sit idle in its transaction past 1 s, or to be ended", Duration.ofSeconds(30),
+        () -> db.count(sessions + " AND state = 'idle in transaction' AND now() - state_change > interval '1500 ms'")
+          == 1 || db.count(sessions) == 0);
+      proxy.release();
+
+      RetentionJanitor.Round r = Await.result(round);
+      assertThat(r.expired()).isEqualTo(1);
+      assertThat(keys()).doesNotContain(key);
+      Await.result(api.close());
     } finally {
       Await.result(proxiedVertx.close());
     }

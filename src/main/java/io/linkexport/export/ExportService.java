@@ -60,10 +60,11 @@ public final class ExportService {
    * {@code idempotencyKey}, filters and file options answers the job the first one created, whatever its state.
    */
   public Future<JsonObject> start(JsonObject body) {
+    long arrived = System.nanoTime();
     ExportRequest req = ExportRequest.fromJson(body);
     return access.starter(req.projectId(), req.userId())
       .compose(m -> starter.start(new JobStore.NewJob(m.projectId(), m.userId(), m.email(), filters(req, m),
-        FileOptions.parse(req.file() == null ? new JsonObject() : req.file(), limits), req.idempotencyKey())))
+        FileOptions.parse(req.file() == null ? new JsonObject() : req.file(), limits), req.idempotencyKey()), arrived))
       .map(started -> {
         if (started.created()) {
           // published only now that the job is committed: a worker woken earlier could miss it until its next poll

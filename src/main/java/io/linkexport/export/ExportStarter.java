@@ -17,8 +17,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The start transaction of an export: serialise the project's starts, replay an Idempotency-Key, check the limits,
- * insert the job. It must finish well before the caller's bus timeout, or not at all: when the deadline passes first
- * its statement is cancelled and the transaction rolls back, so a caller told 503 never finds a job it did not get.
+ * insert the job. It must finish well before the caller's bus timeout, or not at all: the deadline counts from the
+ * request's arrival; when it passes first, the statement under way is cancelled and the transaction rolls back (no
+ * COMMIT is sent after it), so a caller told 503 never finds a job it did not get.
  * Every statement in it is also bounded by the pool's {@code lock_timeout}.
  */
 final class ExportStarter {
@@ -43,16 +44,38 @@ final class ExportStarter {
     this.deadlineMs = deadlineMs;
   }
 
-  Future<Started> start(JobStore.NewJob job) {
-    return pool.withTransaction(conn -> inTransaction(conn, job)
-        .timeout(deadlineMs, TimeUnit.MILLISECONDS)
-        .onFailure(err -> {
-          if (err instanceof TimeoutException) {
-            // the statement under way (a lock wait) ends now, so the rollback and the 503 come at once
-            PgConnection.cast(conn).cancelRequest();
-          }
-        }))
+  /**
+   * Starts {@code job} by the deadline counted from {@code arrivedNanos} (when the request arrived, so the time its
+   * access check took counts): the wait for a connection, the transaction and its COMMIT all fit in it, or no job.
+   */
+  Future<Started> start(JobStore.NewJob job, long arrivedNanos) {
+    long deadline = arrivedNanos + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
+    Future<SqlConnection> got = pool.getConnection();
+    return got.timeout(left(deadline), TimeUnit.MILLISECONDS)
+      // a connection that comes after the deadline goes straight back to the pool
+      .onFailure(err -> got.onSuccess(SqlConnection::close))
+      .compose(conn -> inOwnTransaction(conn, job, deadline).eventually(conn::close))
       .recover(err -> Future.failedFuture(translate(err)));
+  }
+
+  private Future<Started> inOwnTransaction(SqlConnection conn, JobStore.NewJob job, long deadline) {
+    return conn.begin().compose(tx -> inTransaction(conn, job)
+      .timeout(left(deadline), TimeUnit.MILLISECONDS)
+      .onFailure(err -> {
+        if (err instanceof TimeoutException) {
+          // the statement under way (a lock wait) ends now, so the rollback and the 503 come at once
+          PgConnection.cast(conn).cancelRequest();
+        }
+      })
+      // no COMMIT once the deadline has passed: the caller may be told 503 by then
+      .compose(started -> System.nanoTime() < deadline ? tx.commit().map(started)
+        : Future.failedFuture(new TimeoutException("the start's deadline passed before its commit")))
+      .recover(err -> tx.rollback().transform(ar -> Future.failedFuture(err))));
+  }
+
+  /** Milliseconds left until {@code deadline}; at least 1 (a timer's least), so a passed deadline fires at once. */
+  private static long left(long deadline) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
   }
 
   private static Throwable translate(Throwable err) {

@@ -2,11 +2,14 @@ package io.linkexport.export;
 
 import io.linkexport.AppConfig;
 import io.linkexport.bus.Addresses;
+import io.linkexport.bus.BusClient;
+import io.linkexport.bus.ServiceException;
 import io.linkexport.support.Await;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
 import io.linkexport.support.TestApp;
 import io.linkexport.support.TestServices;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Starting an export against what other transactions hold: it never waits on writers of the project's links, never
@@ -79,6 +83,45 @@ class ExportStartIT {
     try (Fixtures fx = Fixtures.of(slow)) {
       long ms = assertNoJobAfter503(slow, fx);
       assertThat(ms).as("answered at the deadline, before the lock timeout").isBetween(11_900L, 18_900L);
+    } finally {
+      slow.close();
+    }
+  }
+
+  /**
+   * Verifies that the start's deadline counts from the request's arrival, not from its transaction: the access check
+   * is held 10 s by a lock on the users table, then the transaction is blocked by a locked project row. Counted from
+   * arrival, the 12 s deadline answers its own 503 (no job); counted from the transaction it would end at 22 s, after
+   * the caller's 20 s bus timeout, and a slow COMMIT there would leave a job the caller was told it did not get.
+   */
+  @Test
+  void theStartsDeadlineCountsFromTheRequestsArrival() throws Exception {
+    TestApp slow = TestApp.isolated(new JsonObject().put(AppConfig.BUS_SEND_TIMEOUT_MS, 20_000)
+      .put(AppConfig.PG_LOCK_TIMEOUT_MS, 19_000).put(AppConfig.MAIL_LEASE_SECONDS, 120));
+    try (Fixtures fx = Fixtures.of(slow);
+         Connection users = DriverManager.getConnection(TestServices.jdbcUrl(slow.config), "postgres", "postgres");
+         Connection project = DriverManager.getConnection(TestServices.jdbcUrl(slow.config), "postgres", "postgres")) {
+      Fixtures.Tenant t = fx.tenant("Start late", "pro", "late@example.com");
+      fx.exec("INSERT INTO app_users (id, email) VALUES (?, ?)", t.user(), t.email());
+      project.setAutoCommit(false);
+      execute(project, "SELECT 1 FROM projects WHERE id = ? FOR UPDATE", t.project());
+      users.setAutoCommit(false);
+      execute(users, "LOCK TABLE app_users IN ACCESS EXCLUSIVE MODE");
+
+      ExportClient bus = new ExportClient(BusClient.local(slow.vertx.eventBus(), 20_000));
+      Future<JsonObject> started = bus.start(new ExportRequest(t.project(), t.user(), null, null, null));
+      Await.until("the start's access check to have waited 10 s for its lock", Duration.ofSeconds(30),
+        () -> fx.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND"
+          + " application_name = 'link-export-api' AND wait_event_type = 'Lock'"
+          + " AND now() - query_start > interval '10 s'") == 1);
+      users.commit();
+
+      assertThatThrownBy(() -> Await.result(started)).isInstanceOfSatisfying(ServiceException.class, e -> {
+        assertThat(e.status()).as(e.toString()).isEqualTo(503);
+        assertThat(e.getMessage()).as("the start's own bound answered").contains("could not be started in time");
+      });
+      project.commit();
+      assertThat(fx.count("SELECT count(*) FROM export_jobs WHERE project_id = ?", t.project())).isZero();
     } finally {
       slow.close();
     }

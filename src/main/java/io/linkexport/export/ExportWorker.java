@@ -2,6 +2,8 @@ package io.linkexport.export;
 
 import io.linkexport.AppConfig;
 import io.linkexport.storage.S3Storage;
+import io.linkexport.telemetry.ServiceMeters;
+import io.linkexport.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -30,6 +32,7 @@ final class ExportWorker {
   private final OutcomePolicy policy;
   private final OutcomeRecorder recorder;
   private final ExportEvents events;
+  private final ServiceMeters meters;
   private boolean busy;
   private boolean stopping;
   private Future<Void> current = Future.succeededFuture();
@@ -44,7 +47,8 @@ final class ExportWorker {
     this.workerId = workerId;
     this.policy = policy;
     this.events = new ExportEvents(vertx.eventBus());
-    this.recorder = new OutcomeRecorder(jobs, events);
+    this.meters = Telemetry.meters(vertx);
+    this.recorder = new OutcomeRecorder(jobs, events, meters);
   }
 
   /** Claims and runs jobs until none is due; a call while busy or stopping is a no-op. */
@@ -70,7 +74,8 @@ final class ExportWorker {
    * Runs what a claim answered. A claim that answers once stop() began must not start an attempt (its pool is about
    * to close and the job would wait out its lease): the job is handed back at once, which costs it no attempt.
    */
-  private Future<Boolean> runClaimed(Job job) {
+  private Future<Boolean> runClaimed(JobStore.Claim claim) {
+    Job job = claim == null ? null : claim.job();
     if (job == null) {
       return Future.succeededFuture(false);
     }
@@ -79,6 +84,7 @@ final class ExportWorker {
         job.attempt(), workerId);
       return handBack(job).map(false);
     }
+    meters.attemptStarted(claim.rescued());
     return run(job).map(true);
   }
 

@@ -1,6 +1,7 @@
 package io.linkexport.cluster;
 
 import io.linkexport.AppConfig;
+import io.linkexport.support.ApiContract;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.TestApp;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,7 @@ record ChildNode(Process process, int httpPort, String name, File log) {
     HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + httpPort + path)).header("Authorization", "Bearer " + token).build(),
       HttpResponse.BodyHandlers.ofString());
+    ApiContract.served("http://127.0.0.1:" + httpPort).check(res);
     return new TestApp.Res(res.statusCode(), new JsonObject(res.body()), res);
   }
 

@@ -54,7 +54,7 @@ class ExportRecoveryIT {
     JobStore jobs = new JobStore(pool);
     Job created = await(jobs.create(pool, project, user, "rescued@example.com", new JsonObject().put("showArchived", true),
       5, null));
-    Job claimed = await(jobs.claim("dead-worker", 2));
+    Job claimed = await(jobs.claim("dead-worker", 2)).job();
     assertThat(claimed.id()).isEqualTo(created.id());
     String key = Job.objectKey(project, created.id(), claimed.attempt());
     S3Storage s3 = S3Storage.create(dead, WebClient.create(dead), config);

@@ -39,12 +39,48 @@ public final class Application {
   private final AppConfig config;
   private final NodeState node;
   private final List<HttpVerticle> servers;
+  /** The export workers' deployment, or null on a node without workers. */
+  private final String workers;
+  /** The drain under way or done, null before; its delay ends when {@code delayed} completes. */
+  private Future<Void> drained;
+  private Promise<Void> delayed;
 
-  private Application(Vertx vertx, AppConfig config, NodeState node, List<HttpVerticle> servers) {
+  private Application(Vertx vertx, AppConfig config, NodeState node, List<HttpVerticle> servers, String workers) {
     this.vertx = vertx;
     this.config = config;
     this.node = node;
     this.servers = servers;
+    this.workers = workers;
+  }
+
+  /**
+   * Stops the node in order: the HTTP API drains first ({@link #drain()}), then the export workers stop (they stop
+   * claiming, let a running export finish for {@code EXPORT_STOP_GRACE_MS}, then hand it back), while everything
+   * they need is still deployed (the signing verticle signs their last parts, the pools record the hand-back); then
+   * the rest. Closing Vert.x alone undeploys every verticle at once: a running export then lost its signer mid-grace
+   * and failed, which cost it an attempt.
+   */
+  public Future<Void> shutdown() {
+    // A promise of no context: one composed on a Vert.x context would never complete once Vert.x is closed.
+    Promise<Void> closed = Promise.promise();
+    Future<Void> draining;
+    synchronized (this) {
+      boolean drainingAlready = drained != null;
+      draining = drain();
+      if (drainingAlready) {
+        delayed.tryComplete(); // a stop after an explicit drain (tests) does not wait out the rest of the delay
+      }
+    }
+    draining.onComplete(d -> {
+      Future<Void> stopped = workers == null ? Future.succeededFuture() : vertx.undeploy(workers);
+      stopped.onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.warn("the export workers did not stop cleanly: {}", ar.cause().getMessage());
+        }
+        vertx.close().onComplete(closed);
+      });
+    });
+    return closed.future();
   }
 
   /** The HTTP port actually bound (differs from the config when it asked for 0). */
@@ -63,21 +99,27 @@ public final class Application {
    * the requests in flight get {@code HTTP_DRAIN_TIMEOUT_MS} to finish. Closing Vert.x afterwards stops the workers,
    * which hand their exports back as before ({@code EXPORT_STOP_GRACE_MS}).
    */
-  public Future<Void> drain() {
+  public synchronized Future<Void> drain() {
+    // once: a test drains, then closes; SIGTERM's hook may run while a drain is under way
+    if (drained != null) {
+      return drained;
+    }
     node.startDraining();
     long delay = config.ops().httpDrainDelayMillis();
     long timeout = config.ops().httpDrainTimeoutMillis();
     LOG.info("draining: readiness answers 503; serving {} ms more, then requests in flight get {} ms", delay, timeout);
     Promise<Void> waited = Promise.promise();
+    delayed = waited;
     if (delay == 0) {
       waited.complete();
     } else {
-      vertx.setTimer(delay, id -> waited.complete());
+      vertx.setTimer(delay, id -> waited.tryComplete());
     }
-    return waited.future()
+    drained = waited.future()
       .compose(v -> Future.join(servers.stream().map(s -> s.shutdown(timeout)).toList()))
       .onComplete(ar -> LOG.info("drained: the HTTP servers are closed"))
       .mapEmpty();
+    return drained;
   }
 
   public static Future<Application> start(Vertx vertx, AppConfig config) {
@@ -107,6 +149,7 @@ public final class Application {
     // One per node, shared by the query verticles: a project's bound holds whichever event loop serves its pages.
     ProjectQueryGate gate = new ProjectQueryGate(config.listProjectConcurrency(), ProjectQueryGate.MAX_WAITING,
       config.busSendTimeoutMillis());
+    String[] workers = new String[1];
     return migrate(vertx, config)
       .compose(v -> step("storage signing", vertx.deployVerticle(new SigningVerticle(), standard)
         .onSuccess(id -> node.require("storage-signing", id))))
@@ -119,12 +162,12 @@ public final class Application {
       .compose(v -> config.exportWorkers() <= 0 ? Future.<Void>succeededFuture()
         : step("export workers", vertx.deployVerticle(ExportWorkerVerticle::new,
           new DeploymentOptions(standard).setThreadingModel(ThreadingModel.WORKER)
-            .setInstances(config.exportWorkers()))))
+            .setInstances(config.exportWorkers())).onSuccess(id -> workers[0] = id)))
       .compose(v -> config.ops().metricsPort() == 0 ? Future.<Void>succeededFuture()
         : step("metrics", vertx.deployVerticle(new MetricsVerticle(), standard)))
       .compose(v -> withHttp ? step("HTTP", vertx.deployVerticle(http.get(), standard)
         .compose(first -> moreHttp(vertx, config, http))) : Future.succeededFuture())
-      .map(v -> new Application(vertx, config, node, servers));
+      .map(v -> new Application(vertx, config, node, servers, workers[0]));
   }
 
   /**

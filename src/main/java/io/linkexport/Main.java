@@ -103,13 +103,12 @@ public final class Main {
         running.close().onComplete(v -> System.exit(1));
       });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // SIGTERM: first the HTTP API drains (readiness 503, in-flight requests finish: Application.drain), then Vert.x
-      // undeploys every verticle (workers stop claiming, finish or hand back their export within
-      // EXPORT_STOP_GRACE_MS + 5 s), closes the pools, then leaves the cluster.
+      // SIGTERM: first the HTTP API drains (readiness 503, in-flight requests finish), then the workers stop (stop
+      // claiming, finish or hand back their export within EXPORT_STOP_GRACE_MS + EXPORT_HAND_BACK_MS), then the other
+      // verticles and the pools, then the node leaves the cluster (Application.shutdown).
       CountDownLatch done = new CountDownLatch(1);
       Application app = started.get();
-      Future<Void> drained = app == null ? Future.succeededFuture() : app.drain();
-      drained.eventually(running::close).onComplete(v -> done.countDown());
+      (app == null ? running.close() : app.shutdown()).onComplete(v -> done.countDown());
       try {
         done.await(config.ops().httpDrainDelayMillis() + config.ops().httpDrainTimeoutMillis()
           + config.exportStopGraceMillis() + 15_000, java.util.concurrent.TimeUnit.MILLISECONDS);

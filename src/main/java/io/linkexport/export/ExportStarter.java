@@ -28,6 +28,8 @@ final class ExportStarter {
   record Started(Job job, boolean created) {
   }
 
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
+
   private final Pool pool;
   private final JobStore jobs;
   private final int maxAttempts;
@@ -51,10 +53,19 @@ final class ExportStarter {
             PgConnection.cast(conn).cancelRequest();
           }
         }))
-      .recover(err -> Future.failedFuture(Failures.hasSqlState(err, Failures.UNIQUE_VIOLATION)
-        ? new ServiceException(ErrorCode.EXPORT_IN_PROGRESS, "Another export of this project was started at the same "
-          + "moment; wait for it to finish or cancel it.")
-        : err));
+      .recover(err -> Future.failedFuture(translate(err)));
+  }
+
+  private static Throwable translate(Throwable err) {
+    if (Failures.hasSqlState(err, Failures.UNIQUE_VIOLATION)) {
+      return new ServiceException(ErrorCode.EXPORT_IN_PROGRESS, "Another export of this project was started at the "
+        + "same moment; wait for it to finish or cancel it.");
+    }
+    if (err instanceof TimeoutException || Failures.hasSqlState(err, LOCK_NOT_AVAILABLE)) {
+      return new ServiceException(ErrorCode.UNAVAILABLE, "The export could not be started in time: the database is "
+        + "busy with this project. No export was created; try again shortly.").retryAfter(2);
+    }
+    return err;
   }
 
   private Future<Started> inTransaction(SqlConnection conn, ExportAccess.Member m, String key, JsonObject filters) {

@@ -33,8 +33,10 @@ final class AccessLog {
   static void handle(RoutingContext ctx) {
     long started = System.nanoTime();
     RequestContext.Info info = RequestContext.current();
+    // A response written in full has its status even when the connection then failed or closed before the end
+    // handler ran (an h2c upgrade's first stream does); "closed" is for a response that never ended.
     ctx.addEndHandler(ar -> log(ctx.request(), info == null ? null : info.route(),
-      ar.succeeded() ? ctx.response().getStatusCode() : 0, started));
+      ar.succeeded() || ctx.response().ended() ? ctx.response().getStatusCode() : 0, started));
     ctx.next();
   }
 

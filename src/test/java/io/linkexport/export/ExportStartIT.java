@@ -51,11 +51,9 @@ class ExportStartIT {
     try (Connection writer = open()) {
       execute(writer, "INSERT INTO links (project_id, domain, slug, url) VALUES (?, 'dub.sh', ?, 'https://x.test')",
         t.project(), "open-" + UUID.randomUUID());
-      long started = System.nanoTime();
+      // waiting for the writer would end in a 503 at the lock timeout, with the writer still open
       TestApp.Res res = app.post(Exports.base(t.project()), t.token(), "{}");
-      long ms = (System.nanoTime() - started) / 1_000_000;
       assertThat(res.status()).as(res.raw().body()).isEqualTo(202);
-      assertThat(ms).as("answered without waiting for the writer").isLessThan(2_000);
       writer.rollback();
     }
   }
@@ -75,10 +73,12 @@ class ExportStartIT {
    */
   @Test
   void theStartsDeadlineEndsALongLockWaitWithoutAJob() throws Exception {
-    TestApp slow = TestApp.isolated(new JsonObject().put(AppConfig.PG_LOCK_TIMEOUT_MS, 4_500));
+    // a deadline of 12 s (60% of 20 s) against a lock timeout of 19 s: far enough apart to tell which one answered
+    TestApp slow = TestApp.isolated(new JsonObject().put(AppConfig.BUS_SEND_TIMEOUT_MS, 20_000)
+      .put(AppConfig.PG_LOCK_TIMEOUT_MS, 19_000).put(AppConfig.MAIL_LEASE_SECONDS, 120));
     try (Fixtures fx = Fixtures.of(slow)) {
       long ms = assertNoJobAfter503(slow, fx);
-      assertThat(ms).as("answered at the deadline (3 s), before the lock timeout (4.5 s)").isLessThan(4_400);
+      assertThat(ms).as("answered at the deadline, before the lock timeout").isBetween(11_900L, 18_900L);
     } finally {
       slow.close();
     }
@@ -98,7 +98,8 @@ class ExportStartIT {
       assertThat(res.status()).as(res.raw().body()).isEqualTo(503);
       assertThat(res.errorCode()).isEqualTo("UNAVAILABLE");
       assertThat(res.raw().headers().firstValue("Retry-After")).isPresent();
-      assertThat(ms).as("answered before the caller's 5 s timeout").isLessThan(5_000);
+      // the service's own bound answered, not the caller's timeout (whose 503 says the service is busy)
+      assertThat(res.json().getJsonObject("error").getString("message")).contains("could not be started in time");
       blocker.commit();
     }
     assertThat(fx.count("SELECT count(*) FROM export_jobs WHERE project_id = ?", t.project()))

@@ -1,13 +1,11 @@
 package io.linkexport.export;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.linkexport.AppConfig;
 import io.linkexport.support.Await;
 import io.linkexport.support.Exports;
 import io.linkexport.support.FaultProxy;
 import io.linkexport.support.Fixtures;
+import io.linkexport.support.LogCapture;
 import io.linkexport.support.Mailbox;
 import io.linkexport.support.Storage;
 import io.linkexport.support.TestApp;
@@ -15,7 +13,6 @@ import io.linkexport.support.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -104,10 +101,7 @@ class HandBackIT {
     JsonObject conf = TestApp.isolatedConfig(settings().put(AppConfig.EXPORT_STOP_GRACE_MS, 10_000));
     Fixtures db = Fixtures.of(AppConfig.from(conf));
     Fixtures locker = Fixtures.of(AppConfig.from(conf));
-    Logger workerLog = (Logger) LoggerFactory.getLogger(ExportWorker.class);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    workerLog.addAppender(logs);
+    LogCapture logs = LogCapture.of(ExportWorker.class);
     TestApp second = null;
     try {
       Fixtures.Tenant t = db.tenant("Claim at stop", "pro", "claimstop-" + UUID.randomUUID().toString()
@@ -124,8 +118,8 @@ class HandBackIT {
           + " AND query LIKE '%FOR UPDATE SKIP LOCKED%'") == 1);
 
       Future<Void> stopping = first.vertx.close();
-      Await.until("the worker to begin stopping while its claim waits", Duration.ofSeconds(30), () -> logs.list
-        .stream().anyMatch(e -> e.getFormattedMessage().contains("stopping (a claim is under way)")));
+      Await.until("the worker to begin stopping while its claim waits", Duration.ofSeconds(30), () -> logs
+        .contains("stopping (a claim is under way)"));
       locker.conn.commit();
       Await.result(stopping, Duration.ofSeconds(30));
 
@@ -140,7 +134,7 @@ class HandBackIT {
       assertThat(done.getInteger("attempt")).isEqualTo(2);
       assertThat(Exports.parse(Exports.download(second, done.getString("downloadUrl")).body())).hasSize(1 + LINKS);
     } finally {
-      workerLog.detachAppender(logs);
+      logs.close();
       if (!locker.conn.getAutoCommit()) {
         locker.conn.rollback();
       }
@@ -148,6 +142,48 @@ class HandBackIT {
         second.close();
       }
       locker.close();
+      db.close();
+    }
+  }
+
+  /**
+   * Verifies that an export still writing when its node begins to stop finishes within the stop grace without using
+   * an attempt: the workers stop before the verticles they need (the signing verticle signs the parts still to come;
+   * closing Vert.x alone undeployed it alongside the worker, the next part could not be signed and the job's only
+   * attempt failed with STORAGE_ERROR). Part 1 is held until the shutdown has begun, so part 2 is signed during it.
+   */
+  @Test
+  void anExportWritingWhenItsNodeStopsFinishesWithinTheGrace() throws Exception {
+    FaultProxy s3 = FaultProxy.start(TestServices.get().s3Port());
+    JsonObject conf = TestApp.isolatedConfig(settings().put(AppConfig.EXPORT_MAX_ATTEMPTS, 1)
+      .put(AppConfig.EXPORT_STOP_GRACE_MS, 30_000));
+    Fixtures db = Fixtures.of(AppConfig.from(conf));
+    LogCapture logs = LogCapture.of(ExportWorker.class);
+    try {
+      Fixtures.Tenant t = db.tenant("Stop grace", "pro", "grace-" + UUID.randomUUID().toString().substring(0, 6)
+        + "@example.com");
+      int links = 40_000; // about 7 MB of CSV: two parts
+      db.bulkLinks(t.project(), links, "gr-" + UUID.randomUUID().toString().substring(0, 6), 1);
+      TestApp first = TestApp.start(conf.copy().put(AppConfig.S3_ENDPOINT, "http://127.0.0.1:" + s3.port()));
+      s3.hold(line -> line.startsWith("PUT ") && line.matches(".*[?&]partNumber=1[& ].*"));
+      String jobId = Exports.start(first, t.project(), t.token(), ALL);
+      Await.until("part 1 to reach S3", Duration.ofSeconds(60), () -> s3.heldRequests() > 0);
+
+      java.util.concurrent.CompletableFuture<Void> stopping =
+        java.util.concurrent.CompletableFuture.runAsync(first::close);
+      Await.until("the worker to begin stopping with its export running", Duration.ofSeconds(30), () -> logs
+        .contains("stopping (an export is running"));
+      s3.hold(line -> false);
+      s3.release();
+      stopping.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(db.strings("SELECT concat_ws(' ', status, attempt, hand_backs, coalesce(error_code, '-'))"
+        + " FROM export_jobs WHERE id = ?", UUID.fromString(jobId)))
+        .as("status, attempt, hand-backs, error once the node has stopped").containsExactly("completed 1 0 -");
+      assertThat(Storage.objects(t.project(), jobId)).hasSize(1);
+    } finally {
+      logs.close();
+      s3.close();
       db.close();
     }
   }

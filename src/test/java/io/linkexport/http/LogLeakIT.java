@@ -1,11 +1,10 @@
 package io.linkexport.http;
 
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.linkexport.support.Await;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
+import io.linkexport.support.LogCapture;
 import io.linkexport.support.TestApp;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
@@ -22,13 +21,10 @@ class LogLeakIT {
 
   @Test
   void tokensAndSignaturesNeverAppearInLogs() {
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     Logger ours = (Logger) LoggerFactory.getLogger("io.linkexport");
     ch.qos.logback.classic.Level before = ours.getLevel();
     ours.setLevel(ch.qos.logback.classic.Level.DEBUG);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    root.addAppender(logs);
+    LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
     try {
       TestApp app = TestApp.get();
       try (Fixtures db = new Fixtures()) {
@@ -45,13 +41,13 @@ class LogLeakIT {
         // the email mints (and logs around) another URL: wait until it went out
         Await.until("the export's email to be sent", Duration.ofSeconds(30), () -> db.count(
           "SELECT count(*) FROM mail_outbox WHERE job_id = ? AND sent_at IS NOT NULL", UUID.fromString(jobId)) == 1);
-        String all = String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        String all = String.join("\n", logs.messages());
         assertThat(all).isNotEmpty();
         assertThat(all).doesNotContain(signature).doesNotContain("X-Amz-Signature=").doesNotContain(token)
           .doesNotContain("lx_not-a-real-key").doesNotContain(TestTokens.SECRET);
       }
     } finally {
-      root.detachAppender(logs);
+      logs.close();
       ours.setLevel(before);
     }
   }

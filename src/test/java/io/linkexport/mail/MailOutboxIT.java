@@ -69,7 +69,7 @@ class MailOutboxIT {
   void aSendThatCouldOutliveItsLeaseStopsTheServiceFromStarting() {
     JsonObject conf = TestApp.isolatedConfig(new JsonObject().put(AppConfig.SMTP_TIMEOUT_MS, 40_000));
     assertThatThrownBy(() -> TestApp.start(conf))
-      .hasStackTraceContaining("cannot start mail: an email send may take up to 45000 ms")
+      .hasStackTraceContaining("bad configuration: an email send may take up to 45000 ms")
       .rootCause().hasMessageContaining("SMTP_TIMEOUT_MS").hasMessageContaining("MAIL_LEASE_SECONDS");
   }
 }

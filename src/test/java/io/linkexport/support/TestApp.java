@@ -106,9 +106,10 @@ public final class TestApp {
     }
   }
 
+  /** Stops the service as SIGTERM does (workers first, then the rest: {@link Application#shutdown}). */
   public void close() {
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      (app == null ? vertx.close() : app.shutdown()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

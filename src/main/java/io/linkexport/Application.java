@@ -3,6 +3,7 @@ package io.linkexport;
 import io.linkexport.bus.BusClient;
 import io.linkexport.db.Db;
 import io.linkexport.db.Migrator;
+import io.linkexport.db.ReadReplicas;
 import io.linkexport.export.ExportApiVerticle;
 import io.linkexport.export.ExportWorkerVerticle;
 import io.linkexport.http.HttpVerticle;
@@ -150,17 +151,19 @@ public final class Application {
     ProjectQueryGate gate = new ProjectQueryGate(config.listProjectConcurrency(), ProjectQueryGate.MAX_WAITING,
       config.busSendTimeoutMillis());
     String[] workers = new String[1];
+    ReadReplicas[] replicas = new ReadReplicas[1];
     return migrate(vertx, config)
+      .map(v -> replicas[0] = ReadReplicas.start(vertx, config)).<Void>mapEmpty()
       .compose(v -> step("storage signing", vertx.deployVerticle(new SigningVerticle(), standard)
         .onSuccess(id -> node.require("storage-signing", id))))
-      .compose(v -> step("query", vertx.deployVerticle(() -> new QueryVerticle(gate), new DeploymentOptions(standard)
-        .setInstances(config.queryInstances()))))
+      .compose(v -> step("query", vertx.deployVerticle(() -> new QueryVerticle(gate, replicas[0]),
+        new DeploymentOptions(standard).setInstances(config.queryInstances()))))
       .compose(v -> step("export API", vertx.deployVerticle(new ExportApiVerticle(), standard)))
       .compose(v -> step("mail", vertx.deployVerticle(new MailVerticle(), standard)
         .onSuccess(id -> node.require("mail", id))))
       // EXPORT_WORKERS=0: a node that serves the API but runs no exports (the other nodes' workers do).
       .compose(v -> config.exportWorkers() <= 0 ? Future.<Void>succeededFuture()
-        : step("export workers", vertx.deployVerticle(ExportWorkerVerticle::new,
+        : step("export workers", vertx.deployVerticle(() -> new ExportWorkerVerticle(replicas[0]),
           new DeploymentOptions(standard).setThreadingModel(ThreadingModel.WORKER)
             .setInstances(config.exportWorkers())).onSuccess(id -> workers[0] = id)))
       .compose(v -> config.ops().metricsPort() == 0 ? Future.<Void>succeededFuture()

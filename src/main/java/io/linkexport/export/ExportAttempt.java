@@ -9,6 +9,7 @@ import io.linkexport.storage.S3Storage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgConnection;
+import io.linkexport.db.ReadReplicas;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -32,6 +33,10 @@ final class ExportAttempt {
   private final Job job;
   private final String key;
   private final Pool pool;
+  private final Pool snapshots;
+  private final ReadReplicas.Replica replica;
+  /** What the snapshot is read from: "primary" or a replica's name; recorded on the job with its upload. */
+  private final String readSource;
   private final JobStore jobs;
   private final S3Storage storage;
   private final AppConfig config;
@@ -53,8 +58,15 @@ final class ExportAttempt {
   private long counted;
   private long uploadCreated;
 
-  ExportAttempt(Job job, Pool pool, JobStore jobs, S3Storage storage, AppConfig config) {
+  /**
+   * @param replica the read replica of the snapshot (count and rows), or null for the primary; the job's writes
+   *     (upload, heartbeats, outcome) always go to the primary ({@code pool})
+   */
+  ExportAttempt(Job job, Pool pool, JobStore jobs, S3Storage storage, AppConfig config, ReadReplicas.Replica replica) {
     this.job = job;
+    this.replica = replica;
+    this.snapshots = replica == null ? pool : replica.snapshots();
+    this.readSource = ReadReplicas.name(replica);
     this.key = Job.objectKey(job.projectId(), job.id(), job.attempt());
     this.pool = pool;
     this.jobs = jobs;
@@ -71,7 +83,11 @@ final class ExportAttempt {
   Future<AttemptResult> run() {
     started = System.nanoTime();
     LinkQuery query = LinkQuery.of(job.projectId(), LinkFilter.fromJson(job.filters()));
-    return abortPrevious().compose(v -> pool.getConnection()).compose(c -> {
+    return abortPrevious().compose(v -> snapshots.getConnection().onFailure(err -> {
+      if (replica != null) {
+        replica.unreachable(); // its retry reads the primary rather than wait for the lag check to notice
+      }
+    })).compose(c -> {
       conn = c;
       return c.begin()
         .compose(tx -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
@@ -211,7 +227,7 @@ final class ExportAttempt {
       .compose(id -> {
         uploadId = id;
         uploadCreated = System.nanoTime();
-        return jobs.recordUpload(job, id, key);
+        return jobs.recordUpload(job, id, key, readSource);
       })
       .compose(recorded -> recorded ? Future.succeededFuture()
         : Future.failedFuture(new CsvUploadSink.StoppedException("the export was cancelled")));

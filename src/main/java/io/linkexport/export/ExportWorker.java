@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.linkexport.db.ReadReplicas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +38,11 @@ final class ExportWorker {
   private boolean stopping;
   private Future<Void> current = Future.succeededFuture();
   private volatile ExportAttempt running;
+  private final ReadReplicas replicas;
 
-  ExportWorker(Vertx vertx, Pool pool, S3Storage storage, AppConfig config, String workerId, OutcomePolicy policy) {
+  ExportWorker(Vertx vertx, Pool pool, S3Storage storage, AppConfig config, String workerId, OutcomePolicy policy,
+    ReadReplicas replicas) {
+    this.replicas = replicas;
     this.vertx = vertx;
     this.pool = pool;
     this.jobs = new JobStore(pool);
@@ -93,7 +97,7 @@ final class ExportWorker {
     long started = System.nanoTime();
     LOG.info("export {} attempt {} started (project {})", job.id(), job.attempt(), job.projectId());
     events.changed(job.event());
-    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config);
+    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config, replicas.current());
     running = attempt;
     long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> heartbeat(attempt));
     Outcome.Failed exhausted = policy.exhausted(job);

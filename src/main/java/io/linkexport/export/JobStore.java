@@ -91,9 +91,10 @@ public final class JobStore {
       .map(rows -> rows.rowCount() == 1);
   }
 
-  public Future<Boolean> recordUpload(Job job, String uploadId, String key) {
+  /** Records the attempt's upload and what its snapshot is read from ({@code ReadReplicas.name}). */
+  public Future<Boolean> recordUpload(Job job, String uploadId, String key, String readSource) {
     return pool.preparedQuery(SqlStatements.get("job_set_upload"))
-      .execute(Tuple.of(job.id(), job.attempt(), uploadId, key))
+      .execute(Tuple.of(job.id(), job.attempt(), uploadId, key, readSource))
       .map(rows -> rows.rowCount() == 1);
   }
 

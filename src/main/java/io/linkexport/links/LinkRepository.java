@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Reads links for the list API. Rows become the dub.co-style link JSON plus the link's analytics ({@link LinkJson}).
@@ -23,14 +24,20 @@ public final class LinkRepository {
   /** Tag entries a query verticle keeps (TagDictionary): a few MB at most. */
   static final int MAX_TAGS = 20_000;
 
-  private final Pool customPlans;
-  private final Pool genericPlans;
+  private final Supplier<Pools> pools;
   private final TagDictionary dictionary = new TagDictionary(MAX_TAGS);
 
   /** See {@code Db.listPool}: statements with filter values go to the first, project-only ones to the second. */
+  public record Pools(Pool customPlans, Pool genericPlans) {
+  }
+
   public LinkRepository(Pool customPlans, Pool genericPlans) {
-    this.customPlans = customPlans;
-    this.genericPlans = genericPlans;
+    this(() -> new Pools(customPlans, genericPlans));
+  }
+
+  /** @param pools the pools of each request, asked once per page or count (a read replica's or the primary's) */
+  public LinkRepository(Supplier<Pools> pools) {
+    this.pools = pools;
   }
 
   /**
@@ -41,7 +48,8 @@ public final class LinkRepository {
     filter.requirePageDepth(); // the pools never run a deeper OFFSET, whoever asks
     LinkQuery query = LinkQuery.of(projectId, filter);
     LinkQuery.Sql sql = query.renderPage(SqlStatements.get("links_list"), filter);
-    Pool pool = query.bindsOnlyTheProject() ? genericPlans : customPlans;
+    Pools on = pools.get();
+    Pool pool = query.bindsOnlyTheProject() ? on.genericPlans() : on.customPlans();
     return pool.preparedQuery(sql.text()).execute(sql.params()).compose(rows -> {
       Set<UUID> ids = new LinkedHashSet<>();
       int n = 0;
@@ -62,7 +70,7 @@ public final class LinkRepository {
         return Future.succeededFuture(page(rows, filter, tags));
       }
       // By primary keys whatever the values: one plan fits all.
-      return genericPlans.preparedQuery(SqlStatements.get("tags_by_id"))
+      return on.genericPlans().preparedQuery(SqlStatements.get("tags_by_id"))
         .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(missing.toArray(new UUID[0])))
         .map(found -> {
           Map<UUID, LinkJson.Tag> fetched = new HashMap<>();
@@ -78,7 +86,8 @@ public final class LinkRepository {
 
   public Future<Long> count(UUID projectId, LinkFilter filter) {
     LinkQuery.Sql sql = LinkQuery.of(projectId, filter).render(SqlStatements.get("links_count"));
-    return customPlans.preparedQuery(sql.text()).execute(sql.params()).map(rows -> rows.iterator().next().getLong(0));
+    return pools.get().customPlans().preparedQuery(sql.text()).execute(sql.params())
+      .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** The query asks for one row more than the page: its presence says another page follows. */

@@ -3,6 +3,8 @@ package io.linkexport.bench;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.Standby;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,7 +34,7 @@ final class ListVariants {
         Map<String, String> e = new HashMap<>(env);
         e.put("METRICS_ENABLED", on == 1 ? "true" : "false");
         Bench.LoadResult load = load(e, children, size, seconds, QUERY + " (metrics " + (on == 1 ? "on" : "off")
-          + ")", report);
+          + ")", report, null);
         rps[on] += load.rps();
       }
     }
@@ -47,10 +49,14 @@ final class ListVariants {
       e.put("PG_READ_URL", env.get("PG_URL").replace(":" + services.pgPort() + "/", ":" + standby.port() + "/"));
       String jdbc = "jdbc:postgresql://127.0.0.1:" + standby.port() + "/" + EmbeddedServices.DB_NAME;
       long before = transactions(jdbc);
-      Bench.LoadResult load = load(e, children, size, seconds, QUERY + " (replica)", report);
-      // the standby counts the read transactions it served: most pages must have been among them
-      if (transactions(jdbc) - before < load.requests() / 2) {
-        throw new IllegalStateException("the replica run read few pages from the standby");
+      Bench.LoadResult load = load(e, children, size, seconds, QUERY + " (replica)", report, "is read again");
+      // the standby counts the read transactions it served (flushed as its backends exit): most pages must be there
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (transactions(jdbc) - before < load.requests() / 2) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("the replica run read few pages from the standby");
+        }
+        Thread.sleep(250); // polling the standby's statistics, which have no other signal
       }
     }
   }
@@ -64,10 +70,19 @@ final class ListVariants {
     }
   }
 
+  /** @param logLine when not null, the load starts once the service's log has it (the replica in use) */
   private static Bench.LoadResult load(Map<String, String> env, List<Process> children, Bench.Size size,
-    int seconds, String label, Report report) throws Exception {
+    int seconds, String label, Report report, String logLine) throws Exception {
     Bench.Service service = Bench.Service.start(env, children, "256m");
     try {
+      Path log = Path.of("target/bench-service-256m.log");
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (logLine != null && !Files.readString(log).contains(logLine)) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("no '" + logLine + "' in " + log + " after 60 s");
+        }
+        Thread.sleep(250); // polling the service's log, its only signal that the replica is in use
+      }
       service.heap.close();
       Bench.LoadResult load = Load.run(service.api(size) + "/links?" + QUERY, service.token, 32, seconds);
       if (load.errors() > 0 || load.requests() == 0) {

@@ -84,7 +84,8 @@ public final class ApiContract {
    * Throws an {@link AssertionError} naming the drift when the response to {@code method path} (query ignored) does
    * not match the document. Undocumented paths are not checked; {@link #operation} says which are.
    */
-  public void check(String method, String path, int status, Map<String, List<String>> headers, byte[] body) {
+  public void check(String method, String rawPath, int status, Map<String, List<String>> headers, byte[] body) {
+    String path = routedPath(rawPath);
     String op = operation(method, path);
     if (op == null) {
       return;
@@ -129,6 +130,24 @@ public final class ApiContract {
       }
     }
     return null;
+  }
+
+  /**
+   * The path the server routes: dot segments resolved (also percent-encoded ones), as Vert.x does ({@code .../export/..} is the links list), and
+   * a trailing slash dropped, as the router matches it.
+   */
+  static String routedPath(String rawPath) {
+    String p;
+    try {
+      // Vert.x decodes percent-encoded unreserved characters (%2e is a dot) before it resolves dot segments
+      p = URI.create(rawPath.replaceAll("%2[eE]", ".")).normalize().getRawPath();
+    } catch (IllegalArgumentException e) {
+      return rawPath;
+    }
+    if (p == null || p.isEmpty()) {
+      return rawPath;
+    }
+    return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 
   /** {@code /a/{b}/c} matches {@code /a/<one segment>/c}. */

@@ -1,12 +1,12 @@
--- Every matching link with the CSV's columns, in the list API's order. Streamed by the export through a cursor
--- declared in SQL (DeclaredCursor: planned for a fast start, so a rollup sort walks its index).
+-- Every matching link with the export's columns, in the list API's order. Streamed by the export through a cursor
+-- declared in SQL (DeclaredCursor: planned for a fast start, so a rollup sort walks its index). The COLUMNS marker
+-- is the select list of the requested columns, joined from the constant expressions of the column table (export.Column);
+-- LinkQuery fills WHERE and ORDER (a split export's file adds its creation range, and at most LIMIT/OFFSET).
 -- The rollups are joined by primary key only and the project is scoped on the one table the sort walks, as on a list
 -- page (LinkQuery explains why): with "AND s.project_id = l.project_id", right after a bulk import, before autovacuum
 -- has analyzed the new rows, the planner believed the project had about one link and picked a nested loop that
 -- scanned all of the project's rollups once per link: 32,000 links took 143 s instead of 0.2 s (StaleStatisticsIT).
-SELECT l.name, l.type, l.slug, l.domain, l.created_at,
-       s.clicks, s.new_installs, s.returning_users, s.attributed_clicks,
-       s.top_device, s.top_os, s.top_browser, s.top_country, s.last_clicked_at
+SELECT /*COLUMNS*/
   FROM links l
   JOIN link_stats s ON s.link_id = l.id
  WHERE /*WHERE*/

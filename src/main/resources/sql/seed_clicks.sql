@@ -2,7 +2,10 @@
 -- Clicks are skewed like real traffic: the link of rank r (by id) is chosen with P(rank < x) = (x / n)^(1/3.5), so
 -- the top 1% of links get about a quarter of the clicks. Each click lands after its link was created. About 8% of
 -- clicks are followed by an install carrying their click id, about 4% by a reopen, and about 1% by an install
--- without a click id (unattributed).
+-- without a click id (unattributed). About 2.5% of clicks become a lead (a sign-up carrying the click); each link
+-- converts its leads at its own rate (0 to 45%, so some links sell far better than others with the same traffic), a
+-- converted lead buys once and sometimes again (recurring), and amounts are skewed: most sales are small, a few large
+-- (4.99 to 499.99, in cents of the reporting currency; the customer paid in usd, eur or gbp).
 WITH l AS (
   SELECT id, created_at, (row_number() OVER (ORDER BY id) - 1)::int AS rn FROM links WHERE project_id = $1
 ),
@@ -43,5 +46,26 @@ installs AS (
   FROM followed f
   WHERE f.r < 0.13
   RETURNING 1
+),
+leads AS (
+  INSERT INTO link_leads (link_id, customer_id, click_id, occurred_at)
+  SELECT f.link_id, 'cus_' || f.id, f.id, least(now(), f.clicked_at + (f.r - 0.13) * interval '40 hours')
+  FROM followed f
+  WHERE f.r >= 0.13 AND f.r < 0.155
+  RETURNING id, link_id, occurred_at
+),
+converted AS (
+  SELECT e.id, e.link_id, e.occurred_at, random() AS r, (abs(hashtext(e.link_id::text)) % 10) * 0.05 AS rate
+  FROM leads e
+),
+sales AS (
+  INSERT INTO link_sales (link_id, lead_id, amount, currency, occurred_at)
+  SELECT c.link_id, c.id, (499 + floor(power(random(), 4) * 49500))::bigint,
+         CASE WHEN c.r < 0.03 THEN 'eur' WHEN c.r < 0.04 THEN 'gbp' ELSE 'usd' END,
+         least(now(), c.occurred_at + k * interval '30 days')
+  FROM converted c, generate_series(0, 2) k
+  WHERE c.r < c.rate AND (k = 0 OR random() < 0.25)
+  RETURNING 1
 )
-SELECT (SELECT count(*) FROM clicks) AS clicks, (SELECT count(*) FROM installs) AS installs
+SELECT (SELECT count(*) FROM clicks) AS clicks, (SELECT count(*) FROM installs) AS installs,
+       (SELECT count(*) FROM leads) AS leads, (SELECT count(*) FROM sales) AS sales

@@ -22,7 +22,9 @@ words AS (
 ),
 new_links AS (
   INSERT INTO links (project_id, domain, slug, url, name, type, external_id, tenant_id, user_id, folder_id, archived,
-                     ios, android, utm_source, utm_medium, utm_campaign, created_at, updated_at, tag_ids)
+                     ios, android, utm_source, utm_medium, utm_campaign, created_at, updated_at, tag_ids,
+                     title, description, image, comments, proxy, rewrite, do_index, track_conversion, public_stats,
+                     expired_url, geo, password)
   SELECT $1,
     (ARRAY['dub.sh', 'go.acme.com', 'lnk.example.io', 'l.shop.dev'])[1 + g.i % 4],
     lower(replace(w.adj[1 + floor(g.r_word * 15)::int], ' ', '-')) || '-' || $4 || '-' || to_hex(g.i),
@@ -58,7 +60,21 @@ new_links AS (
     ARRAY(SELECT DISTINCT pt.ids[1 + floor(random() * cardinality(pt.ids))::int]
             FROM generate_series(1, 3) k
            WHERE cardinality(pt.ids) > 0 AND k <= abs(hashtext(g.i::text || $4)) % 4
-           ORDER BY 1)
+           ORDER BY 1),
+    -- dub's link fields (V10): custom previews on a fifth of the links, most links track conversions, a few have
+    -- geo targeting, an expiry page or a password
+    CASE WHEN g.i % 5 = 0 THEN w.adj[1 + floor(g.r_word * 15)::int] || ' ' || w.noun[1 + floor(g.r_noun * 12)::int] END,
+    CASE WHEN g.i % 5 = 0 THEN 'Everything about our ' || lower(w.noun[1 + floor(g.r_noun * 12)::int]) END,
+    CASE WHEN g.i % 5 = 0 THEN 'https://assets.example.io/og/' || g.i || '.png' END,
+    CASE WHEN g.i % 9 = 0 THEN 'Owner: growth team; review in Q' || (1 + g.i % 4) END,
+    g.i % 5 = 0,
+    g.i % 17 = 0,
+    g.i % 3 = 0,
+    g.r_type < 0.8,
+    g.i % 11 = 0,
+    CASE WHEN g.i % 13 = 0 THEN 'https://acme.com/expired' END,
+    CASE WHEN g.i % 8 = 0 THEN jsonb_build_object('US', 'https://acme.com/us', 'DE', 'https://acme.com/de') END,
+    CASE WHEN g.i % 23 = 0 THEN 'seed-' || $4 END
   FROM g, words w, folder f, project_tags pt
   RETURNING id, tag_ids
 ),

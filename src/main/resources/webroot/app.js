@@ -1,10 +1,14 @@
-// The Links page: list with filters and paging, Export -> CSV with live progress, recent exports.
+// The Links page: list with filters and paging, the export (columns, format, split) with live progress, recent exports.
 // Plain JS, no framework; every value from the API is rendered with textContent (never as HTML).
 'use strict';
 
 const state = { token: null, project: null, page: 1, pageSize: 25, polling: null };
 const MAX_LIST_DEPTH = 10000; // LinkFilter.MAX_LIST_DEPTH
 const $ = (id) => document.getElementById(id);
+// The export's columns, [id, header] in the table's order: export.Column (ColumnsInPageTest keeps them equal).
+const COLUMNS = [['id', 'ID'], ['domain', 'Domain'], ['key', 'Slug'], ['url', 'Destination URL'], ['shortLink', 'Short URL'], ['name', 'Name'], ['type', 'Type'], ['archived', 'Archived'], ['expiresAt', 'Expires At'], ['tags', 'Tags'], ['folderId', 'Folder ID'], ['tenantId', 'Tenant ID'], ['externalId', 'External ID'], ['userId', 'User ID'], ['ios', 'iOS URL'], ['android', 'Android URL'], ['utm_source', 'UTM Source'], ['utm_medium', 'UTM Medium'], ['utm_campaign', 'UTM Campaign'], ['utm_term', 'UTM Term'], ['utm_content', 'UTM Content'], ['createdAt', 'Created At'], ['updatedAt', 'Updated At'], ['clicks', 'Clicks'], ['newInstalls', 'New Installs'], ['returningUsers', 'Returning Users'], ['attributedClicks', 'Attributed Clicks'], ['topDevice', 'Top Device'], ['topOs', 'Top OS'], ['topBrowser', 'Top Browser'], ['topCountry', 'Top Country'], ['lastClicked', 'Last Clicked At']];
+// The default set, in its order: export.ColumnSet.DEFAULT (the specified 14 columns).
+const DEFAULT_COLUMNS = ['name', 'type', 'key', 'shortLink', 'createdAt', 'clicks', 'newInstalls', 'returningUsers', 'attributedClicks', 'topDevice', 'topOs', 'topBrowser', 'topCountry', 'lastClicked'];
 
 /** Takes a token (and project) handed over in the fragment, which never reaches a server log, then clears it. */
 function readHash() {
@@ -48,10 +52,12 @@ function explain(res, json) {
 function filters() {
   const f = {};
   const form = $('filters');
-  for (const name of ['search', 'domain', 'tagNames', 'folderId', 'createdAfter', 'createdBefore', 'type']) {
+  for (const name of ['search', 'domain', 'folderId', 'createdAfter', 'createdBefore', 'type']) {
     const v = form.elements[name].value.trim();
     if (v) f[name] = v;
   }
+  const tags = Array.from($('f-tags').selectedOptions).map((o) => o.value);
+  if (tags.length) f.tagIds = tags;
   f.sortBy = form.elements.sortBy.value;
   f.sortOrder = form.elements.sortOrder.value;
   if (form.elements.showArchived.checked) f.showArchived = true;
@@ -98,6 +104,9 @@ function cell(tr, text, cls) {
 
 function when(iso) { return iso ? new Date(iso).toLocaleString() : null; }
 function num(n) { return n === null || n === undefined ? null : Number(n).toLocaleString(); }
+// saleAmount is in cents of the reporting currency, US dollars (as dub records it).
+const USD = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
+function money(cents) { return cents === null || cents === undefined ? null : USD.format(Number(cents) / 100); }
 
 function renderLinks(links, meta) {
   const body = $('links').tBodies[0];
@@ -106,12 +115,14 @@ function renderLinks(links, meta) {
     const tr = document.createElement('tr');
     cell(tr, l.name || l.key, 'name').title = l.url;
     cell(tr, l.type);
-    const td = cell(tr, '');
+    const td = cell(tr, '', 'url');
+    td.title = l.shortLink;
     const a = document.createElement('a');
     a.href = l.shortLink; a.textContent = l.shortLink; a.rel = 'noreferrer'; a.target = '_blank';
     td.replaceChildren(a);
     cell(tr, num(l.clicks), 'num');
     cell(tr, num(l.newInstalls), 'num');
+    cell(tr, money(l.saleAmount), 'num').title = num(l.sales) + ' sales, ' + num(l.leads) + ' leads';
     cell(tr, l.topCountry);
     cell(tr, when(l.lastClicked));
     body.appendChild(tr);
@@ -119,7 +130,7 @@ function renderLinks(links, meta) {
   if (links.length === 0) {
     const tr = document.createElement('tr');
     const td = cell(tr, 'No links match these filters.');
-    td.colSpan = 7;
+    td.colSpan = 8;
     body.appendChild(tr);
   }
   $('page').textContent = 'Page ' + meta.page;
@@ -128,7 +139,129 @@ function renderLinks(links, meta) {
   const atDepth = meta.page * meta.pageSize >= MAX_LIST_DEPTH;
   $('next').disabled = !meta.hasMore || atDepth;
   $('next').title = meta.hasMore && atDepth ? 'The list shows the first 10,000 links: narrow the filters or export them.' : '';
-  $('links-count').textContent = links.length ? '(' + links.length + ' on this page)' : '';
+}
+
+let countSeq = 0;
+
+/** The matching total (the count endpoint), and what it means for an export: over the cap, the split offer. */
+async function loadCount() {
+  const seq = ++countSeq;
+  $('links-count').textContent = '';
+  let res;
+  try {
+    res = await api('GET', base() + '/count?' + new URLSearchParams(filters()));
+  } catch (e) { return; }
+  if (seq !== countSeq) return;
+  const n = res.data;
+  const max = res.meta ? res.meta.exportMaxRows : null;
+  const total = res.meta ? res.meta.exportMaxTotalRows : null;
+  $('links-count').textContent = '(' + num(n) + (n === 1 ? ' link)' : ' links)');
+  $('export-match').textContent = num(n) + (n === 1 ? ' link matches' : ' links match') + ' these filters.';
+  const over = max !== null && n > max;
+  $('export-cap').hidden = !over;
+  $('split-offer').hidden = !over || n > total;
+  if (!over) {
+    $('export-split').checked = false;
+  } else if (n > total) {
+    $('export-split').checked = false;
+    $('export-cap').textContent = 'That is over the ' + num(total) + '-link limit of an export, even split into files:'
+      + ' narrow the filters, for example by creation date.';
+  } else {
+    $('export-cap').textContent = 'That is over the ' + num(max) + '-link limit of one file. Export as several files'
+      + ' (cut by creation date, with a manifest), or narrow the filters.';
+    $('export-split-label').textContent = 'Split into files of at most ' + num(max) + ' links by creation date';
+  }
+}
+
+/** The tag and folder pickers, from the project's tags and folders. */
+async function loadPickers() {
+  for (const [id, path, blank] of [['f-tags', '/tags', null], ['f-folder', '/folders', 'any']]) {
+    const select = $(id);
+    select.replaceChildren();
+    if (blank) select.appendChild(new Option(blank, ''));
+    try {
+      const items = (await api('GET', '/api/v1/projects/' + encodeURIComponent(state.project) + path)).data;
+      for (const it of items) select.appendChild(new Option(it.name, it.id));
+    } catch (e) { /* the picker stays empty; the list still works */ }
+  }
+}
+
+/** The column picker: the defaults checked in their order, then the others; arrows (or drag) reorder. */
+function renderColumns(checked) {
+  const list = $('columns');
+  list.replaceChildren();
+  const order = checked.concat(COLUMNS.map((c) => c[0]).filter((id) => !checked.includes(id)));
+  for (const id of order) {
+    const header = COLUMNS.find((c) => c[0] === id)[1];
+    const li = document.createElement('li');
+    li.dataset.id = id;
+    li.draggable = true;
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.id = 'col-' + id;
+    box.checked = checked.includes(id);
+    const label = document.createElement('label');
+    label.htmlFor = box.id;
+    label.textContent = header;
+    const up = document.createElement('button');
+    up.type = 'button'; up.textContent = '↑'; up.setAttribute('aria-label', 'Move ' + header + ' up');
+    up.addEventListener('click', () => { if (li.previousElementSibling) list.insertBefore(li, li.previousElementSibling); up.focus(); });
+    const down = document.createElement('button');
+    down.type = 'button'; down.textContent = '↓'; down.setAttribute('aria-label', 'Move ' + header + ' down');
+    down.addEventListener('click', () => { if (li.nextElementSibling) list.insertBefore(li.nextElementSibling, li); down.focus(); });
+    li.addEventListener('dragstart', (e) => { e.dataTransfer.setData('text/plain', id); });
+    li.addEventListener('dragover', (e) => e.preventDefault());
+    li.addEventListener('drop', (e) => {
+      e.preventDefault();
+      const moved = list.querySelector('li[data-id="' + e.dataTransfer.getData('text/plain') + '"]');
+      if (moved && moved !== li) list.insertBefore(moved, li);
+    });
+    li.append(box, label, up, down);
+    list.appendChild(li);
+  }
+}
+
+/** The file options of the export request; the defaults are left out, so a default export is today's request. */
+function fileOptions() {
+  const o = {};
+  const columns = Array.from($('columns').querySelectorAll('li')).filter((li) => li.querySelector('input').checked)
+    .map((li) => li.dataset.id);
+  if (columns.join() !== DEFAULT_COLUMNS.join()) o.columns = columns;
+  if ($('export-format').value !== 'csv') o.format = $('export-format').value;
+  if ($('export-compression').value !== 'none') o.compression = $('export-compression').value;
+  if (!$('split-offer').hidden && $('export-split').checked) o.split = 'auto';
+  return o;
+}
+
+function size(bytes) {
+  if (bytes === null || bytes === undefined) return null;
+  if (bytes < 1024) return bytes + ' B';
+  const units = ['KiB', 'MiB', 'GiB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return v.toFixed(1) + ' ' + units[u];
+}
+
+/** The files of a completed export, each with its own link, size and SHA-256 (a split lists them all). */
+function showFiles(job) {
+  const list = $('export-files');
+  list.replaceChildren();
+  for (const f of job.files || []) {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = f.downloadUrl; a.textContent = f.name; a.rel = 'noreferrer';
+    const meta = document.createElement('span');
+    meta.className = 'muted';
+    meta.textContent = ' ' + (f.rowCount !== null && f.rowCount !== undefined ? num(f.rowCount) + ' rows, ' : '')
+      + size(f.bytes) + ', SHA-256 ';
+    const sha = document.createElement('code');
+    sha.className = 'sha';
+    sha.textContent = f.sha256;
+    li.append(a, meta, sha);
+    list.appendChild(li);
+  }
+  list.hidden = !(job.files && job.files.length > 1);
 }
 
 async function startExport() {
@@ -136,9 +269,12 @@ async function startExport() {
   button.disabled = true;
   $('export-error').hidden = true;
   $('export-download').hidden = true;
+  $('export-files').hidden = true;
+  $('export-progress').value = 0;
+  $('export-progress').hidden = false;
   status('Starting the export…');
   try {
-    const res = await api('POST', base() + '/export', filters());
+    const res = await api('POST', base() + '/export', Object.assign(filters(), fileOptions()));
     follow(res.data.jobId);
   } catch (e) {
     status('The export did not start.');
@@ -155,17 +291,23 @@ function follow(jobId) {
   const tick = async () => {
     try {
       const job = (await api('GET', base() + '/export/' + encodeURIComponent(jobId))).data;
+      $('export-progress').value = job.progress || 0;
       if (job.status === 'completed') {
-        status('Export ready: ' + num(job.rowCount) + ' rows.');
+        const split = job.files && job.files.length > 1;
+        status('Export ready: ' + num(job.rowCount) + ' rows' + (split ? ' in ' + (job.files.length - 1) + ' files.' : '.'));
+        $('export-progress').hidden = true;
         const a = $('export-download');
         a.href = job.downloadUrl;
         a.textContent = 'Download ' + job.filename;
+        a.title = size(job.bytes) + ', SHA-256 ' + job.sha256;
         a.hidden = false;
+        showFiles(job);
         $('export').disabled = false;
         loadRecent();
         return;
       }
       if (job.status === 'failed') {
+        $('export-progress').hidden = true;
         status('The export failed.');
         $('export-error').textContent = job.error || 'The export failed.';
         $('export-error').hidden = false;
@@ -173,8 +315,12 @@ function follow(jobId) {
         loadRecent();
         return;
       }
+      const eta = job.etaSeconds === null || job.etaSeconds === undefined ? ''
+        : ', about ' + (job.etaSeconds < 60 ? job.etaSeconds + ' s' : Math.ceil(job.etaSeconds / 60) + ' min') + ' left';
       status((job.status === 'pending' ? 'Waiting for a worker…' : 'Exporting… ')
-        + (job.status === 'processing' ? num(job.rowsWritten || 0) + ' rows written' : ''));
+        + (job.status === 'processing' ? num(job.rowsWritten || 0)
+          + (job.rowCount !== null && job.rowCount !== undefined ? ' of ' + num(job.rowCount) : '') + ' rows written'
+          + (job.progress !== null && job.progress !== undefined ? ' (' + Math.floor(job.progress * 100) + '%)' : '') + eta : ''));
     } catch (e) {
       status('Lost track of the export: ' + e.message);
     }
@@ -198,6 +344,11 @@ async function loadRecent() {
       if (j.error) badge.title = j.error;
       st.replaceChildren(badge);
       cell(tr, num(j.rowCount), 'num');
+      cell(tr, (j.format || 'csv') + (j.compression === 'gzip' ? ' + gzip' : '')
+        + (j.files && j.files.length > 1 ? ', ' + (j.files.length - 1) + ' files' : ''));
+      cell(tr, size(j.bytes), 'num');
+      const sha = cell(tr, j.sha256 ? j.sha256.slice(0, 12) + '…' : null);
+      if (j.sha256) sha.title = j.sha256;
       const file = cell(tr, '');
       if (j.status === 'completed') {
         const b = document.createElement('button');
@@ -214,7 +365,7 @@ async function loadRecent() {
     }
     if (jobs.length === 0) {
       const tr = document.createElement('tr');
-      cell(tr, 'No exports yet.').colSpan = 4;
+      cell(tr, 'No exports yet.').colSpan = 7;
       body.appendChild(tr);
     }
   } catch (e) { /* the panel stays as it was */ }
@@ -224,6 +375,7 @@ async function loadRecent() {
 async function download(jobId) {
   try {
     const job = (await api('GET', base() + '/export/' + encodeURIComponent(jobId))).data;
+    showFiles(job);
     if (job.downloadUrl) {
       // A link click rather than a navigation: the page stays, and the browser treats it as the user's download.
       const a = document.createElement('a');
@@ -262,7 +414,7 @@ async function signIn() {
   if (projects.some((p) => p.id === wanted)) select.value = wanted;
   state.project = select.value;
   $('app').hidden = !state.project;
-  if (state.project) { state.page = 1; loadLinks(); loadRecent(); }
+  if (state.project) { state.page = 1; loadPickers().then(() => { loadLinks(); loadCount(); }); loadRecent(); }
 }
 
 function signOut(message) {
@@ -291,20 +443,25 @@ document.addEventListener('DOMContentLoaded', () => {
     state.page = 1;
     $('export-download').hidden = true;
     $('export-error').hidden = true;
+    $('export-files').hidden = true;
     status('Exports every link that matches the filters above.');
-    loadLinks();
+    loadPickers().then(() => { loadLinks(); loadCount(); });
     loadRecent();
   });
-  $('filters').addEventListener('submit', (e) => { e.preventDefault(); state.page = 1; loadLinks(); });
+  $('filters').addEventListener('submit', (e) => { e.preventDefault(); state.page = 1; loadLinks(); loadCount(); });
   // Choices apply at once; typed text applies with Enter or "Apply filters".
   $('filters').addEventListener('change', (e) => {
     if (e.target.tagName === 'SELECT' || e.target.type === 'checkbox' || e.target.type === 'date') {
       state.page = 1;
       loadLinks();
+      loadCount();
     }
   });
   $('prev').addEventListener('click', () => { state.page = Math.max(1, state.page - 1); loadLinks(); });
   $('next').addEventListener('click', () => { state.page += 1; loadLinks(); });
   $('export').addEventListener('click', startExport);
+  renderColumns(DEFAULT_COLUMNS);
+  $('columns-reset').addEventListener('click', () => renderColumns(DEFAULT_COLUMNS));
+  $('file-options').addEventListener('submit', (e) => e.preventDefault());
   signIn();
 });

@@ -91,6 +91,8 @@ public final class AppConfig implements ConfigKeys {
   public long busSendTimeoutMillis() { return longValue(BUS_SEND_TIMEOUT_MS, 5_000, 100, 600_000); }
   /** How long a checked project membership is reused; a removed member loses access within it. */
   public long accessCacheMillis() { return longValue(ACCESS_CACHE_MS, 5_000, 0, 600_000); }
+  /** A link's qrCode is this URL with ?url= its short link (dub's QR code service by default). */
+  public String qrCodeBaseUrl() { return url(QR_CODE_BASE_URL, "https://api.dub.co/qr"); }
 
   // ---- cluster -----------------------------------------------------------------------------------------------------
 
@@ -184,6 +186,11 @@ public final class AppConfig implements ConfigKeys {
   // ---- exports -----------------------------------------------------------------------------------------------------
 
   public long exportMaxRows() { return longValue(EXPORT_MAX_ROWS, 100_000L, 1, 100_000_000); }
+  /** Links a split export may hold in all its files; default 2,000,000 kept within 1 to 100 times EXPORT_MAX_ROWS. */
+  public long exportMaxTotalRows() {
+    long def = Math.max(exportMaxRows(), Math.min(2_000_000L, 100 * exportMaxRows()));
+    return longValue(EXPORT_MAX_TOTAL_ROWS, def, 1, 1_000_000_000);
+  }
   /** Exports a project may start per rolling hour (429 with Retry-After beyond it). */
   public int exportHourlyLimit() { return integer(EXPORT_HOURLY_LIMIT, 20, 1, 1_000_000); }
   public int exportWorkers() { return integer(EXPORT_WORKERS, 2, 0, 64); }

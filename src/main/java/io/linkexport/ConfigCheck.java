@@ -1,5 +1,6 @@
 package io.linkexport;
 
+import io.linkexport.export.FileOptions;
 import io.linkexport.mail.MailTimeouts;
 
 import java.lang.reflect.InvocationTargetException;
@@ -90,6 +91,14 @@ public final class ConfigCheck {
     if (c.pgLockTimeoutMillis() >= c.busSendTimeoutMillis()) {
       out.add(ConfigKeys.PG_LOCK_TIMEOUT_MS + " must be less than " + ConfigKeys.BUS_SEND_TIMEOUT_MS
         + " (a request must not wait for a lock longer than its caller waits for the answer)");
+    }
+    if (c.exportMaxTotalRows() < c.exportMaxRows()) {
+      out.add(ConfigKeys.EXPORT_MAX_TOTAL_ROWS + " must be at least " + ConfigKeys.EXPORT_MAX_ROWS
+        + " (a split export holds at least what one file may)");
+    } else if (c.exportMaxTotalRows() > FileOptions.MAX_CEILINGS * c.exportMaxRows()) {
+      out.add(ConfigKeys.EXPORT_MAX_TOTAL_ROWS + " must be at most " + FileOptions.MAX_CEILINGS + " times "
+        + ConfigKeys.EXPORT_MAX_ROWS + " (a split export writes at most about " + 2 * FileOptions.MAX_CEILINGS
+        + " files)");
     }
     String mail = MailTimeouts.problem(c);
     if (mail != null) {

@@ -14,6 +14,7 @@ public interface ConfigKeys {
   String QUERY_INSTANCES = "QUERY_INSTANCES";
   String BUS_SEND_TIMEOUT_MS = "BUS_SEND_TIMEOUT_MS";
   String ACCESS_CACHE_MS = "ACCESS_CACHE_MS";
+  String QR_CODE_BASE_URL = "QR_CODE_BASE_URL";
 
   // cluster
   String CLUSTER = "CLUSTER";
@@ -75,6 +76,7 @@ public interface ConfigKeys {
 
   // exports
   String EXPORT_MAX_ROWS = "EXPORT_MAX_ROWS";
+  String EXPORT_MAX_TOTAL_ROWS = "EXPORT_MAX_TOTAL_ROWS";
   String EXPORT_HOURLY_LIMIT = "EXPORT_HOURLY_LIMIT";
   String EXPORT_WORKERS = "EXPORT_WORKERS";
   String EXPORT_PART_SIZE_MB = "EXPORT_PART_SIZE_MB";

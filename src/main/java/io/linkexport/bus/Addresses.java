@@ -23,8 +23,10 @@ public final class Addresses {
   // ---- public API: cluster-wide consumers --------------------------------------------------------------------------
 
   /**
-   * Starts an export. Request: {@code {"projectId", "userId", "email"?, "filters"?: {...}, "idempotencyKey"?}}
-   * where filters uses the list API's parameter names. Authorised like the HTTP endpoint: {@code userId} must be a
+   * Starts an export. Request: {@code {"projectId", "userId", "email"?, "filters"?: {...}, "columns"?, "format"?,
+   * "compression"?, "split"?, "maxRowsPerFile"?, "idempotencyKey"?}} where filters uses the list API's parameter names
+   * and the file options are those of the HTTP body ({@code export.FileOptions}; a bad one fails {@code BAD_REQUEST}
+   * naming it). Authorised like the HTTP endpoint: {@code userId} must be a
    * member of the project whose role uses exports; the email goes to the user's verified address on record, and
    * {@code email}, when given, must be that address. Reply: {@code {"jobId", "status": "pending"}}. Fails
    * {@code PLAN_REQUIRED} (free plan; checked before anything else), {@code NOT_FOUND} (no such project, or not a
@@ -47,8 +49,8 @@ public final class Addresses {
 
   /**
    * Published (not sent) on every job state change and progress beat: {@code {"jobId", "projectId", "status",
-   * "attempt", "rowCount", "rowsWritten", "error"}}. Informational: the job table is the truth; a consumer that
-   * missed an event asks {@link #EXPORT_STATUS}.
+   * "attempt", "rowCount", "rowsWritten", "progress", "etaSeconds", "error"}} (the count as soon as it is known).
+   * Informational: the job table is the truth; a consumer that missed an event asks {@link #EXPORT_STATUS}.
    */
   public static final String EXPORT_EVENTS = "link-export.events";
 
@@ -59,6 +61,18 @@ public final class Addresses {
    * {@code {"projects": [{id, name, plan, role}]}}. Fails {@code BAD_REQUEST} (userId).
    */
   public static final String PROJECTS_OF_USER = "link-export.projects.of-user";
+
+  /**
+   * A project's tags, by name (the dashboard's tag picker). Request {@code {"projectId"}} (authorised by the
+   * caller); reply {@code {"tags": [{id, name, color}]}}, at most 1,000. Fails {@code BAD_REQUEST} (projectId).
+   */
+  public static final String PROJECT_TAGS = "link-export.projects.tags";
+
+  /**
+   * A project's folders, by name (the dashboard's folder picker). Request {@code {"projectId"}} (authorised by the
+   * caller); reply {@code {"folders": [{id, name}]}}, at most 1,000. Fails {@code BAD_REQUEST} (projectId).
+   */
+  public static final String PROJECT_FOLDERS = "link-export.projects.folders";
 
   /**
    * Lists a project's links. Request: a {@code links.LinksRequest} (the authorised project and the parsed filter);
@@ -107,10 +121,11 @@ public final class Addresses {
   public static final String STORAGE_SIGN = "link-export.storage.sign";
 
   /**
-   * Presigns a GET of an object. Request {@code {"key", "filename", "expiresSeconds"}} (1..604800, the SigV4 limit);
-   * reply {@code {"url", "expiresAt"}} (ISO-8601 instant). The response of that URL carries
+   * Presigns a GET of an object. Request {@code {"key", "filename", "contentType"?, "expiresSeconds"}} (1..604800,
+   * the SigV4 limit); reply {@code {"url", "expiresAt"}} (ISO-8601 instant). The response of that URL carries
    * {@code Content-Disposition: attachment; filename="<filename>"} (filename reduced to printable ASCII without
-   * quotes, separators or CR/LF; default {@code export.csv}) and {@code Content-Type: text/csv; charset=utf-8}.
+   * quotes, separators or CR/LF; default {@code export.csv}) and {@code Content-Type: <contentType>} (a media type;
+   * default {@code text/csv; charset=utf-8}).
    * Fails {@code BAD_REQUEST} when key or expiresSeconds is missing or out of range. The URL is a bearer credential:
    * never log it.
    */

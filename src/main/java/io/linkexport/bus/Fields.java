@@ -20,6 +20,13 @@ public final class Fields {
   public static final String ERROR = "error";
   public static final String DOWNLOAD_URL = "downloadUrl";
   public static final String DOWNLOAD_EXPIRES_AT = "downloadExpiresAt";
+  public static final String PROGRESS = "progress";
+  public static final String ETA_SECONDS = "etaSeconds";
+  public static final String FILES = "files";
+  public static final String BYTES = "bytes";
+  public static final String SHA256 = "sha256";
+  public static final String TAGS = "tags";
+  public static final String FOLDERS = "folders";
 
   // storage signing
   public static final String METHOD = "method";
@@ -29,6 +36,7 @@ public final class Fields {
   public static final String PAYLOAD_SHA256 = "payloadSha256";
   public static final String URL = "url";
   public static final String FILENAME = "filename";
+  public static final String CONTENT_TYPE = "contentType";
   public static final String EXPIRES_SECONDS = "expiresSeconds";
   public static final String EXPIRES_AT = "expiresAt";
 

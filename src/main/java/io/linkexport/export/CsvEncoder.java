@@ -7,10 +7,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * RFC 4180 CSV for the export, written straight into a {@link Buffer}: comma separated, CRLF line ends, UTF-8
- * without a byte-order mark (a BOM confuses many parsers and tools that read the file programmatically; Excel, Numbers
- * and Google Sheets detect UTF-8 on import), a field quoted (with {@code "} doubled) only when it contains
- * {@code ,} {@code "} CR or LF, or when it is guarded.
+ * The cells of the text formats ({@link DelimitedEncoder}), written straight into a {@link Buffer}: RFC 4180 with a
+ * given separator (comma for CSV, tab for TSV), a field quoted (with {@code "} doubled) only when it contains the
+ * separator, {@code "}, CR or LF, or when it is guarded. UTF-8 without a byte-order mark unless the format asks for one
+ * (a BOM confuses many parsers and tools that read the file programmatically; csv-excel writes one for Excel).
  *
  * <p>Formula injection (OWASP "CSV Injection"): a text cell that starts with {@code =} {@code +} {@code -}
  * {@code @}, tab, CR or LF is prefixed with a single quote and quoted, so spreadsheets show it as text instead of
@@ -20,52 +20,16 @@ import java.util.List;
  * guarded.
  *
  * <p>Timestamps are ISO-8601 UTC with millisecond precision, e.g. {@code 2025-03-04T05:06:07.123Z} (always three
- * fraction digits, so the column sorts as text). Short URL is {@code https://{domain}/{slug}}.
+ * fraction digits, so the column sorts as text), written by {@code links.IsoTime} as everywhere else.
  *
  * <p>Hot path: no regex, no String.format, ASCII written byte by byte, other text encoded once per cell.
  */
 public final class CsvEncoder {
 
-  public static final List<String> HEADER = List.of("Name", "Type", "Slug", "Short URL", "Created At", "Clicks",
-    "New Installs", "Returning Users", "Attributed Clicks", "Top Device", "Top OS", "Top Browser", "Top Country",
-    "Last Clicked At");
+  /** The header of the default columns ({@link ColumnSet#DEFAULT}), as the specification lists it. */
+  public static final List<String> HEADER = ColumnSet.DEFAULT.headers();
 
-  private static final byte[] HEADER_BYTES = (String.join(",", HEADER) + "\r\n").getBytes(
-    java.nio.charset.StandardCharsets.US_ASCII);
-
-  public void header(Buffer out) {
-    out.appendBytes(HEADER_BYTES);
-  }
-
-  public void row(ExportRow r, Buffer out) {
-    text(out, r.name());
-    out.appendByte((byte) ',');
-    text(out, r.type());
-    out.appendByte((byte) ',');
-    text(out, r.slug());
-    out.appendByte((byte) ',');
-    shortUrl(out, r.domain(), r.slug());
-    out.appendByte((byte) ',');
-    timestamp(out, r.createdAt());
-    out.appendByte((byte) ',');
-    number(out, r.clicks());
-    out.appendByte((byte) ',');
-    number(out, r.newInstalls());
-    out.appendByte((byte) ',');
-    number(out, r.returningUsers());
-    out.appendByte((byte) ',');
-    number(out, r.attributedClicks());
-    out.appendByte((byte) ',');
-    text(out, r.topDevice());
-    out.appendByte((byte) ',');
-    text(out, r.topOs());
-    out.appendByte((byte) ',');
-    text(out, r.topBrowser());
-    out.appendByte((byte) ',');
-    text(out, r.topCountry());
-    out.appendByte((byte) ',');
-    timestamp(out, r.lastClickedAt());
-    out.appendByte((byte) '\r').appendByte((byte) '\n');
+  private CsvEncoder() {
   }
 
   /** True when a spreadsheet would treat a cell starting with {@code c} as a formula. */
@@ -87,13 +51,18 @@ public final class CsvEncoder {
     return cell.length() >= 2 && cell.charAt(0) == '\'' && needsGuard(cell.substring(1)) ? cell.substring(1) : cell;
   }
 
-  /** A text cell: guarded against formulas, quoted when needed, null as empty. */
+  /** A CSV text cell: guarded against formulas, quoted when needed, null as empty. */
   public static void text(Buffer out, String s) {
+    text(out, s, ',');
+  }
+
+  /** A text cell of a file separated by {@code separator}: guarded, quoted when needed, null as empty. */
+  public static void text(Buffer out, String s, char separator) {
     if (s == null || s.isEmpty()) {
       return;
     }
     boolean guard = needsGuard(s);
-    int shape = shape(s);
+    int shape = shape(s, separator);
     boolean quote = guard || (shape & NEEDS_QUOTES) != 0;
     boolean ascii = (shape & NON_ASCII) == 0;
     if (!quote && ascii) {
@@ -107,11 +76,11 @@ public final class CsvEncoder {
   private static final int NON_ASCII = 2;
 
   /** One pass over the cell: does it hold a separator, quote or line break; does it hold non-ASCII text. */
-  private static int shape(String s) {
+  private static int shape(String s, char separator) {
     int shape = 0;
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
-      if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+      if (c == separator || c == '"' || c == '\r' || c == '\n') {
         shape |= NEEDS_QUOTES;
       } else if (c >= 0x80) {
         shape |= NON_ASCII;
@@ -138,14 +107,6 @@ public final class CsvEncoder {
     }
   }
 
-  /** {@code https://{domain}/{slug}}: host names are ASCII; a slug may need quoting, so it goes through text(). */
-  static void shortUrl(Buffer out, String domain, String slug) {
-    if (domain == null || slug == null) {
-      return;
-    }
-    text(out, "https://" + domain + "/" + slug);
-  }
-
   public static void number(Buffer out, long n) {
     if (n >= 0 && n < 10) {
       out.appendByte((byte) ('0' + n));
@@ -162,7 +123,7 @@ public final class CsvEncoder {
     out.appendBytes(IsoTime.bytes(t));
   }
 
-  private static void appendAscii(Buffer out, String s) {
+  static void appendAscii(Buffer out, String s) {
     int n = s.length();
     byte[] b = new byte[n];
     for (int i = 0; i < n; i++) {

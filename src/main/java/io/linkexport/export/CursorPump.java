@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves the rows of a {@link DeclaredCursor} into a {@link CsvUploadSink}: read a batch, hand every row to the sink,
+ * Moves the rows of a {@link DeclaredCursor} into a {@link UploadSink}: read a batch, hand every row to the sink,
  * wait while its part uploads are full, read the next batch (the cursor reads one ahead meanwhile). Every row of a
  * batch reaches the sink before the next batch is handed out, and every database wait is one
  * {@link StallWatchdog#watched} call, so the watchdog can stop the loop wherever it waits. At the end the number of
@@ -20,7 +20,7 @@ final class CursorPump {
 
   private final Job job;
   private final DeclaredCursor cursor;
-  private final CsvUploadSink<Row> sink;
+  private final UploadSink<Row> sink;
   private final StallWatchdog watchdog;
   private final long expectedRows;
   private final long slowBatchMs;
@@ -31,7 +31,7 @@ final class CursorPump {
   private long readNanos;
   private long encodeNanos;
 
-  CursorPump(Job job, DeclaredCursor cursor, CsvUploadSink<Row> sink, StallWatchdog watchdog, long expectedRows,
+  CursorPump(Job job, DeclaredCursor cursor, UploadSink<Row> sink, StallWatchdog watchdog, long expectedRows,
              long slowBatchMs) {
     this.job = job;
     this.cursor = cursor;
@@ -41,7 +41,7 @@ final class CursorPump {
     this.slowBatchMs = slowBatchMs;
   }
 
-  /** Completes once every row is in the sink (not yet uploaded: {@link CsvUploadSink#end()} does that). */
+  /** Completes once every row is in the sink (not yet uploaded: {@link UploadSink#end()} does that). */
   Future<Void> run() {
     watchdog.watchLoop(pumped);
     readNext();

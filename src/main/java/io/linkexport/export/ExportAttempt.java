@@ -1,37 +1,37 @@
 package io.linkexport.export;
 
 import io.linkexport.AppConfig;
+import io.linkexport.db.ReadReplicas;
 import io.linkexport.db.SqlStatements;
 import io.linkexport.links.LinkFilter;
 import io.linkexport.links.LinkQuery;
-import io.linkexport.storage.PartEtag;
 import io.linkexport.storage.S3Storage;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgConnection;
-import io.linkexport.db.ReadReplicas;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One attempt of one export, from one consistent snapshot (a read-only REPEATABLE READ transaction): abort what a
- * previous attempt left in S3, count the matching links against the cap, create the multipart upload (recorded,
- * fenced, on the job), pump the rows through the cursor into the {@link CsvUploadSink}, complete the upload. Answers
- * the {@link AttemptResult}; on failure the caller runs {@link #cleanUp} and records the outcome. The snapshot's
- * connection is closed with the attempt, within a bounded time even when it is stuck.
+ * previous attempt left in S3, count the matching links against the caps and plan the files ({@link ExportPlanner}),
+ * record the count on the job, write each file in turn ({@link FileWriter}) and, for a split export, the manifest.
+ * Answers the {@link AttemptResult}; on failure the caller runs {@link #cleanUp} and records the outcome. The
+ * snapshot's connection is closed with the attempt, within a bounded time even when it is stuck.
  */
 final class ExportAttempt {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExportAttempt.class);
 
   private final Job job;
-  private final String key;
   private final Pool pool;
   private final Pool snapshots;
   private final ReadReplicas.Replica replica;
@@ -41,37 +41,35 @@ final class ExportAttempt {
   private final S3Storage storage;
   private final AppConfig config;
   private final StallWatchdog watchdog;
-  private volatile CsvUploadSink<Row> sink;
-  private volatile CursorPump pump;
+  private final Consumer<ExportAttempt> counted;
+  private final AttemptFiles files = new AttemptFiles();
   private volatile SqlConnection conn;
-  private volatile String uploadId;
   private volatile String stopReason;
   private volatile boolean handedBack;
-  /** Set once CompleteMultipartUpload is sent: from then on S3 may hold this attempt's object. */
-  private volatile boolean completeSent;
-  /** Set when the commit completing the job may have succeeded unseen: the object may be the job's file. */
-  private volatile boolean mayBeTheJobsFile;
-  /** What the attempt does before the cursor loop starts, for the stall log. */
+  /** Set when the commit completing the job may have succeeded unseen: the objects may be the job's files. */
+  private volatile boolean mayBeTheJobsFiles;
+  /** What the attempt does outside a file, for the stall log. */
   private volatile String phase = "starting";
-  private long expectedRows = -1;
+  private volatile long total = -1;
+  private volatile long countedNanos;
   private long started;
-  private long counted;
-  private long uploadCreated;
 
   /**
-   * @param replica the read replica of the snapshot (count and rows), or null for the primary; the job's writes
-   *     (upload, heartbeats, outcome) always go to the primary ({@code pool})
+   * {@code counted} is told once the snapshot's count is recorded on the job (the worker publishes it).
+   * {@code replica} is the read replica of the snapshot (count and rows), or null for the primary; the job's writes
+   * (uploads, count, heartbeats, outcome) always go to the primary ({@code pool}).
    */
-  ExportAttempt(Job job, Pool pool, JobStore jobs, S3Storage storage, AppConfig config, ReadReplicas.Replica replica) {
+  ExportAttempt(Job job, Pool pool, JobStore jobs, S3Storage storage, AppConfig config,
+                Consumer<ExportAttempt> counted, ReadReplicas.Replica replica) {
     this.job = job;
     this.replica = replica;
     this.snapshots = replica == null ? pool : replica.snapshots();
     this.readSource = ReadReplicas.name(replica);
-    this.key = Job.objectKey(job.projectId(), job.id(), job.attempt());
     this.pool = pool;
     this.jobs = jobs;
     this.storage = storage;
     this.config = config;
+    this.counted = counted;
     this.watchdog = new StallWatchdog(TimeUnit.SECONDS.toNanos(config.exportStallSeconds()), System::nanoTime);
   }
 
@@ -89,14 +87,73 @@ final class ExportAttempt {
       }
     })).compose(c -> {
       conn = c;
+      ExportPlanner planner = new ExportPlanner(c, watchdog);
       return c.begin()
         .compose(tx -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
-          .compose(v -> checkCap(query))
-          .compose(v -> startUpload())
-          .compose(v -> stream(query))
+          .compose(v -> {
+            phase = "counting";
+            return planner.plan(query, job.options(), config.exportMaxRows(), config.exportMaxTotalRows());
+          })
+          .compose(plan -> recordCount(plan).compose(v -> planner.tagNames(job.projectId(), job.options().columns()))
+            .compose(names -> write(plan, query, names)))
           .eventually(() -> bounded(tx.rollback())))
         .eventually(() -> bounded(c.close()));
     });
+  }
+
+  private Future<Void> recordCount(ExportPlanner.Plan plan) {
+    total = plan.total();
+    countedNanos = System.nanoTime();
+    phase = "recording the count";
+    return jobs.recordCount(job, plan.total()).compose(recorded -> {
+      if (!recorded) {
+        return Future.failedFuture(new UploadSink.StoppedException("the export was cancelled"));
+      }
+      counted.accept(this);
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<AttemptResult> write(ExportPlanner.Plan plan, LinkQuery query, Map<UUID, String> tagNames) {
+    FileOptions options = job.options();
+    String template = SqlStatements.get("links_export").replace("/*COLUMNS*/", options.columns().selectList());
+    FileWriter.Scope scope = new FileWriter.Scope(job, conn, jobs, storage, config, watchdog, query, template,
+      options.format().encoder(options.columns(), tagNames), readSource);
+    Future<Void> chain = Future.succeededFuture();
+    List<FileSpec> specs = plan.files();
+    for (int i = 0; i < specs.size(); i++) {
+      FileSpec spec = specs.get(i);
+      int n = i + 1;
+      chain = chain.compose(v -> files.write(new FileWriter(scope, spec, key(plan, n), name(plan, n)), stopReason));
+    }
+    long countMs = (countedNanos - started) / 1_000_000;
+    return chain
+      .compose(v -> plan.split() ? files.manifest(job, plan.total(), storage, manifestKey(), manifestName())
+        : Future.succeededFuture())
+      .map(v -> files.result(plan.total(), countMs));
+  }
+
+  private String key(ExportPlanner.Plan plan, int n) {
+    String ext = job.options().extension();
+    return plan.split() ? Job.splitKey(job.projectId(), job.id(), job.attempt(), n, ext)
+      : Job.objectKey(job.projectId(), job.id(), job.attempt(), ext);
+  }
+
+  private String name(ExportPlanner.Plan plan, int n) {
+    if (!plan.split()) {
+      return job.baseName() + job.options().extension();
+    }
+    int width = Math.max(2, String.valueOf(plan.files().size()).length());
+    return job.baseName() + "-part-" + String.format(Locale.ROOT, "%0" + width + "d", n)
+      + job.options().extension();
+  }
+
+  private String manifestKey() {
+    return Job.splitKey(job.projectId(), job.id(), job.attempt(), 0, "");
+  }
+
+  private String manifestName() {
+    return job.baseName() + "-manifest.json";
   }
 
   /** Stops the attempt (cancelled, lease lost, node shutting down): the next write or wait of the sink fails. */
@@ -104,10 +161,7 @@ final class ExportAttempt {
     if (stopReason == null) {
       stopReason = reason;
     }
-    CsvUploadSink<Row> s = sink;
-    if (s != null) {
-      s.stop(reason);
-    }
+    files.stop(reason);
   }
 
   /** Stops the attempt so that its job can be handed back to another node. */
@@ -124,25 +178,32 @@ final class ExportAttempt {
     return handedBack;
   }
 
-  /** Rows encoded so far. */
+  /** Rows encoded so far, in every file. */
   long rows() {
-    CsvUploadSink<Row> s = sink;
-    return s == null ? 0 : s.rows();
+    return files.rows();
+  }
+
+  /** The snapshot's count (null before it), rows written, and how far that is: what a progress event carries. */
+  Progress progress() {
+    long t = total;
+    return Progress.of("processing", t < 0 ? null : t, rows(), t < 0 ? null
+      : java.time.Duration.ofNanos(System.nanoTime() - countedNanos));
+  }
+
+  /** The snapshot's count, or null before it. */
+  Long total() {
+    return total < 0 ? null : total;
   }
 
   /** The heartbeat's stall check: stops the attempt (and cancels its statement) when reading made no progress. */
   void checkStall() {
-    CsvUploadSink<Row> s = sink;
-    long progress = s == null ? 0 : s.rows() + s.bytes();
-    StallWatchdog.Verdict verdict = watchdog.check(progress, s != null && s.partsInFlight() > 0);
+    StallWatchdog.Verdict verdict = watchdog.check(files.rows() + files.bytes(), files.partsInFlight());
     if (verdict == StallWatchdog.Verdict.FINE) {
       return;
     }
-    CursorPump p = pump;
     LOG.warn("export {} attempt {} stalled: no progress for {} s while {} ({} rows, {} bytes, database call under way:"
-        + " {}); stopping the attempt", job.id(), job.attempt(), watchdog.stalledSeconds(),
-      p == null ? phase : p.describe(), rows(), s == null ? 0 : s.bytes(),
-      verdict == StallWatchdog.Verdict.STOPPED_IN_CALL);
+        + " {}); stopping the attempt", job.id(), job.attempt(), watchdog.stalledSeconds(), files.describe(phase),
+      rows(), files.bytes(), verdict == StallWatchdog.Verdict.STOPPED_IN_CALL);
     SqlConnection c = conn;
     if (verdict == StallWatchdog.Verdict.STOPPED_IN_CALL && c != null) {
       // Cancel the statement on the server so the connection answers again (and can be rolled back and reused).
@@ -153,49 +214,26 @@ final class ExportAttempt {
 
   /**
    * After a failure: lets a part upload still under way end (S3 may store a part that is under way during an abort,
-   * and nothing would ever delete it), then aborts the upload. Once CompleteMultipartUpload was sent, S3 may hold the
-   * object although the attempt failed (a lost reply, a failed completion commit, a fence that no longer held): it is
-   * deleted too, unless {@link #keepObject} said the job may be completed with it. The key is this attempt's own,
-   * never the file of another attempt. Never fails: the next attempt aborts what is left, and the janitor's sweep
-   * deletes any object no job references. A handed-back attempt waits at most half of {@code EXPORT_HAND_BACK_MS}
-   * for its parts: its job must be released before the shutdown stops waiting.
+   * and nothing would ever delete it), then aborts the upload under way. Every object this attempt completed or may
+   * have completed (a lost reply, a failed completion commit, a fence that no longer held) is deleted too, unless
+   * {@link #keepObject} said the job may be completed with them. The keys are this attempt's own, never the files of
+   * another attempt. Never fails: the next attempt aborts what is left, and the janitor's sweep deletes any object no
+   * job references. A handed-back attempt waits at most half of {@code EXPORT_HAND_BACK_MS} for its parts: its job
+   * must be released before the shutdown stops waiting.
    */
   Future<Void> cleanUp() {
-    CsvUploadSink<Row> s = sink;
     long settleMs = handedBack ? Math.min(config.exportPartsSettleMillis(), config.exportHandBackMillis() / 2)
       : config.exportPartsSettleMillis();
-    Future<Void> settled = s == null ? Future.succeededFuture()
-      : s.idle().timeout(settleMs, TimeUnit.MILLISECONDS).recover(e -> {
-        LOG.warn("export {}: a part upload was still under way after {} ms; aborting the upload anyway", job.id(),
-          settleMs);
-        return Future.succeededFuture();
-      });
-    String id = uploadId;
-    if (id == null) {
-      return settled;
-    }
-    return settled.compose(v -> storage.abortMultipartUpload(key, id))
-      .compose(v -> completeSent && !mayBeTheJobsFile ? deleteObject() : Future.succeededFuture())
-      .compose(v -> jobs.clearUpload(job.id(), id))
-      .recover(e -> {
-        LOG.warn("export {} attempt {} could not clean up its upload (the next attempt or the janitor will): {}",
-          job.id(), job.attempt(), e.getMessage());
-        return Future.succeededFuture();
-      });
+    return files.cleanUp(job, storage, jobs, settleMs, !mayBeTheJobsFiles);
   }
 
   /**
    * The commit completing the job failed without proof that it did not happen (no answer from Postgres): the job may
-   * be completed with this attempt's object, so {@link #cleanUp} keeps it. If the job was not completed, the
-   * janitor's sweep deletes the object once no job references it.
+   * be completed with this attempt's objects, so {@link #cleanUp} keeps them. If the job was not completed, the
+   * janitor's sweep deletes them once no job references them.
    */
   void keepObject() {
-    mayBeTheJobsFile = true;
-  }
-
-  private Future<Void> deleteObject() {
-    return storage.deleteObject(key).onSuccess(v ->
-      LOG.info("export {} attempt {} deleted the object it may have completed ({})", job.id(), job.attempt(), key));
+    mayBeTheJobsFiles = true;
   }
 
   /** A rescued job may have left a multipart upload behind: abort it before starting afresh. */
@@ -208,73 +246,8 @@ final class ExportAttempt {
       .onSuccess(v -> LOG.info("export {} aborted the upload of a previous attempt", job.id()));
   }
 
-  private Future<Void> checkCap(LinkQuery query) {
-    LinkQuery.Sql count = query.render(SqlStatements.get("links_count"));
-    phase = "counting";
-    return watchdog.watched(() -> conn.preparedQuery(count.text()).execute(count.params())).compose(rows -> {
-      expectedRows = rows.iterator().next().getLong(0);
-      counted = System.nanoTime();
-      return expectedRows > config.exportMaxRows()
-        ? Future.failedFuture(ExportFailure.tooManyRows(expectedRows, config.exportMaxRows()))
-        : Future.succeededFuture();
-    });
-  }
-
-  private Future<Void> startUpload() {
-    String disposition = "attachment; filename=\"" + job.filename() + "\"";
-    phase = "creating the upload";
-    return storage.createMultipartUpload(key, "text/csv; charset=utf-8", disposition)
-      .compose(id -> {
-        uploadId = id;
-        uploadCreated = System.nanoTime();
-        return jobs.recordUpload(job, id, key, readSource);
-      })
-      .compose(recorded -> recorded ? Future.succeededFuture()
-        : Future.failedFuture(new CsvUploadSink.StoppedException("the export was cancelled")));
-  }
-
-  private Future<AttemptResult> stream(LinkQuery query) {
-    Buffer header = Buffer.buffer();
-    ExportRows.header(header);
-    CsvUploadSink<Row> s = new CsvUploadSink<>(new Parts(), ExportRows::encode, header, config.exportPartSizeBytes(),
-      config.exportPartsInFlight());
-    sink = s;
-    if (stopReason != null) {
-      s.stop(stopReason);
-    }
-    LinkQuery.Sql sql = query.renderOrdered(SqlStatements.get("links_export"));
-    phase = "declaring the cursor";
-    return watchdog.watched(() -> DeclaredCursor.declare(conn, sql, config.exportFetchSize())).compose(cursor -> {
-      CursorPump p = new CursorPump(job, cursor, s, watchdog, expectedRows, config.exportSlowBatchMillis());
-      pump = p;
-      return p.run().compose(v -> s.end()).eventually(() -> bounded(cursor.close()));
-    }).map(v -> result());
-  }
-
-  private AttemptResult result() {
-    long now = System.nanoTime();
-    CursorPump p = pump;
-    return new AttemptResult(sink.rows(), sink.bytes(), (counted - started) / 1_000_000,
-      (uploadCreated - counted) / 1_000_000, (now - uploadCreated) / 1_000_000, p.readMillis(), p.encodeMillis(),
-      p.batches());
-  }
-
   /** Closing after a failure must not hang the attempt on a connection that is stuck. */
   private <T> Future<Void> bounded(Future<T> closing) {
     return closing.timeout(config.exportCloseTimeoutMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty().otherwiseEmpty();
-  }
-
-  /** The sink's parts go to this attempt's multipart upload. */
-  private final class Parts implements CsvUploadSink.Parts {
-    @Override
-    public Future<String> upload(int partNumber, Buffer body) {
-      return storage.uploadPart(key, uploadId, partNumber, body);
-    }
-
-    @Override
-    public Future<Void> complete(List<PartEtag> parts) {
-      completeSent = true;
-      return storage.completeMultipartUpload(key, uploadId, parts);
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.linkexport.export;
 
 import io.linkexport.bus.Addresses;
-import io.linkexport.bus.Fields;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
@@ -19,8 +18,9 @@ final class ExportEvents {
     bus.publish(Addresses.EXPORT_EVENTS, event);
   }
 
-  void progress(Job job, long rowsWritten) {
-    changed(job.event().put(Fields.ROWS_WRITTEN, rowsWritten));
+  /** A progress beat of a running attempt: its count (once known), rows written, progress and ETA. */
+  void progress(ExportAttempt attempt) {
+    changed(JobJson.event(attempt.job(), attempt.total(), attempt.rows(), attempt.progress()));
   }
 
   /** A job's email was queued: the mail verticle need not wait for its next poll. */

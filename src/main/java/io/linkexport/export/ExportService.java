@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -37,6 +39,7 @@ public final class ExportService {
   private final StorageClient storage;
   private final Duration retention;
   private final ServiceMeters meters;
+  private final FileOptions.Limits limits;
 
   public ExportService(EventBus bus, Pool pool, StorageClient storage, AppConfig config, ServiceMeters meters) {
     this.events = new ExportEvents(bus);
@@ -48,19 +51,22 @@ public final class ExportService {
       config.busSendTimeoutMillis() * 3 / 5);
     this.storage = storage;
     this.retention = Duration.ofDays(config.exportRetentionDays());
+    this.limits = new FileOptions.Limits(config.exportMaxRows(), config.exportMaxTotalRows());
   }
 
   /**
    * Creates a pending job. 404 not a member / unknown project, 402 free plan (before anything else is looked at),
-   * 403 viewer, 400 bad filter (naming it) or an {@code email} that is not the user's verified address, 409
+   * 403 viewer, 400 bad filter or file option (naming it) or an {@code email} that is not the user's verified
+   * address, 409
    * {@code EXPORT_IN_PROGRESS}, 429 over the hourly limit (with Retry-After), 422 {@code IDEMPOTENCY_KEY_REUSED}, 503
    * when it could not be decided in time (and then no job exists). A repeated request with the same
-   * {@code idempotencyKey} and filters answers the job the first one created, whatever its state.
+   * {@code idempotencyKey}, filters and file options answers the job the first one created, whatever its state.
    */
   public Future<JsonObject> start(JsonObject body) {
     ExportRequest req = ExportRequest.fromJson(body);
     return access.starter(req.projectId(), req.userId())
-      .compose(m -> starter.start(m, req.idempotencyKey(), filters(req, m)))
+      .compose(m -> starter.start(new JobStore.NewJob(m.projectId(), m.userId(), m.email(), filters(req, m),
+        FileOptions.parse(req.file() == null ? new JsonObject() : req.file(), limits), req.idempotencyKey())))
       .map(started -> {
         if (started.created()) {
           // published only now that the job is committed: a worker woken earlier could miss it until its next poll
@@ -144,8 +150,26 @@ public final class ExportService {
     if (!"completed".equals(job.status()) || job.objectKey() == null) {
       return Future.succeededFuture(json.putNull(Fields.DOWNLOAD_URL));
     }
-    return storage.presign(job.objectKey(), job.filename(), ttl)
-      .map(signed -> json.put(Fields.DOWNLOAD_URL, signed.url())
-        .put(Fields.DOWNLOAD_EXPIRES_AT, signed.expiresAt().toString()));
+    Future<JsonArray> files = fileUrls(job, json.getJsonArray(Fields.FILES), ttl);
+    return storage.presign(job.objectKey(), job.filename(), job.contentType(), ttl)
+      .compose(signed -> files.map(list -> json.put(Fields.DOWNLOAD_URL, signed.url())
+        .put(Fields.DOWNLOAD_EXPIRES_AT, signed.expiresAt().toString()).put(Fields.FILES, list)));
+  }
+
+  /** Every file with a fresh download URL of its own (a job from before V9 lists none). */
+  private Future<JsonArray> fileUrls(Job job, JsonArray view, Duration ttl) {
+    if (view == null || job.files() == null) {
+      return Future.succeededFuture(view);
+    }
+    List<Future<JsonObject>> signed = new ArrayList<>();
+    for (int i = 0; i < view.size(); i++) {
+      JsonObject stored = job.files().getJsonObject(i);
+      JsonObject file = view.getJsonObject(i);
+      String type = i == view.size() - 1 && view.size() > 1 ? ExportManifest.CONTENT_TYPE
+        : job.options().contentType();
+      signed.add(storage.presign(stored.getString("key"), file.getString("name"), type, ttl)
+        .map(p -> file.put(Fields.DOWNLOAD_URL, p.url())));
+    }
+    return Future.all(signed).map(all -> new JsonArray(new ArrayList<>(all.<JsonObject>list())));
   }
 }

@@ -5,7 +5,6 @@ import io.linkexport.bus.Failures;
 import io.linkexport.bus.ServiceException;
 import io.linkexport.db.SqlStatements;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -44,8 +43,8 @@ final class ExportStarter {
     this.deadlineMs = deadlineMs;
   }
 
-  Future<Started> start(ExportAccess.Member m, String idempotencyKey, JsonObject filters) {
-    return pool.withTransaction(conn -> inTransaction(conn, m, idempotencyKey, filters)
+  Future<Started> start(JobStore.NewJob job) {
+    return pool.withTransaction(conn -> inTransaction(conn, job)
         .timeout(deadlineMs, TimeUnit.MILLISECONDS)
         .onFailure(err -> {
           if (err instanceof TimeoutException) {
@@ -68,22 +67,28 @@ final class ExportStarter {
     return err;
   }
 
-  private Future<Started> inTransaction(SqlConnection conn, ExportAccess.Member m, String key, JsonObject filters) {
-    UUID project = m.projectId();
+  private Future<Started> inTransaction(SqlConnection conn, JobStore.NewJob job) {
+    UUID project = job.projectId();
+    String key = job.idempotencyKey();
     return conn.preparedQuery(SqlStatements.get("job_start_lock")).execute(Tuple.of(project))
       .compose(v -> key == null ? Future.succeededFuture((Job) null) : jobs.findByIdempotencyKey(conn, project, key))
-      .compose(previous -> previous != null ? replay(previous, filters)
+      .compose(previous -> previous != null ? replay(previous, job)
         : conn.preparedQuery(SqlStatements.get("job_start_guard")).execute(Tuple.of(project))
           .compose(guard -> checkLimits(guard.iterator().next()))
-          .compose(v -> jobs.create(conn, project, m.userId(), m.email(), filters, maxAttempts, key))
-          .map(job -> new Started(job, true)));
+          .compose(v -> jobs.create(conn, job, maxAttempts))
+          .map(created -> new Started(created, true)));
   }
 
-  /** The same key with the same filters is the same request; with other filters it is a client bug (Stripe: 422). */
-  private static Future<Started> replay(Job previous, JsonObject filters) {
-    return previous.filters().equals(filters) ? Future.succeededFuture(new Started(previous, false))
+  /**
+   * The same key with the same filters and file options is the same request; with other ones it is a client bug
+   * (Stripe: 422).
+   */
+  private static Future<Started> replay(Job previous, JobStore.NewJob job) {
+    boolean same = previous.filters().equals(job.filters())
+      && previous.options().toJson().equals(job.options().toJson());
+    return same ? Future.succeededFuture(new Started(previous, false))
       : Future.failedFuture(new ServiceException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for "
-        + "an export with other filters (job " + previous.id() + "); use a new key for a new export.",
+        + "an export with other filters or file options (job " + previous.id() + "); use a new key for a new export.",
         "Idempotency-Key", 0));
   }
 

@@ -97,7 +97,7 @@ final class ExportWorker {
     long started = System.nanoTime();
     LOG.info("export {} attempt {} started (project {})", job.id(), job.attempt(), job.projectId());
     events.changed(job.event());
-    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config, replicas.current());
+    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config, events::progress, replicas.current());
     running = attempt;
     long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> heartbeat(attempt));
     Outcome.Failed exhausted = policy.exhausted(job);
@@ -124,7 +124,7 @@ final class ExportWorker {
       if (ar.succeeded() && !ar.result()) {
         attempt.stop("the export was cancelled or taken over by another worker");
       } else if (ar.succeeded()) {
-        events.progress(attempt.job(), rows);
+        events.progress(attempt);
       }
     });
   }

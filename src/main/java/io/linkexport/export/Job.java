@@ -1,20 +1,22 @@
 package io.linkexport.export;
 
-import io.linkexport.bus.Fields;
-import io.linkexport.links.IsoTime;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
  * One row of {@code export_jobs}, as the worker and the API see it. {@code attempt} is the fencing token every claim
  * increments; {@code handBacks} counts the claims that ended in a hand-back (a node shutting down), which are not
- * failed attempts: see {@link #attemptsUsed()}.
+ * failed attempts: see {@link #attemptsUsed()}. {@code options} is the file the request asked for (V9); once
+ * completed, {@code files} lists what the completing attempt wrote, and {@code sha256} and {@code bytes} describe the
+ * download ({@code objectKey}: the file, or a split job's manifest). The API's JSON is {@link JobJson}.
  */
 public record Job(
   UUID id,
@@ -23,6 +25,8 @@ public record Job(
   UUID requestedBy,
   String email,
   JsonObject filters,
+  FileOptions options,
+  int schemaVersion,
   String status,
   int attempt,
   int maxAttempts,
@@ -32,23 +36,32 @@ public record Job(
   Long rowCount,
   long rowsWritten,
   Long bytes,
+  String sha256,
+  JsonArray files,
   String error,
   String errorCode,
   OffsetDateTime createdAt,
   OffsetDateTime startedAt,
+  OffsetDateTime countedAt,
   OffsetDateTime finishedAt,
   OffsetDateTime expiredAt) {
 
   public static Job from(Row r) {
     Object filters = r.getValue("filters");
+    Object files = r.getValue("files");
+    Long ceiling = r.getLong("max_rows_per_file");
+    FileOptions options = new FileOptions(ColumnSet.ofIds(Arrays.asList(r.getArrayOfStrings("columns"))),
+      FileFormat.parse(r.getString("format")), Compression.parse(r.getString("compression")),
+      Split.parse(r.getString("split")), ceiling);
     return new Job(
       r.getUUID("id"), r.getUUID("project_id"), r.getString("project_name"), r.getUUID("requested_by"),
-      r.getString("requester_email"), filters instanceof JsonObject j ? j : new JsonObject(),
-      r.getString("status"), r.getInteger("attempt"), r.getInteger("max_attempts"), r.getInteger("hand_backs"),
-      r.getString("upload_id"),
-      r.getString("object_key"), r.getLong("row_count"), r.getLong("rows_written"), r.getLong("bytes"),
-      r.getString("error"), r.getString("error_code"), r.getOffsetDateTime("created_at"),
-      r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"), r.getOffsetDateTime("expired_at"));
+      r.getString("requester_email"), filters instanceof JsonObject j ? j : new JsonObject(), options,
+      r.getInteger("schema_version"), r.getString("status"), r.getInteger("attempt"), r.getInteger("max_attempts"),
+      r.getInteger("hand_backs"), r.getString("upload_id"), r.getString("object_key"), r.getLong("row_count"),
+      r.getLong("rows_written"), r.getLong("bytes"), r.getString("sha256"),
+      files instanceof JsonArray a ? a : null, r.getString("error"), r.getString("error_code"),
+      r.getOffsetDateTime("created_at"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("counted_at"),
+      r.getOffsetDateTime("finished_at"), r.getOffsetDateTime("expired_at"));
   }
 
   /** The attempts this job has used, the current one included: every claim except those handed back. */
@@ -57,16 +70,35 @@ public record Job(
   }
 
   /**
-   * Where one attempt of this job writes its CSV. Per attempt, so an attempt that lost its lease (a paused or
-   * partitioned worker) can never overwrite or delete the object of the attempt that took over: only the fenced
-   * completion decides which object the job points at.
+   * Where one attempt of this job writes its CSV ({@link #objectKey(UUID, UUID, int, String)} with {@code .csv}).
    */
   public static String objectKey(UUID projectId, UUID jobId, int attempt) {
-    return "exports/" + projectId + "/" + jobId + "." + attempt + ".csv";
+    return objectKey(projectId, jobId, attempt, ".csv");
   }
 
-  /** {@code links-<project>-<yyyy-mm-dd>.csv}: the project's name as a slug (its id when the name has no letters). */
-  public String filename() {
+  /**
+   * Where one attempt writes a one-file export ({@code exports/<project>/<job>.<attempt><extension>}). Per attempt,
+   * so an attempt that lost its lease (a paused or partitioned worker) can never overwrite or delete the object of
+   * the attempt that took over: only the fenced completion decides which objects the job points at.
+   */
+  public static String objectKey(UUID projectId, UUID jobId, int attempt, String extension) {
+    return "exports/" + projectId + "/" + jobId + "." + attempt + extension;
+  }
+
+  /**
+   * Where one attempt writes the files of a split export: under {@code exports/<project>/<job>.<attempt>/}, file
+   * {@code n} (from 1) as {@code part-<nnn><extension>}, or the manifest ({@code n} = 0) as {@code manifest.json}.
+   */
+  public static String splitKey(UUID projectId, UUID jobId, int attempt, int n, String extension) {
+    String dir = "exports/" + projectId + "/" + jobId + "." + attempt + "/";
+    return n == 0 ? dir + "manifest.json" : dir + "part-" + String.format(Locale.ROOT, "%03d", n) + extension;
+  }
+
+  /**
+   * {@code links-<project>-<yyyy-mm-dd>}: the project's name as a slug (its id when the name has no letters) and the
+   * day the export was asked for; the files' names add a part number and the extension.
+   */
+  public String baseName() {
     String slug = projectName == null ? "" : projectName.toLowerCase(Locale.ROOT)
       .replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
     if (slug.length() > 40) {
@@ -77,37 +109,29 @@ public record Job(
     }
     LocalDate day = (createdAt == null ? OffsetDateTime.now(ZoneOffset.UTC) : createdAt)
       .withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
-    return "links-" + slug + "-" + day + ".csv";
+    return "links-" + slug + "-" + day;
   }
 
-  /** The API view (without downloadUrl, which is minted per read). */
+  /** The name the download is saved as: the one file ({@code links-<project>-<day>.csv}), or the manifest. */
+  public String filename() {
+    if (files != null && !files.isEmpty()) {
+      return files.getJsonObject(files.size() - 1).getString("name");
+    }
+    return baseName() + options.extension();
+  }
+
+  /** The Content-Type the download is served with. */
+  public String contentType() {
+    return files != null && files.size() > 1 ? ExportManifest.CONTENT_TYPE : options.contentType();
+  }
+
+  /** The API view (without download URLs, which are minted per read). */
   public JsonObject toJson() {
-    return new JsonObject()
-      .put(Fields.JOB_ID, id.toString())
-      .put(Fields.PROJECT_ID, projectId.toString())
-      .put(Fields.STATUS, status)
-      .put(Fields.ROW_COUNT, rowCount)
-      .put("rowsWritten", "completed".equals(status) && rowCount != null ? rowCount : rowsWritten)
-      .put(Fields.ERROR, error)
-      .put("errorCode", errorCode)
-      .put(Fields.ATTEMPT, attempt)
-      .put("filename", filename())
-      .put("createdAt", IsoTime.format(createdAt))
-      .put("startedAt", IsoTime.format(startedAt))
-      .put("finishedAt", IsoTime.format(finishedAt))
-      .put("expired", expiredAt != null)
-      .put(Fields.FILTERS, filters);
+    return JobJson.of(this);
   }
 
   /** What {@code link-export.events} publishes on a state change. */
   public JsonObject event() {
-    return new JsonObject()
-      .put(Fields.JOB_ID, id.toString())
-      .put(Fields.PROJECT_ID, projectId.toString())
-      .put(Fields.STATUS, status)
-      .put(Fields.ATTEMPT, attempt)
-      .put(Fields.ROW_COUNT, rowCount)
-      .put(Fields.ROWS_WRITTEN, rowsWritten)
-      .put(Fields.ERROR, error);
+    return JobJson.event(this);
   }
 }

@@ -4,6 +4,7 @@ import io.linkexport.bus.Fields;
 import io.linkexport.db.SqlStatements;
 import io.linkexport.links.IsoTime;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -29,11 +30,20 @@ public final class JobStore {
     this.pool = pool;
   }
 
+  /** What a new job is: who asked, for which links (filters) and which file (options). */
+  public record NewJob(UUID projectId, UUID userId, String email, JsonObject filters, FileOptions options,
+                       String idempotencyKey) {
+  }
+
   /** Inserts a pending job on {@code client} (a transaction when limits were checked in it). */
-  public Future<Job> create(SqlClient client, UUID projectId, UUID userId, String email, JsonObject filters,
-                            int maxAttempts, String idempotencyKey) {
+  public Future<Job> create(SqlClient client, NewJob n, int maxAttempts) {
+    FileOptions o = n.options();
     return client.preparedQuery(SqlStatements.get("job_insert"))
-      .execute(Tuple.of(projectId, userId, email, filters, maxAttempts, idempotencyKey))
+      .execute(Tuple.tuple().addUUID(n.projectId()).addUUID(n.userId()).addString(n.email())
+        .addValue(n.filters()).addInteger(maxAttempts).addString(n.idempotencyKey())
+        .addArrayOfString(o.columns().ids().toArray(new String[0])).addString(o.format().id())
+        .addString(o.compression().id()).addString(o.split().id()).addLong(o.maxRowsPerFile())
+        .addInteger(Column.SCHEMA_VERSION))
       .map(JobStore::first);
   }
 
@@ -91,6 +101,13 @@ public final class JobStore {
       .map(rows -> rows.rowCount() == 1);
   }
 
+  /** Records the snapshot's count of this attempt (the job shows it at once); false when the fence did not hold. */
+  public Future<Boolean> recordCount(Job job, long rowCount) {
+    return pool.preparedQuery(SqlStatements.get("job_set_count"))
+      .execute(Tuple.of(job.id(), job.attempt(), rowCount))
+      .map(rows -> rows.rowCount() == 1);
+  }
+
   /** Records the attempt's upload and what its snapshot is read from ({@code ReadReplicas.name}). */
   public Future<Boolean> recordUpload(Job job, String uploadId, String key, String readSource) {
     return pool.preparedQuery(SqlStatements.get("job_set_upload"))
@@ -102,10 +119,16 @@ public final class JobStore {
     return pool.preparedQuery(SqlStatements.get("job_clear_upload")).execute(Tuple.of(jobId, uploadId)).mapEmpty();
   }
 
-  /** Completes the attempt and queues its one email in the same transaction; null when the fence did not hold. */
-  public Future<Job> complete(Job job, long rowCount, long bytes) {
+  /**
+   * Completes the attempt with what it wrote (every file, the download's size, SHA-256 and key) and queues its one
+   * email in the same transaction; null when the fence did not hold.
+   */
+  Future<Job> complete(Job job, AttemptResult r) {
+    JsonArray files = new JsonArray();
+    r.files().forEach(f -> files.add(f.toJobJson()));
     return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.get("job_complete"))
-      .execute(Tuple.of(job.id(), job.attempt(), rowCount, bytes))
+      .execute(Tuple.tuple().addUUID(job.id()).addInteger(job.attempt()).addLong(r.rows()).addLong(r.bytes())
+        .addString(r.sha256()).addValue(files).addString(r.objectKey()))
       .map(JobStore::first)
       .compose(done -> enqueueMail(conn, done, "export_ready")));
   }
@@ -134,7 +157,8 @@ public final class JobStore {
       .execute(Tuple.of(job.id(), kind, job.email(), new JsonObject()
         .put(Fields.JOB_ID, job.id().toString()).put(Fields.PROJECT_ID, job.projectId().toString())
         .put("projectName", job.projectName()).put("rowCount", job.rowCount()).put("objectKey", job.objectKey())
-        .put("filename", job.filename()).put("error", job.error())
+        .put("filename", job.filename()).put("contentType", job.contentType()).put("error", job.error())
+        .put("bytes", job.bytes()).put("sha256", job.sha256()).put("files", JobJson.files(job.files()))
         .put("createdAt", IsoTime.format(job.createdAt())).put("finishedAt", IsoTime.format(job.finishedAt()))))
       .map(job);
   }

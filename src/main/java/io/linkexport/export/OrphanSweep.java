@@ -80,7 +80,9 @@ final class OrphanSweep {
   private Future<Count> sweepObjects(SqlConnection conn) {
     return storage.listObjects(PREFIX, objectsAfter, pageSize).compose(page ->
       referenced(conn, "job_referenced_objects", page.keys()).compose(kept -> {
-        List<String> orphans = page.keys().stream().filter(k -> !kept.contains(k)).toList();
+        // a job that is not finished keeps every object under its id: its attempt may be writing a split's files
+        List<String> orphans = page.keys().stream().filter(k -> !kept.contains(k) && !kept.contains(active(k)))
+          .toList();
         return removeInOrder(orphans, storage::deleteObject, Function.identity()).map(r -> {
           objectsAfter = r.failedAt() != null ? r.failedAt() : page.truncated() ? page.lastKey() : null;
           if (r.removed() > 0) {
@@ -152,14 +154,24 @@ final class OrphanSweep {
     return chain;
   }
 
+  /** The marker {@code job_referenced_objects.sql} answers for a job that is not finished: {@code active:<id>}. */
+  private static String active(String key) {
+    UUID id = jobId(key);
+    return id == null ? null : "active:" + id;
+  }
+
   /**
-   * The job id a key of {@link Job#objectKey}'s shape ({@code exports/<project>/<job>.<attempt>.csv}) carries, or
-   * null for any other key (no job references it).
+   * The job id a key of {@link Job#objectKey}'s shape ({@code exports/<project>/<job>.<attempt>.<ext>}) or of
+   * {@link Job#splitKey}'s ({@code exports/<project>/<job>.<attempt>/<file>}) carries, or null for any other key (no
+   * job references it).
    */
   static UUID jobId(String key) {
-    int slash = key.lastIndexOf('/');
-    int dot = key.indexOf('.', slash + 1);
-    if (!key.startsWith(PREFIX) || dot < 0) {
+    if (!key.startsWith(PREFIX)) {
+      return null;
+    }
+    int slash = key.indexOf('/', PREFIX.length());
+    int dot = slash < 0 ? -1 : key.indexOf('.', slash + 1);
+    if (dot < 0) {
       return null;
     }
     try {

@@ -41,7 +41,7 @@ final class OutcomePolicy {
 
   /** The outcome of an attempt that failed with {@code err}; {@code stopped} when it was stopped on purpose. */
   Outcome decide(Job job, Throwable err, boolean stopped) {
-    if (stopped || causedBy(err, CsvUploadSink.StoppedException.class)) {
+    if (stopped || causedBy(err, UploadSink.StoppedException.class)) {
       return new Outcome.Stopped(String.valueOf(err.getMessage()));
     }
     ExportFailure failure = classify(err);

@@ -23,7 +23,7 @@ record OutcomeRecorder(JobStore jobs, ExportEvents events, ServiceMeters meters)
   Future<Void> completed(ExportAttempt attempt, AttemptResult r, long startedNanos) {
     Job job = attempt.job();
     long recording = System.nanoTime();
-    return jobs.complete(job, r.rows(), r.bytes()).recover(err -> {
+    return jobs.complete(job, r).recover(err -> {
       if (!OutcomePolicy.certainlyNotCommitted(err)) {
         LOG.warn("export {} attempt {}: the completion's commit may have succeeded unseen ({}); keeping its object",
           job.id(), job.attempt(), err.toString());
@@ -37,9 +37,10 @@ record OutcomeRecorder(JobStore jobs, ExportEvents events, ServiceMeters meters)
         return attempt.cleanUp();
       }
       long ms = (System.nanoTime() - startedNanos) / 1_000_000;
-      LOG.info("export {} completed: project {}, {} rows, {} bytes, {} ms ({} rows/s; count {} ms, create upload {} ms,"
-          + " stream {} ms (reading {} ms, encoding {} ms, {} batches; the rest waits for part uploads), record {} ms)",
-        done.id(), done.projectId(), r.rows(), r.bytes(), ms, ms == 0 ? r.rows() : r.rows() * 1000 / ms, r.countMs(),
+      LOG.info("export {} completed: project {}, {} rows, {} files, {} bytes, {} ms ({} rows/s; count {} ms, create"
+          + " upload {} ms, stream {} ms (reading {} ms, encoding {} ms, {} batches; the rest waits for part uploads),"
+          + " record {} ms)", done.id(), done.projectId(), r.rows(), r.files().size(), r.bytes(), ms,
+        ms == 0 ? r.rows() : r.rows() * 1000 / ms, r.countMs(),
         r.createUploadMs(), r.streamMs(), r.readMs(), r.encodeMs(), r.batches(),
         (System.nanoTime() - recording) / 1_000_000);
       events.changed(done.event());

@@ -4,6 +4,7 @@ import io.linkexport.db.SqlStatements;
 import io.linkexport.storage.S3Storage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Retention is a promise: after it, no byte of an export remains. Each round deletes export files older than the
@@ -109,8 +112,10 @@ public final class RetentionJanitor {
     return conn.preparedQuery(SqlStatements.get("job_expire_due")).execute(Tuple.of(seconds, BATCH)).compose(due -> {
       List<Future<Void>> deletions = new ArrayList<>();
       for (Row r : due) {
-        String key = r.getString("object_key");
-        Future<Void> deleted = key == null ? Future.succeededFuture() : storage.deleteObject(key);
+        Future<Void> deleted = Future.succeededFuture();
+        for (String key : keys(r)) {
+          deleted = deleted.compose(v -> storage.deleteObject(key));
+        }
         deletions.add(deleted.compose(v -> conn.preparedQuery(SqlStatements.get("job_mark_expired"))
           .execute(Tuple.of(r.getUUID("id"))).<Void>mapEmpty()));
       }
@@ -118,6 +123,22 @@ public final class RetentionJanitor {
       return Future.join(deletions).transform(ar -> Future.succeededFuture(
         (int) deletions.stream().filter(Future::succeeded).count()));
     });
+  }
+
+  /** Every object of a due job: its download and each of its files (a split job's data files and manifest). */
+  private static Set<String> keys(Row r) {
+    Set<String> keys = new LinkedHashSet<>();
+    Object files = r.getValue("files");
+    if (files instanceof JsonArray list) {
+      for (int i = 0; i < list.size(); i++) {
+        keys.add(list.getJsonObject(i).getString("key"));
+      }
+    }
+    if (r.getString("object_key") != null) {
+      keys.add(r.getString("object_key"));
+    }
+    keys.remove(null);
+    return keys;
   }
 
   /** Aborts uploads that failed jobs could not abort themselves; the bucket's lifecycle rule is the last resort. */

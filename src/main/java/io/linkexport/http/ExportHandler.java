@@ -20,7 +20,7 @@ import java.util.function.BiFunction;
 /**
  * The export endpoints. Dashboard sessions only: an SDK API key gets 403. Every operation goes through the public
  * event-bus API ({@link ExportClient}) like any other client in the cluster; the export service parses and validates
- * the filters (a bad one is a 400 naming it, carried over the bus).
+ * the filters and the file options (a bad one is a 400 naming it, carried over the bus).
  */
 record ExportHandler(ExportClient exports, AccessControl access, UserDirectory users) {
 
@@ -31,7 +31,8 @@ record ExportHandler(ExportClient exports, AccessControl access, UserDirectory u
   void start(RoutingContext ctx) {
     UUID projectId = Paths.project(ctx);
     Principal p = session(ctx);
-    ExportRequest req = new ExportRequest(projectId, p.userId(), p.email(), body(ctx),
+    // the body is the filters and, beside them, the file options (columns, format, compression, split, ...)
+    ExportRequest req = ExportRequest.ofBody(projectId, p.userId(), p.email(), body(ctx),
       ctx.request().getHeader("Idempotency-Key"));
     access.check(p, projectId)
       // the export's email goes to the address the export service has on record: record the session's first

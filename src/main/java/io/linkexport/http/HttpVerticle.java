@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
@@ -65,7 +66,10 @@ public class HttpVerticle extends ServiceVerticle {
     });
     AccessControl access = new AccessControl(pool, config.accessCacheMillis());
     BusClient bus = BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis());
-    LinksHandler links = new LinksHandler(new LinksClient(bus), access, Telemetry.meters(vertx));
+    LinksHandler links = new LinksHandler(new LinksClient(bus), access, new JsonObject()
+      .put("exportMaxRows", config.exportMaxRows()).put("exportMaxTotalRows", config.exportMaxTotalRows()),
+      Telemetry.meters(vertx));
+    ProjectsHandler projects = new ProjectsHandler(new ProjectsClient(bus), access);
     ExportHandler exports = new ExportHandler(new ExportClient(bus), access, new UserDirectory(pool));
 
     Router router = Router.router(vertx);
@@ -74,23 +78,16 @@ public class HttpVerticle extends ServiceVerticle {
     // The body handler must run before anything asynchronous (authentication) or the body is lost.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route("/api/*").handler(new AuthHandler(sessions, new ApiKeys(pool)));
-    AccessLog.serve(router.get("/api/v1/projects"), new ProjectsHandler(new ProjectsClient(bus))::list);
+    AccessLog.serve(router.get("/api/v1/projects"), projects::list);
+    AccessLog.serve(router.get("/api/v1/projects/:projectId/tags"), projects::tags);
+    AccessLog.serve(router.get("/api/v1/projects/:projectId/folders"), projects::folders);
     AccessLog.serve(router.get(API), links::list);
     AccessLog.serve(router.get(API + "/count"), links::count);
     AccessLog.serve(router.post(API + "/export"), exports::start);
     AccessLog.serve(router.get(API + "/export"), exports::list);
     AccessLog.serve(router.get(API + "/export/:jobId"), exports::status);
     AccessLog.serve(router.delete(API + "/export/:jobId"), exports::cancel);
-    // The dashboard (issue 7): static files, strict CSP (no inline script or style), short cache.
-    router.get("/*").handler(ctx -> {
-      RequestContext.route("/*");
-      ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
-          + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-        .putHeader("Referrer-Policy", "no-referrer");
-      ctx.next();
-    });
-    router.get("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(300).setIndexPage("index.html")
-      .setDirectoryListing(false));
+    dashboard(router);
     router.route().failureHandler(ApiErrors::handle);
     router.route().last().handler(ctx -> ApiErrors.send(ctx, ServiceException.notFound("no such endpoint")));
 
@@ -116,6 +113,19 @@ public class HttpVerticle extends ServiceVerticle {
         server = s;
         LOG.info("HTTP API listening on {}:{}", config.httpHost(), s.actualPort());
       });
+  }
+
+  /** The dashboard (issue 7): static files, strict CSP (no inline script or style), short cache. */
+  private static void dashboard(Router router) {
+    router.get("/*").handler(ctx -> {
+      RequestContext.route("/*");
+      ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
+          + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        .putHeader("Referrer-Policy", "no-referrer");
+      ctx.next();
+    });
+    router.get("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(300).setIndexPage("index.html")
+      .setDirectoryListing(false));
   }
 
   /**

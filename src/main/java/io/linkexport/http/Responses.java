@@ -23,7 +23,20 @@ public final class Responses {
     body.appendString("}");
     ctx.response().setStatusCode(200)
       .putHeader("Content-Type", "application/json; charset=utf-8")
+      .putHeader("Vary", "Accept")
       .end(body);
+  }
+
+  /**
+   * 200 with {@code json} as the whole body, no envelope: dub.co's own response, asked for with {@code Accept:
+   * application/vnd.dub+json} and sent as {@code application/json} (dub's SDKs parse that type only). The body depends
+   * on the Accept header, which caches must know.
+   */
+  public static void bare(RoutingContext ctx, Buffer json) {
+    ctx.response().setStatusCode(200)
+      .putHeader("Content-Type", "application/json; charset=utf-8")
+      .putHeader("Vary", "Accept")
+      .end(json);
   }
 
   public static void ok(RoutingContext ctx, int status, Object data, JsonObject meta) {

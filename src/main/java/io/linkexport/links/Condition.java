@@ -45,6 +45,26 @@ interface Condition {
     };
   }
 
+  /** Links of one folder, or ({@code unsorted}, as in dub) links in no folder. */
+  static Condition folder() {
+    return (value, where) -> {
+      if (FilterParam.UNSORTED.equals(value)) {
+        where.and("l.folder_id IS NULL");
+      } else if (value != null) {
+        where.and("l.folder_id = " + where.bind(value));
+      }
+    };
+  }
+
+  /** Links with at least one tag, read from link_tags like the other tag filters. */
+  static Condition withTags() {
+    return (value, where) -> {
+      if ((Boolean) value) {
+        where.and("EXISTS (SELECT 1 FROM link_tags lt WHERE lt.link_id = l.id)");
+      }
+    };
+  }
+
   /** Links with any of the tags, by id. */
   static Condition tagIds() {
     return (value, where) -> {

@@ -16,11 +16,13 @@ public enum FilterParam {
     "Links that have any of these tags, by id."),
   TAG_NAMES("tagNames", ParamType.names(50, 100), Condition.tagNames(), Use.FILTER,
     "Links that have any of these tags, by name (case-insensitive)."),
-  FOLDER_ID("folderId", ParamType.uuid(), Condition.equal("l.folder_id"), Use.FILTER,
-    "Links of this folder only."),
+  WITH_TAGS("withTags", ParamType.bool(), Condition.withTags(), Use.FILTER,
+    "Only links that have at least one tag."),
+  FOLDER_ID("folderId", ParamType.uuidOr(FilterParam.UNSORTED), Condition.folder(), Use.FILTER,
+    "Links of this folder only; unsorted: links in no folder."),
   SEARCH("search", ParamType.search(200), Condition.search(), Use.FILTER,
     "Links whose slug, name or destination URL contains this text (case-insensitive; % and _ are literal; control"
-      + " characters are a 400)."),
+      + " characters are a 400). dub.co matches slug and URL; the name is matched too."),
   USER_ID("userId", ParamType.uuid(), Condition.equal("l.user_id"), Use.FILTER,
     "Links created by this user."),
   TENANT_ID("tenantId", ParamType.text(200), Condition.equal("l.tenant_id"), Use.FILTER,
@@ -38,11 +40,21 @@ public enum FilterParam {
   SORT_ORDER("sortOrder", ParamType.choice(List.of("asc", "desc"), s -> s, "desc"), Condition.NONE, Use.ORDER,
     "The direction of the sort."),
   PAGE("page", ParamType.integer(1, 100_000, 1), Condition.NONE, Use.PAGE,
-    "The page, from 1; page x pageSize may be at most " + LinkFilter.MAX_LIST_DEPTH_TEXT + " (a list page reaches at"
-      + " most the first " + LinkFilter.MAX_LIST_DEPTH_TEXT + " links; deeper is a 400: narrow the filters, for example"
-      + " createdBefore, or export the links). The count and the export ignore it."),
+    "The page, from 1; page x pageSize may be at most " + LinkFilter.MAX_LIST_DEPTH_TEXT + " (an offset page reaches"
+      + " at most the first " + LinkFilter.MAX_LIST_DEPTH_TEXT + " links; deeper is a 400: page on with startingAfter,"
+      + " which has no depth limit). Not with startingAfter or endingBefore. The count and the export ignore it."),
   PAGE_SIZE("pageSize", ParamType.integer(1, 100, 100), Condition.NONE, Use.PAGE,
-    "Links per page (the export ignores it).");
+    "Links per page (the export ignores it)."),
+  STARTING_AFTER("startingAfter", ParamType.linkId(), Condition.NONE, Use.PAGE,
+    "Cursor paging: the page of links right after this link in the sort (meta.nextCursor of the previous page). The"
+      + " link must be one of the project's links that the filters keep, else a 400. No depth limit. The count and"
+      + " the export ignore it."),
+  ENDING_BEFORE("endingBefore", ParamType.linkId(), Condition.NONE, Use.PAGE,
+    "Cursor paging: the page of links right before this link in the sort (meta.prevCursor of the next page). Not"
+      + " with startingAfter. The count and the export ignore it.");
+
+  /** {@code folderId=unsorted}: links in no folder. */
+  static final String UNSORTED = "unsorted";
 
   /** Where a parameter applies, and when its canonical JSON carries it. */
   public enum Use {
@@ -50,7 +62,7 @@ public enum FilterParam {
     FILTER,
     /** The order: always written. */
     ORDER,
-    /** List paging: always written in the list's form, never in the export's. */
+    /** List paging: written in the list's form (when given), never in the export's. */
     PAGE
   }
 

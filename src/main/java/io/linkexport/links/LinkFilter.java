@@ -5,9 +5,11 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The list API's filters, sort and paging, parsed and validated once by the parameter table ({@link FilterParam}).
@@ -58,7 +60,23 @@ public final class LinkFilter {
       throw ServiceException.badRequest(FilterParam.CREATED_AFTER.param(),
         "createdAfter must not be later than createdBefore");
     }
+    requireOnePaging(source, values);
     return new LinkFilter(values);
+  }
+
+  /** A page is one of: an offset page ({@code page}), the page after a link, the page before a link. */
+  private static void requireOnePaging(ParamSource source, Map<FilterParam, Object> values) {
+    boolean after = values.get(FilterParam.STARTING_AFTER) != null;
+    boolean before = values.get(FilterParam.ENDING_BEFORE) != null;
+    if (after && before) {
+      throw ServiceException.badRequest(FilterParam.ENDING_BEFORE.param(),
+        "startingAfter and endingBefore cannot be combined: give the one cursor you page from");
+    }
+    List<String> page = source.values(FilterParam.PAGE.param());
+    if ((after || before) && page != null && page.stream().anyMatch(v -> !v.isEmpty())) {
+      throw ServiceException.badRequest(FilterParam.PAGE.param(), "page cannot be combined with "
+        + (after ? "startingAfter" : "endingBefore") + ": a cursor says where the page is");
+    }
   }
 
   /**
@@ -68,8 +86,9 @@ public final class LinkFilter {
   public LinkFilter requirePageDepth() {
     if ((long) page() * pageSize() > MAX_LIST_DEPTH) {
       throw ServiceException.badRequest(FilterParam.PAGE.param(), "page " + page() + " with pageSize " + pageSize()
-        + " reaches past the first " + MAX_LIST_DEPTH_TEXT + " links, the deepest a list page may go (page x pageSize"
-        + " at most " + MAX_LIST_DEPTH_TEXT + "): narrow the filters (for example createdBefore) or export the links");
+        + " reaches past the first " + MAX_LIST_DEPTH_TEXT + " links, the deepest an offset page may go (page x"
+        + " pageSize at most " + MAX_LIST_DEPTH_TEXT + "): page on with startingAfter (meta.nextCursor of a page),"
+        + " which has no depth limit, narrow the filters (for example createdBefore) or export the links");
     }
     return this;
   }
@@ -104,6 +123,21 @@ public final class LinkFilter {
     return (long) (page() - 1) * pageSize();
   }
 
+  /** The link the page starts after ({@code startingAfter}), or null. */
+  public UUID startingAfter() {
+    return (UUID) values.get(FilterParam.STARTING_AFTER);
+  }
+
+  /** The link the page ends before ({@code endingBefore}), or null. */
+  public UUID endingBefore() {
+    return (UUID) values.get(FilterParam.ENDING_BEFORE);
+  }
+
+  /** True for a cursor page (startingAfter or endingBefore), false for an offset page. */
+  public boolean cursorPage() {
+    return startingAfter() != null || endingBefore() != null;
+  }
+
   /** The canonical JSON: conditions that differ from their default, the order and the page. */
   public JsonObject toJson() {
     return json(true);
@@ -121,7 +155,7 @@ public final class LinkFilter {
       boolean written = switch (p.use()) {
         case FILTER -> !Objects.equals(v, p.type().defaultValue());
         case ORDER -> true;
-        case PAGE -> withPage;
+        case PAGE -> withPage && v != null && !(p == FilterParam.PAGE && cursorPage());
       };
       if (written) {
         j.put(p.param(), p.type().toJson(v));

@@ -2,6 +2,8 @@ package io.linkexport.links;
 
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,13 +31,13 @@ public final class LinkQuery {
   private static final String ROLLUPS_SCOPE = "s.project_id = $1";
 
   private final Where where;
-  private final String orderBy;
-  private final boolean rollupOrder;
+  private final SortKey sort;
+  private final boolean ascending;
 
-  private LinkQuery(Where where, String orderBy, boolean rollupOrder) {
+  private LinkQuery(Where where, SortKey sort, boolean ascending) {
     this.where = where;
-    this.orderBy = orderBy;
-    this.rollupOrder = rollupOrder;
+    this.sort = sort;
+    this.ascending = ascending;
   }
 
   public static LinkQuery of(UUID projectId, LinkFilter f) {
@@ -43,12 +45,13 @@ public final class LinkQuery {
     for (FilterParam p : FilterParam.values()) {
       p.condition().apply(f.get(p), where);
     }
-    return new LinkQuery(where, f.sortBy().orderBy(f.ascending()), f.sortBy().rollups());
+    return new LinkQuery(where, f.sortBy(), f.ascending());
   }
 
   /**
    * True when the project is the only value the filters bind (archived links may still be left out): the best plan
-   * of such a page is the same for every project and every page, so it may be planned once ({@code Db.listPool}).
+   * of such a page is the same for every project and every page, so it may be planned once ({@code Db.listPool}). A
+   * cursor page's cursor is not a filter value: its plan (index range scans from the cursor) fits every cursor.
    */
   public boolean bindsOnlyTheProject() {
     return where.params().size() == 1;
@@ -61,7 +64,7 @@ public final class LinkQuery {
 
   /** The WHERE of an ordered read, a list page or the export: scoped on the table its sort walks. */
   String orderedWhere() {
-    return (rollupOrder ? ROLLUPS_SCOPE : LINKS_SCOPE) + where.text();
+    return (sort.rollups() ? ROLLUPS_SCOPE : LINKS_SCOPE) + where.text();
   }
 
   /** Fills the markers of the count's statement. */
@@ -74,6 +77,34 @@ public final class LinkQuery {
     return new Sql(fill(template, orderedWhere()), Tuple.wrap(new ArrayList<>(where.params())));
   }
 
+  /**
+   * Fills the markers of the export's statement for one file of a split export: the links created in
+   * {@code [from, to)} (a null bound is open), in the list's order, and with {@code limit} only those rows after the
+   * first {@code offset} (a part of one day; the order is total, so the parts of one snapshot never overlap). A
+   * bounded range is scoped on {@code links}, whatever the sort: the creation range is then one range of the links'
+   * (project, created_at) index, and a file reads its own links only (scoped on the rollups, a clicks-sorted file
+   * could walk the whole project's clicks index for each file).
+   */
+  public Sql renderRange(String template, Instant from, Instant to, Long limit, long offset) {
+    List<Object> all = new ArrayList<>(where.params());
+    StringBuilder w = new StringBuilder(from == null && to == null ? orderedWhere() : where());
+    if (from != null) {
+      all.add(from.atOffset(ZoneOffset.UTC));
+      w.append(" AND l.created_at >= $").append(all.size());
+    }
+    if (to != null) {
+      all.add(to.atOffset(ZoneOffset.UTC));
+      w.append(" AND l.created_at < $").append(all.size());
+    }
+    String text = fill(template, w.toString());
+    if (limit != null) {
+      all.add(limit);
+      all.add(offset);
+      text += "\nLIMIT $" + (all.size() - 1) + " OFFSET $" + all.size();
+    }
+    return new Sql(text, Tuple.wrap(all));
+  }
+
   /** Fills the markers of the list's statement and appends the page's LIMIT and OFFSET parameters. */
   public Sql renderPage(String template, LinkFilter page) {
     List<Object> all = new ArrayList<>(where.params());
@@ -84,7 +115,20 @@ public final class LinkQuery {
     return new Sql(text, Tuple.wrap(all));
   }
 
+  /**
+   * Fills the list's statement for a cursor page ({@link Keyset}): the rows from the cursor's link on, in the order of
+   * travel ({@code backward} for endingBefore), the cursor's own row first when the filters keep it; at most
+   * {@code limit} rows.
+   */
+  public Sql renderCursorPage(String template, UUID cursor, boolean backward, int limit) {
+    List<Object> all = new ArrayList<>(where.params());
+    all.add(cursor);
+    all.add(limit);
+    String text = Keyset.render(template, orderedWhere(), sort, ascending, backward, all.size() - 1, all.size());
+    return new Sql(text, Tuple.wrap(all));
+  }
+
   private String fill(String template, String where) {
-    return template.replace("/*WHERE*/", where).replace("/*ORDER*/", orderBy);
+    return Keyset.fill(template, where, sort.orderBy(ascending), "");
   }
 }

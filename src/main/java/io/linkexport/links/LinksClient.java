@@ -25,14 +25,19 @@ public final class LinksClient {
     Codecs.registerLocal(bus.bus(), LinkPage.class);
   }
 
-  /** One page of the project's links in the filter's order. */
+  /** One page of the project's links in the filter's order, in the service's shape. */
   public Future<LinkPage> list(UUID projectId, LinkFilter filter) {
-    return bus.request(Addresses.LINKS_LIST, new LinksRequest(projectId, filter));
+    return list(projectId, filter, LinkJson.Shape.SERVICE);
+  }
+
+  /** One page of the project's links in the filter's order, each link in {@code shape}. */
+  public Future<LinkPage> list(UUID projectId, LinkFilter filter, LinkJson.Shape shape) {
+    return bus.request(Addresses.LINKS_LIST, new LinksRequest(projectId, filter, shape));
   }
 
   /** The number of the project's links that match the filter. */
   public Future<Long> count(UUID projectId, LinkFilter filter) {
-    return bus.<JsonObject>request(Addresses.LINKS_COUNT, new LinksRequest(projectId, filter))
+    return bus.<JsonObject>request(Addresses.LINKS_COUNT, new LinksRequest(projectId, filter, LinkJson.Shape.SERVICE))
       .map(reply -> reply.getLong(Fields.COUNT));
   }
 }

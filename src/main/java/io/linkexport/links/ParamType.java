@@ -47,11 +47,21 @@ public interface ParamType {
   }
 
   static ParamType uuid() {
-    return new TextParams.Uuid();
+    return new TextParams.Uuid("a UUID");
+  }
+
+  /** A link's id: what cursor paging takes. */
+  static ParamType linkId() {
+    return new TextParams.Uuid("a link id (a UUID)");
+  }
+
+  /** A UUID, or {@code word}, which parses to itself. */
+  static ParamType uuidOr(String word) {
+    return new TextParams.UuidOr(word);
   }
 
   static ParamType uuids(int maxItems) {
-    return new TextParams.Many(maxItems, Integer.MAX_VALUE, TextParams.Uuid::parseValue, "uuid");
+    return new TextParams.Many(maxItems, Integer.MAX_VALUE, TextParams::uuidItem, "uuid");
   }
 
   /** Case-insensitive names: lowercased, each at most {@code maxLength} characters. */

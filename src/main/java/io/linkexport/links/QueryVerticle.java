@@ -14,9 +14,12 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
+import java.util.UUID;
+
 /**
  * Answers the read queries over the event bus: links pages and counts ({@link Addresses#LINKS_LIST},
- * {@link Addresses#LINKS_COUNT}) and a user's projects ({@link Addresses#PROJECTS_OF_USER}). Internal addresses:
+ * {@link Addresses#LINKS_COUNT}), a user's projects ({@link Addresses#PROJECTS_OF_USER}) and a project's tags and
+ * folders ({@link Addresses#PROJECT_TAGS}, {@link Addresses#PROJECT_FOLDERS}). Internal addresses:
  * callers have already authorised the project. Pages and counts take their project's turn at the gate, which all
  * instances share (one per node, like the list pools).
  */
@@ -42,19 +45,30 @@ public class QueryVerticle extends ServiceVerticle {
     LinkRepository links = new LinkRepository(() -> {
       ReadReplicas.Replica r = replicas.current();
       return r == null ? primary : new LinkRepository.Pools(r.customPlans(), r.genericPlans());
-    });
+    }, config.qrCodeBaseUrl());
     ProjectDirectory projects = new ProjectDirectory(pool);
     EventBus bus = vertx.eventBus();
     LinksClient.registerCodecs(BusClient.local(bus, config.busSendTimeoutMillis()));
     return Future.all(
       bus.<LinksRequest>localConsumer(Addresses.LINKS_LIST, m ->
-        BusServer.serve(m, req -> gate.run(req.projectId(), () -> links.list(req.projectId(), req.filter()))))
+        BusServer.serve(m, req -> gate.run(req.projectId(),
+          () -> links.list(req.projectId(), req.filter(), req.shape()))))
         .completion(),
       bus.<LinksRequest>localConsumer(Addresses.LINKS_COUNT, m ->
         BusServer.serve(m, req -> gate.run(req.projectId(), () -> links.count(req.projectId(), req.filter()))
           .map(n -> new JsonObject().put(Fields.COUNT, n)))).completion(),
       bus.<JsonObject>localConsumer(Addresses.PROJECTS_OF_USER, m ->
         BusServer.serve(m, body -> projects.projectsOf(BusServer.uuid(body, Fields.USER_ID))
-          .map(list -> new JsonObject().put(Fields.PROJECTS, list)))).completion());
+          .map(list -> new JsonObject().put(Fields.PROJECTS, list)))).completion(),
+      // the pickers take the project's turn like its pages: one project cannot flood the list pools with them either
+      bus.<JsonObject>localConsumer(Addresses.PROJECT_TAGS, m -> BusServer.serve(m, body -> {
+        UUID project = BusServer.uuid(body, Fields.PROJECT_ID);
+        return gate.run(project, () -> projects.tags(project)).map(list -> new JsonObject().put(Fields.TAGS, list));
+      })).completion(),
+      bus.<JsonObject>localConsumer(Addresses.PROJECT_FOLDERS, m -> BusServer.serve(m, body -> {
+        UUID project = BusServer.uuid(body, Fields.PROJECT_ID);
+        return gate.run(project, () -> projects.folders(project))
+          .map(list -> new JsonObject().put(Fields.FOLDERS, list));
+      })).completion());
   }
 }

@@ -46,15 +46,16 @@ final class TextParams {
     }
   }
 
-  /** A UUID in its canonical 36-character form. */
-  record Uuid() implements ParamType {
+  /** A UUID in its canonical 36-character form; {@code what} names it in the 400 ("a UUID", "a link id (a UUID)"). */
+  record Uuid(String what) implements ParamType {
     @Override
     public Object parse(String name, List<String> raw) {
       String s = single(name, raw);
-      return s == null ? null : parseValue(name, s);
+      return s == null ? null : parseValue(name, s, name + " must be " + what);
     }
 
-    static UUID parseValue(String name, String s) {
+    /** The UUID {@code s}, or a 400 naming {@code name} with {@code message}. */
+    static UUID parseValue(String name, String s, String message) {
       if (s.length() == 36) {
         try {
           return UUID.fromString(s);
@@ -62,18 +63,49 @@ final class TextParams {
           // fall through to the 400
         }
       }
-      throw ServiceException.badRequest(name, name + " must be a UUID");
+      throw ServiceException.badRequest(name, message);
     }
 
     @Override
     public String describe() {
-      return "UUID";
+      return what.startsWith("a ") ? what.substring(2) : what;
     }
 
     @Override
     public JsonObject schema() {
       return openApi("string").put("format", "uuid");
     }
+  }
+
+  /**
+   * A UUID, or one word that means something else ({@code folderId=unsorted}: links in no folder, as in dub); the
+   * word parses to itself.
+   */
+  record UuidOr(String word) implements ParamType {
+    @Override
+    public Object parse(String name, List<String> raw) {
+      String s = single(name, raw);
+      if (s == null || s.equals(word)) {
+        return s;
+      }
+      return Uuid.parseValue(name, s, name + " must be a UUID or " + word);
+    }
+
+    @Override
+    public String describe() {
+      return "UUID or `" + word + "`";
+    }
+
+    @Override
+    public JsonObject schema() {
+      return openApi("string").put("description", "a UUID, or " + word);
+    }
+  }
+
+  /** Each item of a list of UUIDs; the 400 says which value is not one (a dub client may send dub's own ids). */
+  static UUID uuidItem(String name, String s) {
+    return Uuid.parseValue(name, s, name + ": '" + LinkFilter.clip(s) + "' is not an id of this service (ids are"
+      + " UUIDs)");
   }
 
   /** A list: repeated parameters, comma-separated values or a JSON array; distinct, in the order given. */

@@ -1,6 +1,7 @@
 package io.linkexport.mail;
 
 import io.linkexport.db.SqlStatements;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.text.NumberFormat;
@@ -11,8 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders the two job emails from the templates under {@code mail/}: "export ready" (download link valid 7 days,
- * dashboard link) and "export failed" (the user-facing reason). Values are HTML-escaped in the HTML part; anything
+ * Renders the job emails from the templates under {@code mail/}: "export ready" (download link valid 7 days, the
+ * file's size and SHA-256, dashboard link), "export ready" of a split export (the files with their sizes and
+ * SHA-256 listed, and one link: the dashboard, where each file has its own download; not a dozen bearer links in a
+ * mailbox), and "export failed" (the user-facing reason). Values are HTML-escaped in the HTML part; anything
  * that goes into a header has control characters (CR/LF included) removed, so a project name cannot inject headers.
  */
 public final class ExportMail {
@@ -21,6 +24,7 @@ public final class ExportMail {
   public record Rendered(String subject, String text, String html) {
   }
 
+  private static final String FILES_MARKER = "@@FILES@@";
   private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9.-]{1,253}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
   /** A single plain address: no spaces, commas, angle brackets or control characters; one @. */
@@ -32,14 +36,64 @@ public final class ExportMail {
   public static Rendered ready(JsonObject payload, String downloadUrl, String dashboardUrl) {
     long rows = payload.getLong("rowCount", 0L);
     Map<String, String> values = Map.of(
-      "rowCount", NumberFormat.getIntegerInstance(Locale.US).format(rows),
+      "rowCount", count(rows),
       "projectName", projectName(payload),
       "filename", String.valueOf(payload.getString("filename", "links.csv")),
+      "size", size(payload.getLong("bytes")),
+      "sha256", String.valueOf(payload.getString("sha256", "(not recorded)")),
       "downloadUrl", downloadUrl,
       "dashboardUrl", dashboardUrl);
-    String subject = "Your links export is ready (" + values.get("rowCount") + (rows == 1 ? " link)" : " links)");
-    return new Rendered(headerSafe(subject), fill("export_ready.txt", values, false),
+    return new Rendered(subject(rows), fill("export_ready.txt", values, false),
       fill("export_ready.html", values, true));
+  }
+
+  /** Whether the payload is a split export's (several files: the email links the dashboard). */
+  public static boolean split(JsonObject payload) {
+    JsonArray files = payload.getJsonArray("files");
+    return files != null && files.size() > 1;
+  }
+
+  /**
+   * A split export's email: every file with its rows, size and SHA-256 (the manifest last), and the dashboard's page
+   * of the project ({@code #project=<id>}), where each file has its own fresh download link.
+   */
+  public static Rendered readySplit(JsonObject payload, String dashboardUrl) {
+    long rows = payload.getLong("rowCount", 0L);
+    JsonArray files = payload.getJsonArray("files");
+    StringBuilder text = new StringBuilder();
+    StringBuilder html = new StringBuilder();
+    for (int i = 0; i < files.size(); i++) {
+      JsonObject f = files.getJsonObject(i);
+      String name = String.valueOf(f.getString("name"));
+      String line = count(f.getLong("rowCount", 0L)) + " links, " + size(f.getLong("bytes")) + ", SHA-256 "
+        + f.getString("sha256");
+      text.append("  ").append(name).append(": ").append(line).append('\n');
+      html.append("<li><strong>").append(escapeHtml(name)).append("</strong>: ").append(escapeHtml(line))
+        .append("</li>");
+    }
+    String link = dashboardUrl.replaceAll("/+$", "") + "/#project=" + payload.getString("projectId", "");
+    // the list is rendered here (escaped line by line in the HTML part): the template gets a marker for it
+    Map<String, String> values = Map.of("rowCount", count(rows), "projectName", projectName(payload),
+      "fileCount", String.valueOf(files.size()), "dashboardUrl", link, "files", FILES_MARKER);
+    return new Rendered(subject(rows), fill("export_ready_split.txt", values, false).replace(FILES_MARKER, text),
+      fill("export_ready_split.html", values, true).replace(FILES_MARKER, html));
+  }
+
+  private static String subject(long rows) {
+    return headerSafe("Your links export is ready (" + count(rows) + (rows == 1 ? " link)" : " links)"));
+  }
+
+  private static String count(long n) {
+    return NumberFormat.getIntegerInstance(Locale.US).format(n);
+  }
+
+  /** {@code 18,110,340 bytes (17.3 MiB)}. */
+  static String size(Long bytes) {
+    if (bytes == null) {
+      return "size not recorded";
+    }
+    return count(bytes) + " bytes" + (bytes < 1024 * 1024 ? "" : String.format(Locale.US, " (%.1f MiB)",
+      bytes / 1048576.0));
   }
 
   public static Rendered failed(JsonObject payload, String dashboardUrl) {

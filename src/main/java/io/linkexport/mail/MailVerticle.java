@@ -41,27 +41,25 @@ public class MailVerticle extends ServiceVerticle {
       return Future.failedFuture(e);
     }
     // The idle timeout is the SMTP response timeout: an exchange that gets no byte for it fails and its connection
-    // closes, so a hung server never keeps a pooled connection. The pool leaves room beside sends that were cut off
-    // by the send bound while their conversation still trickles on.
+    // closes. Each send gets a client of its own with one connection, closed when the send ends (OutboxSender): a
+    // connection per email costs a handshake, which is nothing beside an export, and a cut send cannot live on.
     MailConfig mc = new MailConfig().setHostname(config.smtpHost()).setPort(config.smtpPort())
       .setStarttls(StartTLSOptions.valueOf(config.smtpStartTls()))
       .setConnectTimeout(config.smtpConnectTimeoutMillis())
       .setIdleTimeout(timeouts.smtpTimeoutMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-      .setKeepAlive(true).setMaxPoolSize(2 * OutboxSender.SENDS_IN_FLIGHT);
+      .setKeepAlive(false).setMaxPoolSize(1);
     if (!config.smtpUsername().isEmpty()) {
       mc.setUsername(config.smtpUsername()).setPassword(config.smtpPassword());
     }
     Pool pool = pool(config, Db.Workload.MAIL, config.pgMailPoolSize());
-    MailClient mail = MailClient.create(vertx, mc);
-    closeOnStop(mail::close);
     StorageClient storage = new StorageClient(BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis()));
     Backoff retries = Backoff.of(Duration.ofMillis(config.mailRetryBaseMillis()),
       Duration.ofMillis(config.mailRetryMaxMillis()), 0.2);
     OutboxSender.Links links = new OutboxSender.Links(config.dashboardUrl(),
       Duration.ofDays(config.exportRetentionDays()));
     MailOutbox outbox = new MailOutbox(pool, Telemetry.meters(vertx));
-    sender = new OutboxSender(outbox, mail, storage, config.mailFrom(), links, retries, config.mailMaxAttempts(),
-      timeouts);
+    sender = new OutboxSender(outbox, () -> MailClient.create(vertx, mc), storage, config.mailFrom(), links, retries,
+      config.mailMaxAttempts(), timeouts);
     long poll = config.mailPollMillis();
     vertx.setPeriodic(poll, id -> tick());
     return vertx.eventBus().localConsumer(Addresses.MAIL_WAKEUP, m -> tick()).completion();

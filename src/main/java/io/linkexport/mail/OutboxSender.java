@@ -1,10 +1,13 @@
 package io.linkexport.mail;
 
 import io.linkexport.retry.Backoff;
+import io.linkexport.storage.S3Signer;
 import io.linkexport.storage.StorageClient;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.impl.MailClientImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Sends the job emails queued in {@code mail_outbox} ({@link MailOutbox}). The row was written in the job's final
@@ -33,7 +37,7 @@ public final class OutboxSender {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
 
   private final MailOutbox outbox;
-  private final MailClient mail;
+  private final Supplier<MailClient> clients;
   private final StorageClient storage;
   private final String from;
   private final Links links;
@@ -47,10 +51,10 @@ public final class OutboxSender {
   record Links(String dashboardUrl, Duration retention) {
   }
 
-  OutboxSender(MailOutbox outbox, MailClient mail, StorageClient storage, String from, Links links,
+  OutboxSender(MailOutbox outbox, Supplier<MailClient> clients, StorageClient storage, String from, Links links,
                Backoff backoff, int maxAttempts, MailTimeouts timeouts) {
     this.outbox = outbox;
-    this.mail = mail;
+    this.clients = clients;
     this.storage = storage;
     this.from = from;
     this.links = links;
@@ -114,21 +118,48 @@ public final class OutboxSender {
       : failed(email, String.valueOf(ar.cause().getMessage()), email.attempts() >= maxAttempts));
   }
 
-  /** The link (for a ready export) and the SMTP conversation, cut after the send bound. */
+  /**
+   * The link (for a ready export of one file; a split export's email links the dashboard) and the SMTP conversation,
+   * cut after the send bound. Each send has a client (and connection) of its own, closed when the send ends; a
+   * conversation cut by the bound while its server still trickles answers (a tarpit never goes quiet for the idle
+   * timeout) is torn down with it, so it cannot deliver the email after the row was released for a retry.
+   */
   private Future<Void> deliver(MailOutbox.Claimed email) {
-    Future<ExportMail.Rendered> rendered = "export_ready".equals(email.kind())
-      ? Future.succeededFuture(email).compose(e -> storage.presign(e.payload().getString("objectKey"),
-          e.payload().getString("filename"), linkTtl(e)))
-        .map(link -> ExportMail.ready(email.payload(), link.url(), links.dashboardUrl()))
-      : Future.succeededFuture(ExportMail.failed(email.payload(), links.dashboardUrl()));
+    JsonObject payload = email.payload();
+    Future<ExportMail.Rendered> rendered;
+    if (!"export_ready".equals(email.kind())) {
+      rendered = Future.succeededFuture(ExportMail.failed(payload, links.dashboardUrl()));
+    } else if (ExportMail.split(payload)) {
+      rendered = Future.succeededFuture(email).map(e -> linkTtl(e))
+        .map(ttl -> ExportMail.readySplit(payload, links.dashboardUrl()));
+    } else {
+      rendered = Future.succeededFuture(email).compose(e -> storage.presign(payload.getString("objectKey"),
+          payload.getString("filename"), payload.getString("contentType", S3Signer.DEFAULT_CONTENT_TYPE), linkTtl(e)))
+        .map(link -> ExportMail.ready(payload, link.url(), links.dashboardUrl()));
+    }
     long bound = timeouts.sendBoundMillis();
+    MailClient mail = clients.get();
     return rendered
       .compose(m -> mail.sendMail(new MailMessage().setFrom(from).setTo(email.recipient()).setSubject(m.subject())
         .setText(m.text()).setHtml(m.html()).addHeader("Message-ID", ExportMail.messageId(email.jobId(), from))))
       .<Void>mapEmpty()
       .timeout(bound, TimeUnit.MILLISECONDS)
       .recover(err -> Future.failedFuture(err instanceof TimeoutException
-        ? new TimeoutException("the send did not finish within " + bound + " ms") : err));
+        ? new TimeoutException("the send did not finish within " + bound + " ms") : err))
+      // Torn down before the outcome is recorded: by then a cut conversation's socket is closed.
+      .eventually(() -> tearDown(mail).recover(err -> Future.succeededFuture()));
+  }
+
+  /**
+   * Closes a send's client and its socket at once. {@code MailClient.close()} waits for a send under way to end, so
+   * a cut conversation would go on; closing the client's NetClient (vertx-mail-client 5 implementation API, kept
+   * honest by {@code TarpitSmtpIT}) closes its socket now.
+   */
+  private static Future<Void> tearDown(MailClient mail) {
+    if (mail instanceof MailClientImpl impl) {
+      return impl.getConnectionPool().netClient().close().eventually(mail::close);
+    }
+    return mail.close();
   }
 
   private Future<Void> markSent(MailOutbox.Claimed email) {

@@ -17,8 +17,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code java -jar link-export.jar seed --links N --clicks M ...}: fills a project with realistic links, clicks,
- * installs and reopens for demos and benchmarks (see {@link SeedOptions} for the arguments).
+ * {@code java -jar link-export.jar seed --links N --clicks M ...}: fills a project with realistic links (with dub's
+ * link fields), clicks, installs and reopens, leads and sales for demos and benchmarks (see {@link SeedOptions} for
+ * the arguments; {@code sql/seed_clicks.sql} for the skew).
  *
  * <p>All rows are generated server-side ({@code INSERT ... SELECT ... FROM generate_series}), in batches so that
  * progress can be printed and each statement's transition tables stay bounded. The rollup triggers stay ON: they are
@@ -78,7 +79,7 @@ public final class SeedCommand {
       .compose(v -> clickBatch(0))
       // Fresh statistics after a bulk load: without them the planner may sort a whole project for a page sorted by
       // clicks instead of walking link_stats_project_clicks_idx (measured: 22 req/s instead of hundreds).
-      .compose(v -> pool.query("ANALYZE links, link_stats, link_tags, tags, folders").execute())
+      .compose(v -> pool.query("ANALYZE links, link_stats, link_tags, tags, folders, link_leads, link_sales").execute())
       .map(v -> {
         LOG.info("seeded project {}: {} links, {} clicks in {} s", project, options.links(), options.clicks(),
           (System.nanoTime() - started) / 1_000_000_000);
@@ -114,8 +115,9 @@ public final class SeedCommand {
       .execute(Tuple.of(project, size))
       .compose(rows -> {
         Row row = rows.iterator().next();
-        progress(String.format("clicks %,d/%,d (+%,d installs/reopens) in %d ms", done + row.getLong("clicks"),
-          options.clicks(), row.getLong("installs"), millisSince(started)));
+        progress(String.format("clicks %,d/%,d (+%,d installs/reopens, %,d leads, %,d sales) in %d ms",
+          done + row.getLong("clicks"), options.clicks(), row.getLong("installs"), row.getLong("leads"),
+          row.getLong("sales"), millisSince(started)));
         return clickBatch(done + size);
       });
   }

@@ -36,6 +36,8 @@ public final class S3Signer {
   /** SigV4 presigned URLs live at most 7 days. */
   public static final long MAX_PRESIGN_SECONDS = 604_800;
   /** SHA-256 of the empty payload, for requests without a body. */
+  /** The Content-Type of a download whose request names none (the files of exports before formats existed). */
+  public static final String DEFAULT_CONTENT_TYPE = "text/csv; charset=utf-8";
   public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   private static final String SERVICE = "s3";
@@ -139,13 +141,29 @@ public final class S3Signer {
 
   /**
    * A presigned GET whose response carries {@code Content-Disposition: attachment; filename="<filename>"} and
-   * {@code Content-Type: text/csv; charset=utf-8} (S3's response-* overrides), whatever the object was stored with.
+   * {@code Content-Type: <contentType>} (S3's response-* overrides), whatever the object was stored with.
    */
   public String presignGet(String key, String filename, Duration expiry) {
+    return presignGet(key, filename, DEFAULT_CONTENT_TYPE, expiry);
+  }
+
+  /** As {@link #presignGet(String, String, Duration)}, served as {@code contentType}. */
+  public String presignGet(String key, String filename, String contentType, Duration expiry) {
     Map<String, String> query = new TreeMap<>();
     query.put("response-content-disposition", "attachment; filename=\"" + sanitizeFilename(filename) + "\"");
-    query.put("response-content-type", "text/csv; charset=utf-8");
+    query.put("response-content-type", contentType(contentType));
     return presign("GET", key, query, expiry).url();
+  }
+
+  /** A Content-Type as a response may carry it: {@code type/subtype} and parameters, printable ASCII, no quotes. */
+  static String contentType(String type) {
+    if (type == null || type.isBlank()) {
+      return DEFAULT_CONTENT_TYPE;
+    }
+    if (type.length() > 100 || !type.matches("[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+(; ?[A-Za-z0-9-]+=[A-Za-z0-9.-]+)*")) {
+      throw new IllegalArgumentException("contentType must be a media type such as text/csv; charset=utf-8");
+    }
+    return type;
   }
 
   /**

@@ -13,12 +13,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +43,13 @@ public final class S3Storage {
   private final Retrier retrier;
   private final int connectTimeoutMs;
   private final int idleTimeoutMs;
+  /** The bucket's name, for the copy source of {@link #replaceMetadata} (not a secret). */
+  private final String bucket;
 
   public S3Storage(Vertx vertx, WebClient client, StorageClient signing, Retrier retrier, int connectTimeoutMs,
-                   int idleTimeoutMs) {
+                   int idleTimeoutMs, String bucket) {
     this.vertx = vertx;
+    this.bucket = bucket;
     this.client = client;
     this.signing = signing;
     this.retrier = retrier;
@@ -66,7 +65,7 @@ public final class S3Storage {
       d -> vertx.timer(d.toMillis(), TimeUnit.MILLISECONDS));
     StorageClient signing = new StorageClient(BusClient.local(vertx.eventBus(), config.busSendTimeoutMillis()));
     return new S3Storage(vertx, client, signing, retrier, config.s3ConnectTimeoutMillis(),
-      config.s3IdleTimeoutMillis());
+      config.s3IdleTimeoutMillis(), config.s3Bucket());
   }
 
   /** Starts a multipart upload; {@code contentDisposition} may be null. Replies the upload id. */
@@ -88,7 +87,7 @@ public final class S3Storage {
   public Future<String> uploadPart(String key, String uploadId, int partNumber, Buffer body) {
     Map<String, String> query = Map.of("partNumber", Integer.toString(partNumber), "uploadId", uploadId);
     // Digesting 8-16 MiB takes tens of ms: keep it off the event loop, and do it once for all attempts.
-    return vertx.executeBlocking(() -> digests(body), false)
+    return vertx.executeBlocking(() -> PayloadDigests.of(body), false)
       .compose(d -> retrying("upload part " + partNumber + " of " + key, () ->
         send("PUT", key, query, Map.of("Content-MD5", d[0]), d[1], body).compose(this::expectSuccess)))
       .compose(resp -> {
@@ -108,6 +107,53 @@ public final class S3Storage {
       .compose(resp -> S3Xml.error(bytes(resp))
         .<Future<Void>>map(e -> Future.failedFuture(StorageException.fromS3(resp.statusCode(), e.code(), e.message())))
         .orElse(Future.succeededFuture()));
+  }
+
+  /**
+   * Stores a small object in one PUT (retried: a PUT of the same bytes is idempotent), with its Content-MD5, the
+   * given Content-Type and Content-Disposition, and {@code metadata} as {@code x-amz-meta-*} headers.
+   */
+  public Future<Void> putObject(String key, String contentType, String contentDisposition,
+                                Map<String, String> metadata, Buffer body) {
+    Map<String, String> headers = objectHeaders(contentType, contentDisposition, metadata);
+    return vertx.executeBlocking(() -> PayloadDigests.of(body), false)
+      .compose(d -> retrying("put " + key, () -> {
+        Map<String, String> withMd5 = new LinkedHashMap<>(headers);
+        withMd5.put("Content-MD5", d[0]);
+        return send("PUT", key, Map.of(), withMd5, d[1], body).compose(this::expectSuccess);
+      }))
+      .mapEmpty();
+  }
+
+  /**
+   * Replaces an object's metadata with {@code metadata} ({@code x-amz-meta-*}), keeping its bytes: a copy of the object
+   * onto itself with the REPLACE directive (S3 has no other way to change the metadata of a stored object; the copy
+   * is done by S3, up to 5 GiB). Content-Type and Content-Disposition are replaced too, so they are sent again.
+   * Retried: copying the same object onto itself again changes nothing more.
+   */
+  public Future<Void> replaceMetadata(String key, String contentType, String contentDisposition,
+                                      Map<String, String> metadata) {
+    Map<String, String> headers = objectHeaders(contentType, contentDisposition, metadata);
+    headers.put("x-amz-copy-source", "/" + bucket + "/" + S3Signer.encodeKey(key));
+    headers.put("x-amz-metadata-directive", "REPLACE");
+    return retrying("replace metadata of " + key, () -> send("PUT", key, Map.of(), headers, Buffer.buffer())
+      .compose(this::expectSuccess)
+      .compose(resp -> S3Xml.error(bytes(resp))
+        .<Future<HttpResponse<Buffer>>>map(e -> Future.failedFuture(StorageException.fromS3(resp.statusCode(),
+          e.code(), e.message())))
+        .orElse(Future.succeededFuture(resp))))
+      .mapEmpty();
+  }
+
+  private static Map<String, String> objectHeaders(String contentType, String contentDisposition,
+                                                   Map<String, String> metadata) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", contentType);
+    if (contentDisposition != null) {
+      headers.put("Content-Disposition", contentDisposition);
+    }
+    metadata.forEach((name, value) -> headers.put("x-amz-meta-" + name, value));
+    return headers;
   }
 
   /** Aborts an upload, freeing its parts. Idempotent: an upload that no longer exists counts as aborted. */
@@ -190,7 +236,7 @@ public final class S3Storage {
 
   private Future<HttpResponse<Buffer>> send(String method, String key, Map<String, String> query,
                                             Map<String, String> headers, Buffer body) {
-    return send(method, key, query, headers, sha256Hex(body), body);
+    return send(method, key, query, headers, PayloadDigests.sha256Hex(body), body);
   }
 
   /** Asks the signing verticle to sign, then sends exactly the URL and headers it replied. */
@@ -232,33 +278,5 @@ public final class S3Storage {
 
   private static byte[] bytes(HttpResponse<Buffer> resp) {
     return resp.body() == null ? new byte[0] : resp.body().getBytes();
-  }
-
-  /**
-   * [Content-MD5 (base64), SHA-256 (hex)] of a body, read in 64 KiB slices: a 5 MiB part is not copied whole (two
-   * exports with two parts in flight each would otherwise hold four extra copies).
-   */
-  private static String[] digests(Buffer body) throws NoSuchAlgorithmException {
-    MessageDigest md5 = MessageDigest.getInstance("MD5");
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    byte[] slice = new byte[Math.min(body.length(), 64 * 1024)];
-    for (int at = 0, n = body.length(); at < n; at += slice.length) {
-      int len = Math.min(slice.length, n - at);
-      body.getBytes(at, at + len, slice, 0);
-      md5.update(slice, 0, len);
-      sha.update(slice, 0, len);
-    }
-    return new String[] {Base64.getEncoder().encodeToString(md5.digest()), HexFormat.of().formatHex(sha.digest())};
-  }
-
-  private static String sha256Hex(Buffer body) {
-    if (body == null || body.length() == 0) {
-      return S3Signer.EMPTY_SHA256;
-    }
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("JDK without SHA-256", e);
-    }
   }
 }

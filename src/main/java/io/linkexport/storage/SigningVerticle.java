@@ -75,7 +75,8 @@ public final class SigningVerticle extends VerticleBase {
     }
     Duration expiry = Duration.ofSeconds(seconds);
     Instant now = Instant.now();
-    String url = signer.presignGet(key, in.getString(Fields.FILENAME, "export.csv"), expiry);
+    String url = signer.presignGet(key, in.getString(Fields.FILENAME, "export.csv"),
+      in.getString(Fields.CONTENT_TYPE, S3Signer.DEFAULT_CONTENT_TYPE), expiry);
     LOG.info("presigned GET key={} expiresIn={}s", key, seconds);
     return new JsonObject().put(Fields.URL, url).put(Fields.EXPIRES_AT, now.plus(expiry).toString());
   }

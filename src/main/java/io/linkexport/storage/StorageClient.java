@@ -53,10 +53,15 @@ public final class StorageClient {
     return left.compareTo(DOWNLOAD_TTL) < 0 ? left : DOWNLOAD_TTL;
   }
 
-  /** A GET of {@code key} that downloads as {@code filename}, valid for {@code expiry} (at most 7 days). */
+  /** A GET of {@code key} that downloads as a CSV named {@code filename}, valid for {@code expiry} (at most 7 days). */
   public Future<Presigned> presign(String key, String filename, Duration expiry) {
+    return presign(key, filename, S3Signer.DEFAULT_CONTENT_TYPE, expiry);
+  }
+
+  /** A GET of {@code key} that downloads as {@code filename} of {@code contentType}, valid for {@code expiry}. */
+  public Future<Presigned> presign(String key, String filename, String contentType, Duration expiry) {
     JsonObject request = new JsonObject().put(Fields.KEY, key).put(Fields.FILENAME, filename)
-      .put(Fields.EXPIRES_SECONDS, expiry.getSeconds());
+      .put(Fields.CONTENT_TYPE, contentType).put(Fields.EXPIRES_SECONDS, expiry.getSeconds());
     return bus.<JsonObject>request(Addresses.STORAGE_PRESIGN, request)
       .map(reply -> new Presigned(reply.getString(Fields.URL), Instant.parse(reply.getString(Fields.EXPIRES_AT))));
   }

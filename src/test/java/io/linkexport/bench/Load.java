@@ -121,15 +121,22 @@ final class Load {
   private static final int MAX_REQUESTS = 2_000_000;
 
   static Bench.LoadResult java(String url, String token, int connections, int seconds) throws Exception {
+    // Shut down after the load: its threads are not daemons, and left running they kept the benchmark's JVM alive
+    // after its report when wrk is absent.
+    ExecutorService executor = Executors.newFixedThreadPool(4);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
+      .executor(executor).connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
       .timeout(Duration.ofSeconds(10)).build();
     long[] lat = new long[MAX_REQUESTS];
     AtomicLong n = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     long t0 = System.nanoTime();
-    runFor(http, req, connections, seconds, lat, n, errors);
+    try {
+      runFor(http, req, connections, seconds, lat, n, errors);
+    } finally {
+      executor.shutdownNow();
+    }
     double elapsed = (System.nanoTime() - t0) / 1e9;
     int count = (int) Math.min(n.get(), MAX_REQUESTS);
     long[] sorted = Arrays.copyOf(lat, count);

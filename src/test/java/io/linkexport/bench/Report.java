@@ -16,6 +16,13 @@ final class Report {
   private final StringBuilder loads = new StringBuilder();
   private final StringBuilder memory = new StringBuilder();
   private final StringBuilder ingest = new StringBuilder();
+  /** Issue 20's tables (formats, memory per format, split), rendered by {@link FileBench}. */
+  private final StringBuilder files = new StringBuilder();
+
+  void files(String markdown) {
+    files.append(markdown);
+  }
+  private final StringBuilder ratios = new StringBuilder();
 
   void seed(Bench.Size s, double seconds) {
     seeds.append(String.format("| %,d | %,d | %.1f s | %,.0f clicks/s |%n", s.links(), s.clicks(), seconds,
@@ -45,6 +52,15 @@ final class Report {
       r.errors()));
     System.out.printf("list %s: %.0f req/s p50 %.1f ms p99 %.1f ms (warm-up %s req/s)%n", query, r.rps(), r.p50ms(),
       r.p99ms(), warmUp);
+  }
+
+  /** The p99 of {@code measured} against {@code baseline}'s, both measured in this run, with the target ratio. */
+  void ratio(String what, Bench.Size s, Bench.LoadResult measured, Bench.LoadResult baseline, double target) {
+    double ratio = measured.p99ms() / baseline.p99ms();
+    ratios.append(String.format("| %s | %,d | %.1f ms / %.1f ms | **%.2f** | <= %.1f |%n", what, s.links(),
+      measured.p99ms(), baseline.p99ms(), ratio, target));
+    System.out.printf("%s: %.1f / %.1f ms = %.2f (target <= %.1f)%n", what, measured.p99ms(), baseline.p99ms(), ratio,
+      target);
   }
 
   void memory(Bench.Size s, Bench.ExportResult r, String heap) {
@@ -84,12 +100,21 @@ final class Report {
           + " | errors |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|---|\n").append(loads).append('\n');
     }
+    if (ratios.length() > 0) {
+      b.append("List p99 ratios (both loads of a row in this run):\n\n")
+        .append("| ratio | links in project | p99 | ratio | target |\n|---|---|---|---|---|\n").append(ratios)
+        .append('\n');
+    }
     if (memory.length() > 0) {
       b.append("Memory: one export per size, service at -Xmx64m (peak = used heap incl. uncollected garbage):\n\n")
         .append("| rows | CSV bytes | processing | rows/s | peak heap |\n|---|---|---|---|---|\n").append(memory);
     }
+    if (!files.isEmpty()) {
+      b.append('\n').append(files);
+    }
     if (!ingest.isEmpty()) {
-      b.append("\nRollup maintenance cost on bulk click ingestion (triggers on vs off):\n\n")
+      b.append("\nRollup maintenance cost on bulk ingestion (triggers on vs off; sales: each converting a lead of its"
+          + " link, or none for a fifth of them):\n\n")
         .append("| spread | links | batches x events | off | on | on/off |\n|---|---|---|---|---|---|\n").append(ingest);
     }
     return b.toString();

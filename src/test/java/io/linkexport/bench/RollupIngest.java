@@ -17,6 +17,10 @@ import java.util.UUID;
  * Two spreads: uniform (the worst case: every batch touches nearly every (link, dimension, value) counter) and
  * skewed like real traffic (a few links get most clicks, as the seeding command spreads them). It disables the user
  * triggers of link_clicks while it runs the "off" legs, so it runs alone, at the end of the benchmark.
+ *
+ * <p>Sales ({@link #sales}, V10): each leg first records leads on a fresh project (skewed over its links, triggers on,
+ * not timed), then times sales in batches, four fifths converting a lead (of its link, as the foreign key requires;
+ * leads buy again at random) and a fifth without one, with the triggers of link_sales on and off.
  */
 final class RollupIngest {
 
@@ -38,7 +42,40 @@ final class RollupIngest {
     FROM (SELECT ARRAY(SELECT id FROM links WHERE project_id = ?) AS ids) l, generate_series(1, ?)
     """;
 
+  private static final String LEADS = """
+    INSERT INTO link_leads (link_id, customer_id)
+    SELECT ids[1 + floor(power(random(), 4) * cardinality(ids))::int], 'cus_' || g
+    FROM (SELECT ARRAY(SELECT id FROM links WHERE project_id = ?) AS ids) l, generate_series(1, ?) g
+    """;
+
+  private static final String SALES = """
+    INSERT INTO link_sales (link_id, lead_id, amount, currency)
+    SELECT a.links[x.i], CASE WHEN x.r >= 0.2 THEN a.leads[x.i] END, 499 + floor(power(random(), 4) * 49500)::bigint,
+           'usd'
+    FROM (SELECT array_agg(e.id ORDER BY e.id) AS leads, array_agg(e.link_id ORDER BY e.id) AS links
+          FROM link_leads e JOIN links k ON k.id = e.link_id WHERE k.project_id = ?) a
+    CROSS JOIN LATERAL (SELECT 1 + floor(random() * cardinality(a.leads))::int AS i, random() AS r
+                        FROM generate_series(1, ?)) x
+    """;
+
   private RollupIngest() {
+  }
+
+  /** Sale ingestion: {@code events} sales in {@code batches} statements, triggers on and off, medians of three. */
+  static Result[] sales(String jdbcUrl, int links, long events, int batches) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      List<Long> off = new ArrayList<>();
+      List<Long> on = new ArrayList<>();
+      for (int i = 0; i < ROUNDS; i++) {
+        off.add(ingest(c, "link_sales", SALES, LEADS, links, events, batches, false));
+        on.add(ingest(c, "link_sales", SALES, LEADS, links, events, batches, true));
+      }
+      Result r = new Result("sales (skewed)", links, events, batches, Bench.median(off, x -> x),
+        Bench.median(on, x -> x));
+      System.out.printf("rollup ingest (sales): %,d sales in %d batches over %,d links: off %s ms, on %s ms;"
+        + " medians %,d / %,d ms, ratio %.2f%n", events, batches, links, off, on, r.offMs(), r.onMs(), r.ratio());
+      return new Result[] {r};
+    }
   }
 
   static Result[] run(String jdbcUrl, int links, long events, int batches) throws Exception {
@@ -54,8 +91,8 @@ final class RollupIngest {
     List<Long> off = new ArrayList<>();
     List<Long> on = new ArrayList<>();
     for (int i = 0; i < ROUNDS; i++) {
-      off.add(ingest(c, pick, links, events, batches, false));
-      on.add(ingest(c, pick, links, events, batches, true));
+      off.add(ingest(c, "link_clicks", String.format(INSERT, pick), null, links, events, batches, false));
+      on.add(ingest(c, "link_clicks", String.format(INSERT, pick), null, links, events, batches, true));
     }
     Result r = new Result(spread, links, events, batches, Bench.median(off, x -> x), Bench.median(on, x -> x));
     System.out.printf("rollup ingest (%s): %,d clicks in %d batches over %,d links: off %s ms, on %s ms;"
@@ -64,20 +101,37 @@ final class RollupIngest {
     return r;
   }
 
-  private static long ingest(Connection c, String pick, int links, long events, int batches, boolean triggers)
-      throws Exception {
+  /**
+   * One leg: a fresh project of {@code links} links ({@code setup}, untimed, when given: the leads sales convert,
+   * events / 2 of them), then {@code events} rows into {@code table} by {@code insert} in {@code batches} statements,
+   * its user triggers on or off; answers the milliseconds of the inserts.
+   */
+  private static long ingest(Connection c, String table, String insert, String setup, int links, long events,
+                             int batches, boolean triggers) throws Exception {
     UUID project = UUID.randomUUID();
     try (Statement st = c.createStatement()) {
       st.execute("INSERT INTO projects (id, name) VALUES ('" + project + "', 'rollup ingest bench')");
       st.execute("INSERT INTO links (project_id, domain, slug, url) SELECT '" + project + "', 'bench.test', '"
         + project + "-' || i, 'https://x.test' FROM generate_series(1, " + links + ") i");
       st.execute("ANALYZE links");
-      st.execute("CHECKPOINT");
-      if (!triggers) {
-        st.execute("ALTER TABLE link_clicks DISABLE TRIGGER USER");
+    }
+    if (setup != null) {
+      try (PreparedStatement ps = c.prepareStatement(setup)) {
+        ps.setObject(1, project);
+        ps.setLong(2, events / 2);
+        ps.executeUpdate();
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute("ANALYZE link_leads");
       }
     }
-    try (PreparedStatement ps = c.prepareStatement(String.format(INSERT, pick))) {
+    try (Statement st = c.createStatement()) {
+      st.execute("CHECKPOINT");
+      if (!triggers) {
+        st.execute("ALTER TABLE " + table + " DISABLE TRIGGER USER");
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(insert)) {
       long started = System.nanoTime();
       for (int batch = 0; batch < batches; batch++) {
         ps.setObject(1, project);
@@ -87,10 +141,10 @@ final class RollupIngest {
       return (System.nanoTime() - started) / 1_000_000;
     } finally {
       try (Statement st = c.createStatement()) {
-        st.execute("ALTER TABLE link_clicks ENABLE TRIGGER USER");
-        // Leave no bench project behind (cascades to links, clicks and rollups).
+        st.execute("ALTER TABLE " + table + " ENABLE TRIGGER USER");
+        // Leave no bench project behind (cascades to links, events and rollups).
         st.execute("DELETE FROM projects WHERE id = '" + project + "'");
-        st.execute("VACUUM link_clicks, link_stats, links");
+        st.execute("VACUUM link_clicks, link_leads, link_sales, link_lead_sales, link_stats, links");
       }
     }
   }

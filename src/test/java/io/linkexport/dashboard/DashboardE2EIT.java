@@ -4,6 +4,8 @@ import io.linkexport.dev.DevStack;
 import io.linkexport.export.CsvEncoder;
 import io.linkexport.support.Exports;
 import io.linkexport.support.TestApp;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,7 +46,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The dashboard in a real browser (Debian's Chromium, headless, through chromedriver) against the dev stack
  * ({@link DevStack#start}, the same code {@code mvn -Pdev} runs): sign in through the URL the dev stack prints, filter
  * with the keyboard, Export -> CSV, watch it complete, click the download link and read the file Chromium saved; the
- * recent-exports panel mints a fresh link; the free project's export is refused in plain words. Screenshots (laptop
+ * recent-exports panel mints a fresh link; the free project's export is refused in plain words; a custom column set
+ * in csv-excel, a gzip export (unzipped) and, over the per-file cap, the offered split with every file listed. Screenshots (laptop
  * and phone width) go to {@code target/screenshots/}.
  *
  * <p>Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} ({@code .ci/run} installs them). Without them
@@ -57,6 +60,7 @@ class DashboardE2EIT {
   private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
   private static final Path SHOTS = Path.of("target", "screenshots");
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final int CAP = 2_000;
 
   @TempDir
   static Path data;
@@ -74,7 +78,14 @@ class DashboardE2EIT {
     } else {
       assertThat(present).as("CI must have " + CHROMIUM + " and " + CHROMEDRIVER + " (.ci/run installs them)").isTrue();
     }
-    stack = DevStack.start(data.resolve("stack"), 0, 0, 0, 0);
+    // a per-file cap of 2,000 links, under the demo project's 5,000, so that the page offers a split (the other tests'
+    // filters match fewer); read from the system properties at start only, so cleared at once for the other tests
+    System.setProperty("EXPORT_MAX_ROWS", String.valueOf(CAP));
+    try {
+      stack = DevStack.start(data.resolve("stack"), 0, 0, 0, 0);
+    } finally {
+      System.clearProperty("EXPORT_MAX_ROWS");
+    }
     api = TestApp.attach(stack.vertx(), stack.app().httpPort(), stack.config());
     downloads = Files.createDirectories(data.resolve("downloads"));
     Files.createDirectories(SHOTS);
@@ -131,7 +142,20 @@ class DashboardE2EIT {
     browser.findElement(By.id("f-search")).sendKeys("sale", Keys.ENTER);
     awaitList(DevStack.DEMO_PROJECT, "search=sale", "sortBy=createdAt");
     assertThat(firstColumn()).isEqualTo(names(listed("?search=sale").subList(0, 25)));
-    // A choice applies at once.
+    // A choice applies at once. By sale amount: the Sales column shows each link's saleAmount (cents) in dollars.
+    new Select(browser.findElement(By.id("f-sort"))).selectByValue("saleAmount");
+    awaitList(DevStack.DEMO_PROJECT, "search=sale", "sortBy=saleAmount");
+    JsonArray bySales = api.get("/api/v1/projects/" + DevStack.DEMO_PROJECT
+      + "/links?search=sale&sortBy=saleAmount&pageSize=25", stack.token()).json().getJsonArray("data");
+    List<String> salesShown = browser.findElements(By.cssSelector("#links tbody tr td:nth-child(6)")).stream()
+      .map(WebElement::getText).toList();
+    assertThat(firstColumn()).isEqualTo(bySales.stream().map(JsonObject.class::cast)
+      .map(l -> l.getString("name") == null ? l.getString("key") : l.getString("name")).toList());
+    assertThat(salesShown).allMatch(t -> t.contains("$"))
+      .map(t -> Long.parseLong(t.replaceAll("[^0-9]", "")))
+      .isEqualTo(bySales.stream().map(JsonObject.class::cast).map(l -> l.getLong("saleAmount")).toList());
+    assertThat(bySales.getJsonObject(0).getLong("saleAmount")).as("the demo project has sales").isPositive();
+
     new Select(browser.findElement(By.id("f-sort"))).selectByValue("clicks");
     awaitList(DevStack.DEMO_PROJECT, "search=sale", "sortBy=clicks");
     List<List<String>> expected = listed("?search=sale&sortBy=clicks&sortOrder=desc");
@@ -142,6 +166,12 @@ class DashboardE2EIT {
     Long unlabelled = (Long) browser.executeScript(
       "return Array.from(document.querySelectorAll('input,select')).filter(e => e.labels.length === 0).length");
     assertThat(unlabelled).isZero();
+    // At 1366 px the links table fits its region: no column is cut (long names and URLs end in an ellipsis).
+    assertThat((Boolean) browser.executeScript("const t = document.getElementById('links');"
+      + " return t.scrollWidth <= t.parentElement.clientWidth;")).as("the links table fits at 1366 px").isTrue();
+    // the total, not the page's length
+    String total = "(" + String.format(Locale.US, "%,d", expected.size()) + " links)";
+    new WebDriverWait(browser, WAIT).until(d -> total.equals(d.findElement(By.id("links-count")).getText()));
     shot("dashboard-links");
   }
 
@@ -210,7 +240,166 @@ class DashboardE2EIT {
     browser.manage().window().setSize(new Dimension(1366, 900));
   }
 
+  /**
+   * Verifies that a custom column set in csv-excel, picked with the column picker (unchecking, checking, moving a
+   * column up with its arrow) and filtered by a tag chosen in the tag picker, downloads as a file with a byte-order
+   * mark whose header and cells are exactly those columns of the list API's links for the same filters, in that order.
+   */
+  @Test
+  @Order(5)
+  void aCustomColumnSetInCsvExcelHoldsThoseColumnsOfTheListedLinks() throws Exception {
+    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    fresh();
+    Select tags = new Select(browser.findElement(By.id("f-tags")));
+    wait.until(d -> !tags.getOptions().isEmpty());
+    String tagName = tags.getOptions().get(0).getText();
+    String tagId = tags.getOptions().get(0).getDomAttribute("value");
+    tags.selectByIndex(0);
+    awaitList(DevStack.DEMO_PROJECT, "tagIds=" + tagId);
+    List<String> wanted = List.of("key", "url", "clicks", "tags");
+    for (WebElement li : browser.findElements(By.cssSelector("#columns li"))) {
+      WebElement box = li.findElement(By.tagName("input"));
+      boolean keep = wanted.contains(li.getDomAttribute("data-id"));
+      if (box.isSelected() != keep) {
+        box.click();
+      }
+    }
+    // url comes after the defaults: move it up, with its arrow, until it is just before clicks
+    while (checkedColumns().indexOf("url") > checkedColumns().indexOf("clicks")) {
+      browser.findElement(By.cssSelector("#columns li[data-id='url'] button")).click();
+    }
+    assertThat(checkedColumns()).containsExactly("key", "url", "clicks", "tags");
+    new Select(browser.findElement(By.id("export-format"))).selectByValue("csv-excel");
+    Path file = exportAndDownload(".csv");
+    byte[] bytes = Files.readAllBytes(file);
+    assertThat(bytes).startsWith(0xEF, 0xBB, 0xBF);
+    List<List<String>> rows = Exports.parse(bytes, ',');
+    assertThat(rows.get(0)).containsExactly("Slug", "Destination URL", "Clicks", "Tags");
+    List<io.vertx.core.json.JsonObject> links = Exports.listLinks(api, DevStack.DEMO_PROJECT, stack.token(),
+      "?tagIds=" + tagId);
+    assertThat(links).isNotEmpty().allSatisfy(l -> assertThat(Exports.expected(l, "tags", false).toString())
+      .contains(tagName));
+    assertThat(rows).hasSize(links.size() + 1);
+    for (int i = 0; i < links.size(); i++) {
+      List<String> cells = rows.get(i + 1).stream().map(io.linkexport.export.ExcelText::unwrap).toList();
+      for (int c = 0; c < wanted.size(); c++) {
+        assertThat(Exports.comparableCell(cells.get(c))).as("row %d %s", i, wanted.get(c))
+          .isEqualTo(Exports.expected(links.get(i), wanted.get(c), false));
+      }
+    }
+  }
+
+  /**
+   * Verifies that a gzip export downloads as a .csv.gz that the JDK unzips to the specified CSV of the listed links,
+   * and that the recent-exports panel shows its size and checksum, equal to those of the downloaded bytes.
+   */
+  @Test
+  @Order(6)
+  void aGzipExportDownloadsAFileThatUnzipsToTheListedLinks() throws Exception {
+    fresh();
+    browser.findElement(By.id("f-search")).sendKeys("sale", Keys.ENTER);
+    awaitList(DevStack.DEMO_PROJECT, "search=sale");
+    new Select(browser.findElement(By.id("export-compression"))).selectByValue("gzip");
+    Path file = exportAndDownload(".csv.gz");
+    byte[] gz = Files.readAllBytes(file);
+    List<List<String>> rows = Exports.parse(Exports.gunzip(gz));
+    assertThat(rows.get(0)).isEqualTo(CsvEncoder.HEADER);
+    assertThat(rows.subList(1, rows.size()).stream().map(Exports::comparable).toList())
+      .isEqualTo(Exports.comparableList(listed("?search=sale")));
+    String sha = Exports.sha256(gz);
+    new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.cssSelector("#recent tbody tr")).getText()
+      .contains("gzip"));
+    WebElement row = browser.findElement(By.cssSelector("#recent tbody tr"));
+    assertThat(row.findElement(By.cssSelector("td:nth-child(6)")).getDomAttribute("title")).isEqualTo(sha);
+    assertThat(row.getText()).contains(sha.substring(0, 12));
+    shot("dashboard-gzip");
+  }
+
+  /**
+   * Verifies that with filters over the per-file cap the page says so before the export and offers the split; that
+   * the split export shows a real progress bar, then every file with its rows, size and checksum; that the files' rows
+   * add up to the matching total; and that a file downloaded from its own link holds its rows.
+   */
+  @Test
+  @Order(7)
+  void overTheCapThePageOffersTheSplitAndListsEveryFile() throws Exception {
+    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    fresh();
+    long total = api.get("/api/v1/projects/" + DevStack.DEMO_PROJECT + "/links/count", stack.token()).json()
+      .getLong("data");
+    assertThat(total).isGreaterThan(CAP);
+    WebElement cap = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("export-cap")));
+    assertThat(cap.getText()).startsWith("That is over the 2,000-link limit of one file.");
+    assertThat(browser.findElement(By.id("export-match")).getText())
+      .isEqualTo(String.format(Locale.US, "%,d", total) + " links match these filters.");
+    browser.findElement(By.id("export-split")).click();
+    shot("dashboard-split-offer");
+    browser.findElement(By.id("export")).click();
+    wait.until(d -> d.findElement(By.id("export-status")).getText().startsWith("Export ready"));
+    assertThat(browser.findElement(By.id("export-progress")).isDisplayed()).isFalse();
+    List<WebElement> files = browser.findElements(By.cssSelector("#export-files li"));
+    assertThat(browser.findElement(By.id("export-status")).getText()).isEqualTo("Export ready: "
+      + String.format(Locale.US, "%,d", total) + " rows in " + (files.size() - 1) + " files.");
+    assertThat(files.size()).isGreaterThanOrEqualTo(4);
+    long sum = 0;
+    for (WebElement f : files.subList(0, files.size() - 1)) {
+      String text = f.getText();
+      long rows = Long.parseLong(text.replaceAll("^.*? ([\\d,]+) rows,.*$", "$1").replace(",", ""));
+      assertThat(rows).isBetween(1L, (long) CAP);
+      assertThat(text).containsPattern("SHA-256 [0-9a-f]{64}");
+      sum += rows;
+    }
+    assertThat(sum).isEqualTo(total);
+    assertThat(files.get(files.size() - 1).getText()).contains("manifest.json");
+    shot("dashboard-split-files");
+    WebElement first = files.get(0).findElement(By.tagName("a"));
+    long firstRows = Long.parseLong(files.get(0).getText().replaceAll("^.*? ([\\d,]+) rows,.*$", "$1")
+      .replace(",", ""));
+    clearDownloads();
+    first.click();
+    Path part = awaitDownload(Set.of(), ".csv");
+    assertThat(part.getFileName().toString()).contains("-part-01");
+    assertThat(Exports.parse(Files.readAllBytes(part))).hasSize((int) firstRows + 1);
+  }
+
   // ---- helpers -------------------------------------------------------------------------------------------------------
+
+  /** The ids of the checked columns, in the picker's order. */
+  private static List<String> checkedColumns() {
+    return browser.findElements(By.cssSelector("#columns li")).stream()
+      .filter(li -> li.findElement(By.tagName("input")).isSelected()).map(li -> li.getDomAttribute("data-id")).toList();
+  }
+
+  /** The page loaded anew on the demo project, with no filters and the default file options. */
+  private static void fresh() {
+    browser.get("about:blank");
+    browser.get(stack.dashboardUrl());
+    new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
+    awaitList(DevStack.DEMO_PROJECT);
+  }
+
+  /**
+   * Empties the download directory: Chromium saves a file of a name already there under that name again rather than
+   * numbering it reliably, so each download starts from an empty directory.
+   */
+  private static void clearDownloads() throws IOException {
+    try (Stream<Path> files = Files.list(downloads)) {
+      for (Path p : files.toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Clicks Export, waits for the download link, clicks it, and waits for the file. */
+  private static Path exportAndDownload(String suffix) throws Exception {
+    clearDownloads();
+    browser.findElement(By.id("export")).click();
+    WebElement link = new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(
+      By.id("export-download")));
+    assertThat(browser.findElement(By.id("export-status")).getText()).startsWith("Export ready");
+    link.click();
+    return awaitDownload(Set.of(), suffix);
+  }
 
   private static List<List<String>> listed(String query) {
     return Exports.listRows(api, DevStack.DEMO_PROJECT, stack.token(), query);
@@ -243,12 +432,17 @@ class DashboardE2EIT {
 
   /** Waits for a finished download (no .crdownload part file) that is not one of {@code known}. */
   private static Path awaitDownload(Set<Path> known) throws Exception {
+    return awaitDownload(known, ".csv");
+  }
+
+  /** Waits for a finished download named {@code *suffix} that is not one of {@code known}. */
+  private static Path awaitDownload(Set<Path> known, String suffix) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       try (Stream<Path> files = Files.list(downloads)) {
         List<Path> all = files.toList();
         boolean partial = all.stream().anyMatch(p -> p.toString().endsWith(".crdownload"));
-        List<Path> fresh = all.stream().filter(p -> !known.contains(p)).filter(p -> p.toString().endsWith(".csv"))
+        List<Path> fresh = all.stream().filter(p -> !known.contains(p)).filter(p -> p.toString().endsWith(suffix))
           .collect(Collectors.toList());
         if (!partial && !fresh.isEmpty()) {
           return fresh.get(0);

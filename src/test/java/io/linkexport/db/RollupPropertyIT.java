@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Verifies that the rollups maintained by the V2 triggers equal a plain aggregation of the raw events after every
- * batch of random writes (inserts, deletes, updates, cascades, rollbacks), under concurrent READ COMMITTED writers,
- * and after {@link StatsRebuilder#rebuild} repairs deliberately corrupted rollups.
+ * Verifies that the rollups maintained by the V2 and V10 triggers (clicks, installs, leads, sales) equal a plain
+ * aggregation of the raw events after every batch of random writes (inserts, deletes, updates, cascades, rollbacks),
+ * under concurrent READ COMMITTED writers, and after {@link StatsRebuilder#rebuild} repairs deliberately corrupted
+ * rollups.
  */
 class RollupPropertyIT {
 
@@ -95,7 +96,10 @@ class RollupPropertyIT {
   }
 
   private String randomOperation(Connection c, Random rnd, UUID project, List<UUID> links) throws SQLException {
-    int op = rnd.nextInt(100);
+    int op = rnd.nextInt(140);
+    if (op >= 100) {
+      return conversionOperation(c, rnd, links, op - 100);
+    }
     if (op < 30) {
       insertClicks(c, rnd, links, 1 + rnd.nextInt(rnd.nextBoolean() ? 5 : 60));
       return "insertClicks";
@@ -149,6 +153,58 @@ class RollupPropertyIT {
         }
       }
       return "insertLinkWithClicks";
+    }
+  }
+
+  /**
+   * Leads and sales (V10): inserts, deletes, a deleted lead (its sales' lead_id set to null), a lead moved to another
+   * link (its sales move along), sales re-pointed to another lead of their link or to none, amounts changed.
+   */
+  private String conversionOperation(Connection c, Random rnd, List<UUID> links, int op) throws SQLException {
+    List<Long> leads = ids(c, "link_leads", links);
+    if (op < 10) {
+      List<Long> clicks = ids(c, "link_clicks", links);
+      int n = 1 + rnd.nextInt(4);
+      for (int i = 0; i < n; i++) {
+        Long click = clicks.isEmpty() || rnd.nextBoolean() ? null : clicks.get(rnd.nextInt(clicks.size()));
+        exec(c, "INSERT INTO link_leads (link_id, customer_id, click_id) VALUES (?, ?, ?)",
+          links.get(rnd.nextInt(links.size())), "cus_" + rnd.nextInt(1_000), click);
+      }
+      return "insertLeads" + n;
+    } else if (op < 22) {
+      // Several sales in one statement, often converting the same lead twice, sometimes no lead at all.
+      int n = 1 + rnd.nextInt(5);
+      for (int i = 0; i < n; i++) {
+        if (leads.isEmpty() || rnd.nextInt(4) == 0) {
+          exec(c, "INSERT INTO link_sales (link_id, amount) VALUES (?, ?)", links.get(rnd.nextInt(links.size())),
+            (long) rnd.nextInt(10_000));
+        } else {
+          exec(c, "INSERT INTO link_sales (link_id, lead_id, amount, currency) SELECT link_id, id, ?, 'eur'"
+            + " FROM link_leads WHERE id = ?", (long) rnd.nextInt(10_000), leads.get(rnd.nextInt(leads.size())));
+        }
+      }
+      exec(c, "INSERT INTO link_sales (link_id, lead_id, amount) SELECT link_id, id, 250 FROM link_leads"
+        + " WHERE id = ANY (?)", (Object) pick(rnd, leads, 2).toArray(Long[]::new));
+      return "insertSales" + n;
+    } else if (op < 27) {
+      List<Long> gone = pick(rnd, leads, 1 + rnd.nextInt(2));
+      exec(c, "DELETE FROM link_leads WHERE id = ANY (?)", (Object) gone.toArray(Long[]::new));
+      return "deleteLeads" + gone.size();
+    } else if (op < 32) {
+      List<Long> gone = pick(rnd, ids(c, "link_sales", links), 1 + rnd.nextInt(3));
+      exec(c, "DELETE FROM link_sales WHERE id = ANY (?)", (Object) gone.toArray(Long[]::new));
+      return "deleteSales" + gone.size();
+    } else if (op < 35) {
+      List<Long> moved = pick(rnd, leads, 1);
+      exec(c, "UPDATE link_leads SET link_id = ? WHERE id = ANY (?)", links.get(rnd.nextInt(links.size())),
+        moved.toArray(Long[]::new));
+      return "moveLead";
+    } else {
+      List<Long> sales = pick(rnd, ids(c, "link_sales", links), 1 + rnd.nextInt(3));
+      exec(c, "UPDATE link_sales x SET amount = x.amount + 7, lead_id = CASE WHEN random() < 0.5 THEN NULL ELSE"
+        + " (SELECT min(e.id) FROM link_leads e WHERE e.link_id = x.link_id) END WHERE x.id = ANY (?)",
+        (Object) sales.toArray(Long[]::new));
+      return "changeSales" + sales.size();
     }
   }
 
@@ -264,6 +320,94 @@ class RollupPropertyIT {
     }
   }
 
+  /**
+   * Verifies that concurrent READ COMMITTED writers of sales on the same leads count each conversion once: every
+   * thread's sales convert the same leads, some are deleted again, and at the end all threads convert a set of fresh
+   * leads at once and hold their transactions open while the others' triggers run. A trigger that read the (link,
+   * lead) keys before the previous writer committed would count a lead twice or lose a sale's amount.
+   */
+  @Test
+  void concurrentSalesOnTheSameLeadsCountEachConversionOnce() throws Exception {
+    UUID project;
+    List<UUID> links;
+    List<Long> shared;
+    List<Long> fresh;
+    try (Connection c = connect()) {
+      project = createProject(c);
+      links = createLinks(c, project, 3);
+      exec(c, "INSERT INTO link_leads (link_id) SELECT l FROM unnest(?::uuid[]) l, generate_series(1, 4)",
+        (Object) links.toArray(UUID[]::new));
+      shared = ids(c, "link_leads", links);
+      exec(c, "INSERT INTO link_leads (link_id) SELECT l FROM unnest(?::uuid[]) l, generate_series(1, 3)",
+        (Object) links.toArray(UUID[]::new));
+      fresh = new ArrayList<>(ids(c, "link_leads", links));
+      fresh.removeAll(shared);
+    }
+    int threads = 4;
+    CountDownLatch start = new CountDownLatch(1);
+    CyclicBarrier barrier = new CyclicBarrier(threads);
+    AtomicInteger retries = new AtomicInteger();
+    ExecutorService executor = Executors.newFixedThreadPool(threads);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      done.add(executor.submit(() -> {
+        Random rnd = new Random(100 + thread);
+        try (Connection c = connect()) {
+          c.setAutoCommit(false);
+          start.await();
+          for (int i = 0; i < 25; i++) {
+            salesTransaction(c, rnd, shared, thread, retries);
+          }
+          barrier.await();
+          exec(c, "INSERT INTO link_sales (link_id, lead_id, amount) SELECT link_id, id, 100 + ? FROM link_leads"
+            + " WHERE id = ANY (?)", thread, fresh.toArray(Long[]::new));
+          exec(c, "SELECT pg_sleep(0.05)");
+          c.commit();
+        }
+        return null;
+      }));
+    }
+    start.countDown();
+    for (Future<?> f : done) {
+      f.get(2, TimeUnit.MINUTES);
+    }
+    executor.shutdown();
+    try (Connection c = connect()) {
+      assertThat(StatsReference.differences(c, project)).as("retries %d", retries.get()).isEmpty();
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT sum(conversions), sum(sales) FROM link_stats"
+        + " WHERE project_id = '" + project + "'")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(shared.size() + fresh.size());
+        assertThat(rs.getLong(2)).isGreaterThan(threads * 25L);
+      }
+    }
+  }
+
+  /** Sales converting two shared leads, sometimes a delete of this thread's latest sale, a pause, a commit. */
+  private void salesTransaction(Connection c, Random rnd, List<Long> shared, int thread, AtomicInteger retries)
+      throws SQLException {
+    while (true) {
+      try {
+        exec(c, "INSERT INTO link_sales (link_id, lead_id, amount) SELECT link_id, id, ? FROM link_leads"
+          + " WHERE id = ANY (?)", (long) (1 + thread), pick(rnd, shared, 2).toArray(Long[]::new));
+        if (rnd.nextInt(4) == 0) {
+          exec(c, "DELETE FROM link_sales WHERE id = (SELECT max(id) FROM link_sales WHERE lead_id = ANY (?)"
+            + " AND amount = ?)", shared.toArray(Long[]::new), (long) (1 + thread));
+        }
+        exec(c, "SELECT pg_sleep(?)", rnd.nextInt(5) / 1000.0);
+        c.commit();
+        return;
+      } catch (SQLException e) {
+        c.rollback();
+        if (!"40P01".equals(e.getSQLState()) && !"40001".equals(e.getSQLState())) {
+          throw e;
+        }
+        retries.incrementAndGet();
+      }
+    }
+  }
+
   @Test
   void rebuildRestoresCorruptedStats() throws Exception {
     UUID project;
@@ -273,7 +417,14 @@ class RollupPropertyIT {
       Random rnd = new Random(42);
       insertClicks(c, rnd, links, 200);
       insertInstalls(c, rnd, links, 40);
+      exec(c, "INSERT INTO link_leads (link_id) SELECT l FROM unnest(?::uuid[]) l, generate_series(1, 3)",
+        (Object) links.toArray(UUID[]::new));
+      exec(c, "INSERT INTO link_sales (link_id, lead_id, amount) SELECT link_id, id, 1000 FROM link_leads"
+        + " WHERE link_id = ANY (?)", (Object) links.toArray(UUID[]::new));
       try (Statement st = c.createStatement()) {
+        st.execute("UPDATE link_stats SET leads = 0, conversions = 9, sales = sales + 1, sale_amount = 3"
+          + " WHERE project_id = '" + project + "'");
+        st.execute("DELETE FROM link_lead_sales WHERE link_id = '" + links.get(4) + "'");
         st.execute("UPDATE link_stats SET clicks = clicks + 7, top_device = 'bogus', attributed_clicks = 0,"
           + " last_clicked_at = NULL WHERE project_id = '" + project + "'");
         st.execute("UPDATE link_stats SET dim_counts = '{}' WHERE link_id = '" + links.get(0) + "'");

@@ -25,15 +25,20 @@ final class FilterDocs {
     return out;
   }
 
-  /** The OpenAPI schema of the export request body: the list's parameters (paging is accepted and ignored). */
+  /**
+   * The OpenAPI schema of the export request body: the list's parameters (paging is accepted and ignored), and beside
+   * them the file options ({@link ColumnDocs#exportProperties}).
+   */
   static JsonObject exportRequestSchema() {
     JsonObject properties = new JsonObject();
     for (FilterParam p : FilterParam.values()) {
       properties.put(p.param(), p.type().bodySchema().copy().put("description", p.description()));
     }
+    ColumnDocs.exportProperties().forEach(e -> properties.put(e.getKey(), e.getValue()));
     return new JsonObject().put("type", "object").put("additionalProperties", false).put("properties", properties)
       .put("description", "The same parameters as the list, as JSON values (a list also as an array); the export"
-        + " ignores page and pageSize. Unknown fields are a 400 naming them.");
+        + " ignores page and pageSize. Beside them, the file options: columns, format, compression, split,"
+        + " maxRowsPerFile. Unknown fields are a 400 naming them.");
   }
 
   /** The README's table of the filters (markdown, one row per parameter). */

@@ -52,8 +52,8 @@ class ExportRecoveryIT {
     Pool pool = Db.pool(dead, config, 2);
     await(dead.deployVerticle(new SigningVerticle(), new DeploymentOptions().setConfig(conf)));
     JobStore jobs = new JobStore(pool);
-    Job created = await(jobs.create(pool, project, user, "rescued@example.com", new JsonObject().put("showArchived", true),
-      5, null));
+    Job created = await(jobs.create(pool, new JobStore.NewJob(project, user, "rescued@example.com",
+      new JsonObject().put("showArchived", true), FileOptions.DEFAULT, null), 5));
     Job claimed = await(jobs.claim("dead-worker", 2)).job();
     assertThat(claimed.id()).isEqualTo(created.id());
     String key = Job.objectKey(project, created.id(), claimed.attempt());
@@ -76,7 +76,8 @@ class ExportRecoveryIT {
       assertThat(Storage.incompleteUploads(app, key)).isEmpty();
 
       // The dead attempt wakes up: every write it tries is refused by the fence.
-      assertThat(await(jobs.complete(claimed, 1, 1))).isNull();
+      assertThat(await(jobs.complete(claimed, new AttemptResult(1, 1, "00", key, List.of(), 0, 0, 0, 0, 0, 0))))
+        .isNull();
       assertThat(await(jobs.fail(claimed, "X", "zombie"))).isNull();
       assertThat(await(jobs.heartbeat(claimed, "dead-worker", 30, 5))).isFalse();
       assertThat(db.count("SELECT row_count FROM export_jobs WHERE id = ?", created.id())).isEqualTo(links);

@@ -19,5 +19,10 @@ class OrphanSweepTest {
     assertThat(OrphanSweep.jobId("exports/" + project + "/" + job)).isNull();
     assertThat(OrphanSweep.jobId("elsewhere/" + project + "/" + job + ".1.csv")).isNull();
     assertThat(OrphanSweep.jobId("exports/")).isNull();
+    // every file of a split export, and its manifest, carries the job's id (issue 20)
+    assertThat(OrphanSweep.jobId(Job.objectKey(project, job, 3, ".jsonl.gz"))).isEqualTo(job);
+    assertThat(OrphanSweep.jobId(Job.splitKey(project, job, 2, 7, ".csv"))).isEqualTo(job);
+    assertThat(OrphanSweep.jobId(Job.splitKey(project, job, 2, 0, ""))).isEqualTo(job);
+    assertThat(OrphanSweep.jobId("exports/" + project + "/x/" + job + ".1.csv")).isNull();
   }
 }

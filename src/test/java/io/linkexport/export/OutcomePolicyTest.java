@@ -26,8 +26,8 @@ class OutcomePolicyTest {
 
   private static Job job(int attempt, int maxAttempts, int handBacks) {
     return new Job(UUID.randomUUID(), UUID.randomUUID(), "Acme", UUID.randomUUID(), "a@example.com", new JsonObject(),
-      "processing", attempt, maxAttempts, handBacks, null, null, null, 0, null, null, null, OffsetDateTime.now(), null,
-      null, null);
+      FileOptions.DEFAULT, Column.SCHEMA_VERSION, "processing", attempt, maxAttempts, handBacks, null, null, null, 0,
+      null, null, null, null, null, OffsetDateTime.now(), null, null, null, null);
   }
 
   @Test
@@ -61,7 +61,7 @@ class OutcomePolicyTest {
   @Test
   void aStoppedAttemptLeavesItsJobToWhoeverStoppedIt() {
     assertThat(policy.decide(job(1, 3), new RuntimeException("x"), true)).isInstanceOf(Outcome.Stopped.class);
-    assertThat(policy.decide(job(3, 3), new RuntimeException(new CsvUploadSink.StoppedException("cancelled")), false))
+    assertThat(policy.decide(job(3, 3), new RuntimeException(new UploadSink.StoppedException("cancelled")), false))
       .isInstanceOf(Outcome.Stopped.class);
   }
 

@@ -12,6 +12,7 @@ import io.linkexport.support.TestApp;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
@@ -92,6 +93,44 @@ class RetentionJanitorIT {
     assertThat(keys()).containsExactlyInAnyOrder(completedKey, recordingKey);
     assertThat(r.objectsListed()).isEqualTo(4);
     assertThat(r.objectsDeleted()).isEqualTo(2);
+  }
+
+  /**
+   * Verifies that every file of a completed split export (its data files and its manifest, listed in the job's
+   * files) counts as referenced and is kept, while a file its failed first attempt left is deleted; that every object
+   * under a job that is still processing is kept (its attempt writes a split's files one after the other and records
+   * them only when it completes); and that once retention ends every file of the split goes, not only its download.
+   */
+  @Test
+  void everyFileOfASplitJobIsKeptUntilRetentionEnds() throws Exception {
+    UUID split = UUID.randomUUID();
+    List<String> files = List.of(Job.splitKey(project, split, 2, 1, ".csv"), Job.splitKey(project, split, 2, 2, ".csv"),
+      Job.splitKey(project, split, 2, 0, ""));
+    JsonArray stored = new JsonArray();
+    files.forEach(k -> stored.add(new JsonObject().put("name", k.substring(k.lastIndexOf('/') + 1)).put("key", k)));
+    db.exec("INSERT INTO export_jobs (id, project_id, requested_by, status, attempt, object_key, files, split,"
+      + " started_at, finished_at) VALUES (?, ?, ?, 'completed', 2, ?, ?::jsonb, 'auto', now(), now())", split,
+      project, UUID.randomUUID(), files.get(2), stored.encode());
+    String deadAttempts = Job.splitKey(project, split, 1, 1, ".csv");
+    UUID running = UUID.randomUUID();
+    job(running, "processing", 1);
+    List<String> writing = List.of(Job.splitKey(project, running, 1, 1, ".csv"),
+      Job.splitKey(project, running, 1, 2, ".csv"));
+    for (String key : List.of(files.get(0), files.get(1), files.get(2), deadAttempts, writing.get(0),
+      writing.get(1))) {
+      put(key);
+    }
+
+    RetentionJanitor.Round r = round(new RetentionJanitor(pool, s3, Duration.ofDays(30)));
+
+    assertThat(keys()).containsExactlyInAnyOrder(files.get(0), files.get(1), files.get(2), writing.get(0),
+      writing.get(1));
+    assertThat(r.objectsDeleted()).isEqualTo(1);
+
+    db.exec("UPDATE export_jobs SET finished_at = now() - interval '31 days' WHERE id = ?", split);
+    RetentionJanitor.Round expiry = round(new RetentionJanitor(pool, s3, Duration.ofDays(30)));
+    assertThat(expiry.expired()).isEqualTo(1);
+    assertThat(keys()).containsExactlyInAnyOrder(writing.get(0), writing.get(1));
   }
 
   /**

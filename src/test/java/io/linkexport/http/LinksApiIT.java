@@ -17,7 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -38,6 +41,10 @@ class LinksApiIT {
   static UUID marketing;
   static String s;
   static UUID l1;
+  static UUID l2;
+  static UUID l3;
+  static UUID l4;
+  static UUID otherLink;
 
   @BeforeAll
   static void seed() {
@@ -55,13 +62,24 @@ class LinksApiIT {
 
     l1 = db.link(project, "alpha-" + s).name("Alpha").folder(folder).tenant("t1").user(user)
       .createdAt(Instant.parse("2025-01-10T12:00:00.000Z")).insert();
-    UUID l2 = db.link(project, "beta-" + s).domain("go.acme.com").name("Beta").type("unified")
+    l2 = db.link(project, "beta-" + s).domain("go.acme.com").name("Beta").type("unified")
       .createdAt(Instant.parse("2025-01-20T00:00:00Z")).insert();
-    UUID l3 = db.link(project, "gamma_50%-" + s).name("Promo 50% off").archived(true)
+    l3 = db.link(project, "gamma_50%-" + s).name("Promo 50% off").archived(true)
       .createdAt(Instant.parse("2025-02-05T23:59:59Z")).insert();
-    db.link(project, "delta-" + s).name(null).url("https://example.com/special_a_path")
+    l4 = db.link(project, "delta-" + s).name(null).url("https://example.com/special_a_path")
       .createdAt(Instant.parse("2025-02-15T08:00:00Z")).insert();
-    db.link(other, "alpha-other-" + s).name("Alpha").insert();
+    otherLink = db.link(other, "alpha-other-" + s).name("Alpha").insert();
+    // dub's link fields on alpha; its password must never come back
+    db.exec("UPDATE links SET title = 'Alpha title', description = 'About alpha', image = 'https://img.example/a.png',"
+      + " comments = 'internal note', proxy = true, do_index = true, track_conversion = true, public_stats = true,"
+      + " expired_url = 'https://example.com/expired', geo = '{\"US\": \"https://us.example.com\", \"DE\":"
+      + " \"https://de.example.com\"}', password = 'alpha-Secret-42' WHERE id = ?", l1);
+    // conversions: alpha has two leads, one converted by two sales; beta one sale without a lead
+    long converted = db.lead(l1, "cus_1");
+    db.lead(l1, "cus_2");
+    db.sale(l1, converted, 1_000);
+    db.sale(l1, converted, 500);
+    db.sale(l2, null, 9_900);
     db.tagLink(l1, marketing);
     db.tagLink(l2, sales);
     Instant t = Instant.parse("2025-03-01T10:00:00Z");
@@ -186,11 +204,16 @@ class LinksApiIT {
     try {
       TestApp.Res res = app.get("/api/v1/projects/" + project + "/links?search=shape-", token);
       JsonObject link = res.json().getJsonArray("data").getJsonObject(0);
-      assertThat(link.fieldNames()).containsExactly("id", "domain", "key", "url", "shortLink", "name", "type",
-        "archived", "expiresAt", "tags", "folderId", "tenantId", "externalId", "userId", "ios", "android",
-        "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "createdAt", "updatedAt", "clicks",
-        "newInstalls", "returningUsers", "attributedClicks", "topDevice", "topOs", "topBrowser", "topCountry",
-        "lastClicked");
+      List<String> dub = List.of("id", "domain", "key", "url", "trackConversion", "externalId", "tenantId",
+        "programId", "partnerId", "archived", "expiresAt", "expiredUrl", "disabledAt", "password", "proxy", "title",
+        "description", "image", "video", "rewrite", "doIndex", "ios", "android", "geo", "publicStats", "tags", "folderId",
+        "webhookIds", "comments", "shortLink", "qrCode", "utm_source", "utm_medium", "utm_campaign", "utm_term",
+        "utm_content", "testVariants", "testStartedAt", "testCompletedAt", "userId", "workspaceId", "clicks", "leads",
+        "conversions", "sales", "saleAmount", "lastClicked", "createdAt", "updatedAt", "tagId", "projectId");
+      List<String> own = List.of("name", "type", "newInstalls", "returningUsers", "attributedClicks", "topDevice",
+        "topOs", "topBrowser", "topCountry");
+      assertThat(link.fieldNames()).containsExactlyElementsOf(
+        java.util.stream.Stream.concat(dub.stream(), own.stream()).toList());
       assertThat(link.getString("name")).isEqualTo("Say \"hi\"\n🚀 \\ done");
       assertThat(link.getString("createdAt")).isEqualTo("2024-12-31T23:59:59.500Z");
       assertThat(link.getBoolean("archived")).isFalse();
@@ -241,7 +264,7 @@ class LinksApiIT {
     JsonObject error = list.json().getJsonObject("error");
     assertThat(error.getString("field")).isEqualTo("page");
     assertThat(error.getString("message")).contains("10,000").contains("narrow the filters (for example createdBefore)")
-      .contains("export the links");
+      .contains("export the links").contains("startingAfter");
     assertThat(app.get(links + "?pageSize=100&page=100", token).status()).as("the deepest page served").isEqualTo(200);
     assertThat(app.get(links + "?pageSize=1&page=10000", token).status()).isEqualTo(200);
 
@@ -296,5 +319,257 @@ class LinksApiIT {
     assertThat(app.get("/api/v1/projects/not-a-uuid/links", token).status()).isEqualTo(404);
     // the other project's link never shows up in this project's list
     assertThat(names("?search=alpha")).containsExactly("alpha");
+  }
+
+  // ---- dub parity (issue 21) ------------------------------------------------------------------------------------------
+
+  /**
+   * The shape of a link in dub.co's documented example response of {@code GET /links}
+   * (https://dub.co/docs/api-reference/endpoint/retrieve-a-list-of-links): every field of its LinkSchema, in the
+   * example's order, with the JSON types the schema allows ("?" = or null).
+   */
+  static final Map<String, String> DUB_EXAMPLE = dubExample();
+
+  private static Map<String, String> dubExample() {
+    Map<String, String> m = new LinkedHashMap<>();
+    String[] pairs = {"id", "string", "domain", "string", "key", "string", "url", "string", "trackConversion",
+      "boolean", "externalId", "string?", "tenantId", "string?", "programId", "string?", "partnerId", "string?",
+      "archived", "boolean", "expiresAt", "string?", "expiredUrl", "string?", "disabledAt", "string?", "password", "string?", "proxy", "boolean",
+      "title", "string?", "description", "string?", "image", "string?", "video", "string?", "rewrite", "boolean",
+      "doIndex", "boolean", "ios", "string?", "android", "string?", "geo", "object?", "publicStats", "boolean",
+      "tags", "array?", "folderId", "string?", "webhookIds", "array", "comments", "string?", "shortLink", "string",
+      "qrCode", "string", "utm_source", "string?", "utm_medium", "string?", "utm_campaign", "string?", "utm_term",
+      "string?", "utm_content", "string?", "testVariants", "array?", "testStartedAt", "string?", "testCompletedAt",
+      "string?", "userId", "string?", "workspaceId", "string", "clicks", "number", "leads", "number", "conversions",
+      "number", "sales", "number", "saleAmount", "number", "lastClicked", "string?", "createdAt", "string",
+      "updatedAt", "string", "tagId", "string?", "projectId", "string"};
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    return m;
+  }
+
+  private static String jsonType(Object v) {
+    return v == null ? "null" : v instanceof String ? "string" : v instanceof Boolean ? "boolean"
+      : v instanceof Number ? "number" : v instanceof JsonArray ? "array" : v instanceof JsonObject ? "object" : "?";
+  }
+
+  /** A link equals dub's example in shape: the same names in the same order, each value of a type dub allows. */
+  private static void assertDubShape(JsonObject link) {
+    assertThat(link.fieldNames()).containsExactlyElementsOf(DUB_EXAMPLE.keySet());
+    DUB_EXAMPLE.forEach((name, type) -> {
+      String actual = jsonType(link.getValue(name));
+      boolean nullable = type.endsWith("?");
+      String base = nullable ? type.substring(0, type.length() - 1) : type;
+      assertThat(actual).as("%s of %s", name, link.getString("key")).isIn(nullable ? List.of(base, "null")
+        : List.of(base));
+    });
+    for (Object t : link.getJsonArray("tags")) {
+      JsonObject tag = (JsonObject) t;
+      assertThat(tag.fieldNames()).containsExactly("id", "name", "color");
+      assertThat(tag.getString("color")).isIn("red", "yellow", "green", "blue", "purple", "brown", "pink");
+    }
+    for (Object id : link.getJsonArray("webhookIds")) {
+      assertThat(id).isInstanceOf(String.class);
+    }
+  }
+
+  private static TestApp.Res dubGet(String path) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(app.url(path))).header("Authorization", "Bearer " + token)
+      .header("Accept", "application/vnd.dub+json").build();
+    HttpResponse<String> res = app.http().send(req, HttpResponse.BodyHandlers.ofString());
+    return new TestApp.Res(res.statusCode(), null, res);
+  }
+
+  /**
+   * Verifies that every field of dub's link object is in the list response with dub's values: the data stored on the
+   * link, the conversion rollups, the derived qrCode and workspaceId, and a marker in place of the password, which
+   * never leaves the database.
+   */
+  @Test
+  void linksCarryEveryDubFieldWithItsValue() {
+    TestApp.Res res = app.get("/api/v1/projects/" + project + "/links?search=alpha", token);
+    assertThat(res.raw().body()).doesNotContain("alpha-Secret-42");
+    JsonObject alpha = res.json().getJsonArray("data").getJsonObject(0);
+    assertThat(alpha.getString("title")).isEqualTo("Alpha title");
+    assertThat(alpha.getString("description")).isEqualTo("About alpha");
+    assertThat(alpha.getString("image")).isEqualTo("https://img.example/a.png");
+    assertThat(alpha.getString("comments")).isEqualTo("internal note");
+    assertThat(alpha.getBoolean("proxy")).isTrue();
+    assertThat(alpha.getBoolean("rewrite")).isFalse();
+    assertThat(alpha.getBoolean("doIndex")).isTrue();
+    assertThat(alpha.getBoolean("trackConversion")).isTrue();
+    assertThat(alpha.getBoolean("publicStats")).isTrue();
+    assertThat(alpha.getString("expiredUrl")).isEqualTo("https://example.com/expired");
+    assertThat(alpha.getJsonObject("geo")).isEqualTo(new JsonObject().put("US", "https://us.example.com")
+      .put("DE", "https://de.example.com"));
+    assertThat(alpha.getString("password")).isEqualTo("********");
+    assertThat(alpha.getString("qrCode")).isEqualTo("https://api.dub.co/qr?url="
+      + enc("https://dub.sh/alpha-" + s));
+    assertThat(alpha.getString("workspaceId")).isEqualTo(project.toString());
+    assertThat(alpha.getString("projectId")).isEqualTo(project.toString());
+    assertThat(alpha.getString("tagId")).isEqualTo(marketing.toString());
+    assertThat(alpha.getLong("leads")).isEqualTo(2);
+    assertThat(alpha.getLong("conversions")).isEqualTo(1);
+    assertThat(alpha.getLong("sales")).isEqualTo(2);
+    assertThat(alpha.getLong("saleAmount")).isEqualTo(1_500);
+    assertThat(alpha.getJsonArray("webhookIds")).isEmpty();
+    for (String none : List.of("programId", "partnerId", "disabledAt", "video", "testVariants", "testStartedAt", "testCompletedAt")) {
+      assertThat(alpha.containsKey(none)).as(none).isTrue();
+      assertThat(alpha.getValue(none)).as(none).isNull();
+    }
+    JsonObject delta = app.get("/api/v1/projects/" + project + "/links?search=delta", token).json()
+      .getJsonArray("data").getJsonObject(0);
+    assertThat(delta.getValue("password")).isNull();
+    assertThat(delta.getValue("geo")).isNull();
+    assertThat(delta.getBoolean("proxy")).isFalse();
+    assertThat(delta.getLong("saleAmount")).isZero();
+    assertThat(delta.getValue("tagId")).isNull();
+  }
+
+  /**
+   * Verifies that Accept: application/vnd.dub+json answers dub's own response, a bare array of links that equals
+   * dub's documented example in shape (names, order, types, nulls; tag colours from dub's palette), sent as
+   * application/json as dub's SDKs expect, and that the count answers a bare number; the default stays the envelope.
+   */
+  @Test
+  void theDubShapedResponseEqualsDubsDocumentedExampleInShape() throws Exception {
+    db.exec("UPDATE tags SET color = 'orange' WHERE id = ?", marketing);
+    try {
+      TestApp.Res res = dubGet("/api/v1/projects/" + project + "/links?showArchived=true");
+      assertThat(res.status()).as(res.raw().body()).isEqualTo(200);
+      assertThat(res.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
+        v -> assertThat(v).startsWith("application/json"));
+      assertThat(res.raw().headers().firstValue("Vary")).contains("Accept");
+      JsonArray links = new JsonArray(res.raw().body());
+      assertThat(links).hasSize(4);
+      for (Object link : links) {
+        assertDubShape((JsonObject) link);
+      }
+      JsonObject alpha = links.stream().map(JsonObject.class::cast).filter(l -> l.getString("id").equals(l1.toString()))
+        .findFirst().orElseThrow();
+      assertThat(alpha.getJsonArray("tags").getJsonObject(0).getString("color")).isEqualTo("blue");
+      assertThat(alpha.getLong("saleAmount")).isEqualTo(1_500);
+      assertThat(alpha.getString("password")).isEqualTo("********");
+
+      TestApp.Res count = dubGet("/api/v1/projects/" + project + "/links/count?showArchived=true");
+      assertThat(count.raw().body()).isEqualTo("4");
+      assertThat(app.get("/api/v1/projects/" + project + "/links/count", token).raw().headers().firstValue("Vary"))
+        .as("the envelope's count varies by Accept too").contains("Accept");
+      TestApp.Res next = dubGet("/api/v1/projects/" + project + "/links?showArchived=true&pageSize=2&startingAfter="
+        + links.getJsonObject(1).getString("id"));
+      assertThat(new JsonArray(next.raw().body()).stream().map(l -> ((JsonObject) l).getString("id")))
+        .containsExactly(links.getJsonObject(2).getString("id"), links.getJsonObject(3).getString("id"));
+      TestApp.Res envelope = app.get("/api/v1/projects/" + project + "/links?search=alpha", token);
+      assertThat(envelope.json().getBoolean("success")).isTrue();
+      assertThat(envelope.json().getJsonArray("data").getJsonObject(0).getJsonArray("tags").getJsonObject(0)
+        .getString("color")).isEqualTo("orange");
+    } finally {
+      db.exec("UPDATE tags SET color = NULL WHERE id = ?", marketing);
+    }
+  }
+
+  @Test
+  void sortsBySaleAmountBothWays() {
+    assertThat(names("?sortBy=saleAmount")).containsExactly("beta", "alpha", "delta");
+    assertThat(names("?sortBy=saleAmount&sortOrder=asc")).containsExactly("delta", "alpha", "beta");
+  }
+
+  /**
+   * Verifies dub's filters: folderId=unsorted keeps links in no folder, withTags=true links with a tag, and a tagIds
+   * value that is not an id of this service is a 400 naming tagIds and that value.
+   */
+  @Test
+  void filtersUnsortedFolderWithTagsAndSaysWhichTagIdIsWrong() {
+    assertThat(names("?folderId=unsorted")).containsExactly("delta", "beta");
+    assertThat(names("?withTags=true")).containsExactly("beta", "alpha");
+    assertThat(names("?withTags=false")).containsExactly("delta", "beta", "alpha");
+    TestApp.Res bad = app.get("/api/v1/projects/" + project + "/links?tagIds=" + marketing + ",tag_clux0rgak00011", token);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().getJsonObject("error").getString("field")).isEqualTo("tagIds");
+    assertThat(bad.json().getJsonObject("error").getString("message")).contains("'tag_clux0rgak00011'");
+    TestApp.Res folder = app.get("/api/v1/projects/" + project + "/links?folderId=nowhere", token);
+    assertThat(folder.json().getJsonObject("error").getString("field")).isEqualTo("folderId");
+    assertThat(folder.json().getJsonObject("error").getString("message")).contains("unsorted");
+  }
+
+  private static JsonObject page(String query) {
+    TestApp.Res res = app.get("/api/v1/projects/" + project + "/links" + query, token);
+    assertThat(res.status()).as(query + ": " + res.raw().body()).isEqualTo(200);
+    return res.json();
+  }
+
+  private static List<String> ids(JsonObject page) {
+    return page.getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("id")).toList();
+  }
+
+  /**
+   * Verifies that cursor pages walk every sort in both directions, forward by nextCursor and backward by prevCursor,
+   * one link per page, through ties and nulls (lastClicked and name have both), seeing exactly the order of the
+   * offset listing; the cursors are null at the ends.
+   */
+  @Test
+  void cursorPagesWalkEverySortBothWaysInTheListsExactOrder() {
+    for (String sort : List.of("createdAt", "clicks", "lastClicked", "name", "installs", "saleAmount")) {
+      for (String order : List.of("desc", "asc")) {
+        String q = "?showArchived=true&sortBy=" + sort + "&sortOrder=" + order;
+        List<String> expected = ids(page(q));
+        assertThat(expected).hasSize(4);
+        List<String> forward = new ArrayList<>();
+        JsonObject p = page(q + "&pageSize=1");
+        assertThat(p.getJsonObject("meta").getValue("prevCursor")).isNull();
+        while (true) {
+          forward.addAll(ids(p));
+          String next = p.getJsonObject("meta").getString("nextCursor");
+          assertThat(p.getJsonObject("meta").getBoolean("hasMore")).isEqualTo(next != null);
+          if (next == null) {
+            break;
+          }
+          p = page(q + "&pageSize=1&startingAfter=" + next);
+          assertThat(p.getJsonObject("meta").getValue("page")).isNull();
+        }
+        assertThat(forward).as(q).isEqualTo(expected);
+        List<String> backward = new ArrayList<>(ids(p));
+        String prev = p.getJsonObject("meta").getString("prevCursor");
+        while (prev != null) {
+          p = page(q + "&pageSize=1&endingBefore=" + prev);
+          backward.addAll(0, ids(p));
+          prev = p.getJsonObject("meta").getString("prevCursor");
+        }
+        assertThat(backward).as(q + " backwards").isEqualTo(expected);
+        JsonObject rest = page(q + "&pageSize=2&startingAfter=" + expected.get(0));
+        assertThat(ids(rest)).isEqualTo(expected.subList(1, 3));
+        assertThat(rest.getJsonObject("meta").getString("nextCursor")).isEqualTo(expected.get(2));
+        assertThat(rest.getJsonObject("meta").getString("prevCursor")).isEqualTo(expected.get(1));
+        JsonObject before = page(q + "&pageSize=2&endingBefore=" + expected.get(3));
+        assertThat(ids(before)).isEqualTo(expected.subList(1, 3));
+        assertThat(before.getJsonObject("meta").getString("prevCursor")).isEqualTo(expected.get(1));
+        assertThat(before.getJsonObject("meta").getString("nextCursor")).isEqualTo(expected.get(2));
+      }
+    }
+  }
+
+  /**
+   * Verifies that a bad cursor is a 400 naming it: a malformed id, a link of another project, a link the filters
+   * leave out, a link that does not exist; both cursors at once, or a cursor with page, are a 400 too.
+   */
+  @Test
+  void badCursorsAre400NamingTheParameter() {
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("?startingAfter=not-a-link", "startingAfter");
+    cases.put("?startingAfter=" + otherLink, "startingAfter");
+    cases.put("?startingAfter=" + l3, "startingAfter"); // archived: the filters leave it out
+    cases.put("?endingBefore=" + UUID.randomUUID(), "endingBefore");
+    cases.put("?endingBefore=" + l2 + "&search=alpha", "endingBefore");
+    cases.put("?startingAfter=" + l1 + "&endingBefore=" + l2, "endingBefore");
+    cases.put("?startingAfter=" + l1 + "&page=1", "page");
+    cases.put("?endingBefore=" + l1 + "&page=2", "page");
+    cases.forEach((q, field) -> {
+      TestApp.Res res = app.get("/api/v1/projects/" + project + "/links" + q, token);
+      assertThat(res.status()).as(q + ": " + res.raw().body()).isEqualTo(400);
+      assertThat(res.json().getJsonObject("error").getString("field")).as(q).isEqualTo(field);
+    });
+    assertThat(ids(page("?startingAfter=" + l3 + "&showArchived=true"))).containsExactly(l2.toString(),
+      l1.toString());
   }
 }

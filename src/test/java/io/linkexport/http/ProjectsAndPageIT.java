@@ -87,6 +87,47 @@ class ProjectsAndPageIT {
     assertThat(anonymous.json().getBoolean("success")).isFalse();
   }
 
+  /**
+   * Verifies that the dashboard's pickers are fed by the API: a project's tags and folders, by name
+   * case-insensitively, for a session or the project's API key, only that project's; another project's are a 404.
+   */
+  @Test
+  void theTagAndFolderPickersListTheProjectsOwnByName() {
+    UUID zebra = db.tag(alpha, "zebra");
+    UUID apple = db.tag(alpha, "Apple");
+    db.tag(foreign, "foreign tag");
+    UUID later = db.folder(alpha, "later");
+    UUID early = db.folder(alpha, "Early");
+    db.folder(foreign, "foreign folder");
+    for (String token : List.of(TestTokens.session(user, "pick@example.com"), key)) {
+      TestApp.Res tags = app.get("/api/v1/projects/" + alpha + "/tags", token);
+      assertThat(tags.status()).isEqualTo(200);
+      assertThat(tags.json().getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("id")).toList())
+        .containsExactly(apple.toString(), zebra.toString());
+      assertThat(tags.json().getJsonArray("data").getJsonObject(0).getString("name")).isEqualTo("Apple");
+      assertThat(tags.json().getJsonObject("meta").getBoolean("truncated")).isFalse();
+      TestApp.Res folders = app.get("/api/v1/projects/" + alpha + "/folders", token);
+      assertThat(folders.status()).isEqualTo(200);
+      assertThat(folders.json().getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("id")).toList())
+        .containsExactly(early.toString(), later.toString());
+    }
+    String session = TestTokens.session(user, "pick@example.com");
+    assertThat(app.get("/api/v1/projects/" + foreign + "/tags", session).status()).isEqualTo(404);
+    assertThat(app.get("/api/v1/projects/" + foreign + "/folders", session).status()).isEqualTo(404);
+    assertThat(app.get("/api/v1/projects/" + beta + "/tags", key).status()).as("a key of another project")
+      .isEqualTo(404);
+  }
+
+  /** Verifies that the count answers the export caps beside the number, so the dashboard warns before an export. */
+  @Test
+  void theCountCarriesTheExportCaps() {
+    TestApp.Res count = app.get("/api/v1/projects/" + alpha + "/links/count", key);
+    assertThat(count.status()).isEqualTo(200);
+    assertThat(count.json().getJsonObject("meta").getLong("exportMaxRows")).isEqualTo(app.config.exportMaxRows());
+    assertThat(count.json().getJsonObject("meta").getLong("exportMaxTotalRows"))
+      .isEqualTo(app.config.exportMaxTotalRows());
+  }
+
   @Test
   void thePageIsServedWithAStrictContentSecurityPolicy() throws Exception {
     for (String path : List.of("/", "/app.js", "/app.css")) {

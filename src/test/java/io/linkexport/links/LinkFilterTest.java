@@ -101,7 +101,7 @@ class LinkFilterTest {
       assertThat(e.status()).isEqualTo(400);
       assertThat(e.field()).isEqualTo("page");
       assertThat(e.getMessage()).contains("10,000").contains("narrow the filters (for example createdBefore)")
-        .contains("export the links");
+        .contains("export the links").contains("startingAfter");
     });
   }
 
@@ -179,5 +179,75 @@ class LinkFilterTest {
     "tagNames,promo,false", "createdAfter,2025-01-01T00:00:00Z,false"})
   void onlyAPageWithoutFilterValuesMayShareAPlan(String name, String value, boolean shared) {
     assertThat(LinkQuery.of(UUID.randomUUID(), parse(name, value)).bindsOnlyTheProject()).isEqualTo(shared);
+  }
+
+  /** Verifies the cursor parameters: link ids, one at a time, never with page; paging is not part of an export. */
+  @Test
+  void cursorsAreLinkIdsOneAtATimeAndNeverWithPage() {
+    UUID link = UUID.randomUUID();
+    LinkFilter after = parse("startingAfter", link.toString(), "pageSize", "10");
+    assertThat(after.startingAfter()).isEqualTo(link);
+    assertThat(after.cursorPage()).isTrue();
+    assertThat(LinkFilter.fromJson(after.toJson())).isEqualTo(after);
+    assertThat(after.toExportJson().containsKey("startingAfter")).isFalse();
+    assertThat(parse("endingBefore", link.toString(), "page", "").endingBefore()).isEqualTo(link);
+    assertThat(LinkFilter.defaults().toJson().containsKey("startingAfter")).isFalse();
+    assertThatThrownBy(() -> parse("startingAfter", "abc")).isInstanceOfSatisfying(ServiceException.class,
+      e -> {
+        assertThat(e.field()).isEqualTo("startingAfter");
+        assertThat(e.getMessage()).contains("link id");
+      });
+    assertThatThrownBy(() -> parse("startingAfter", link.toString(), "endingBefore", link.toString()))
+      .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.field()).isEqualTo("endingBefore"));
+    assertThatThrownBy(() -> parse("endingBefore", link.toString(), "page", "1"))
+      .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.field()).isEqualTo("page"));
+  }
+
+  /** Verifies dub's filter forms: folderId=unsorted, withTags, and a tagIds error that quotes the wrong value. */
+  @Test
+  void acceptsDubsFilterFormsAndQuotesAWrongTagId() {
+    assertThat(parse("folderId", "unsorted").get(FilterParam.FOLDER_ID)).isEqualTo("unsorted");
+    assertThat(LinkQuery.of(UUID.randomUUID(), parse("folderId", "unsorted")).where())
+      .contains("l.folder_id IS NULL");
+    assertThat(LinkQuery.of(UUID.randomUUID(), parse("withTags", "true")).where()).contains("FROM link_tags");
+    assertThat(LinkQuery.of(UUID.randomUUID(), parse("withTags", "false")).where()).doesNotContain("link_tags");
+    assertThat(parse("sortBy", "saleAmount").sortBy()).isEqualTo(SortKey.SALE_AMOUNT);
+    assertThatThrownBy(() -> parse("tagIds", UUID.randomUUID() + ",cm3abc,x")).isInstanceOfSatisfying(
+      ServiceException.class, e -> {
+        assertThat(e.field()).isEqualTo("tagIds");
+        assertThat(e.getMessage()).contains("'cm3abc'");
+      });
+  }
+
+  /**
+   * Verifies the cursor page's statement: the cursor and the limit are parameters, the keyset condition is a row
+   * comparison from the cursor's link, and a sort with nulls adds the runs of nulls, gated on the cursor's value.
+   */
+  @Test
+  void aCursorPageIsARangeFromTheCursorsRowInEverySort() {
+    String template = "SELECT l.id/*PART*/ FROM links l JOIN link_stats s ON s.link_id = l.id WHERE /*WHERE*/"
+      + " ORDER BY /*ORDER*/";
+    UUID cursor = UUID.randomUUID();
+    LinkQuery.Sql clicks = LinkQuery.of(UUID.randomUUID(), parse("sortBy", "clicks", "search", "x'y"))
+      .renderCursorPage(template, cursor, false, 102);
+    assertThat(clicks.text()).contains("(s.clicks, s.link_id) <= ((SELECT k.v FROM k), (SELECT k.id FROM k))")
+      .contains("WHERE l.id = $3 AND l.project_id = $1").endsWith("LIMIT $4").doesNotContain("UNION")
+      .doesNotContain("x'y");
+    assertThat(clicks.params().getValue(2)).isEqualTo(cursor);
+    assertThat(clicks.params().getValue(3)).isEqualTo(102);
+    String ascBack = LinkQuery.of(UUID.randomUUID(), parse("sortBy", "createdAt", "sortOrder", "asc"))
+      .renderCursorPage(template, cursor, true, 12).text();
+    assertThat(ascBack).contains("(l.created_at, l.id) <= ").contains("ORDER BY l.created_at DESC, l.id DESC");
+    String last = LinkQuery.of(UUID.randomUUID(), parse("sortBy", "lastClicked"))
+      .renderCursorPage(template, cursor, false, 12).text();
+    assertThat(last).contains("UNION ALL").contains("s.last_clicked_at IS NULL AND (SELECT k.v FROM k) IS NOT NULL")
+      .contains("ORDER BY s.last_clicked_at DESC NULLS LAST, s.link_id DESC")
+      .contains("ORDER BY page.part, page.last_clicked_at DESC, page.id DESC");
+    String nameBack = LinkQuery.of(UUID.randomUUID(), parse("sortBy", "name"))
+      .renderCursorPage(template, cursor, true, 12).text();
+    assertThat(nameBack).contains("l.name IS NOT NULL AND (SELECT k.v FROM k) IS NULL")
+      .contains("ORDER BY l.name ASC NULLS LAST, l.id ASC");
+    assertThat(LinkQuery.of(UUID.randomUUID(), parse("startingAfter", cursor.toString())).bindsOnlyTheProject())
+      .isTrue();
   }
 }

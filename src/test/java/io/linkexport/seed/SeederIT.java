@@ -73,6 +73,17 @@ class SeederIT {
       // skew: the busiest 1% of links carry far more than 1% of the clicks
       assertThat(count(c, "SELECT sum(clicks) FROM (SELECT clicks FROM link_stats WHERE project_id = ?"
         + " ORDER BY clicks DESC LIMIT 5) t", project)).isGreaterThan(2_000L);
+      // leads from about 2.5% of the clicks, sales from some of them, amounts skewed: most small, a few large
+      assertThat(count(c, "SELECT count(*) FROM link_leads e JOIN links l ON l.id = e.link_id WHERE l.project_id = ?",
+        project)).isBetween(250L, 800L);
+      assertThat(count(c, "SELECT count(*) FROM link_sales x JOIN links l ON l.id = x.link_id WHERE l.project_id = ?",
+        project)).isGreaterThan(20L);
+      assertThat(count(c, "SELECT max(amount) / percentile_disc(0.5) WITHIN GROUP (ORDER BY amount) FROM link_sales x"
+        + " JOIN links l ON l.id = x.link_id WHERE l.project_id = ?", project)).isGreaterThanOrEqualTo(10L);
+      assertThat(count(c, "SELECT count(*) FROM links WHERE project_id = ? AND title IS NOT NULL AND geo IS NULL",
+        project)).isPositive();
+      assertThat(count(c, "SELECT count(*) FROM links WHERE project_id = ? AND password IS NOT NULL", project))
+        .isPositive();
       assertThat(StatsReference.differences(c, project)).isEmpty();
     }
   }

@@ -93,6 +93,30 @@ public final class Exports {
    */
   public static List<List<String>> listRows(TestApp app, UUID project, String token, String query) {
     List<List<String>> rows = new ArrayList<>();
+    for (JsonObject l : listLinks(app, project, token, query)) {
+      List<String> r = new ArrayList<>();
+      r.add(nz(l.getString("name")));
+      r.add(l.getString("type"));
+      r.add(l.getString("key"));
+      r.add(l.getString("shortLink"));
+      r.add(l.getString("createdAt"));
+      r.add(String.valueOf(l.getLong("clicks")));
+      r.add(String.valueOf(l.getLong("newInstalls")));
+      r.add(String.valueOf(l.getLong("returningUsers")));
+      r.add(String.valueOf(l.getLong("attributedClicks")));
+      r.add(nz(l.getString("topDevice")));
+      r.add(nz(l.getString("topOs")));
+      r.add(nz(l.getString("topBrowser")));
+      r.add(nz(l.getString("topCountry")));
+      r.add(nz(l.getString("lastClicked")));
+      rows.add(r);
+    }
+    return rows;
+  }
+
+  /** Every link the list API returns for these filters, paging through all pages (see {@link #listRows}). */
+  public static List<JsonObject> listLinks(TestApp app, UUID project, String token, String query) {
+    List<JsonObject> links = new ArrayList<>();
     Set<String> read = new HashSet<>();
     String window = "";
     String lastCreated = null;
@@ -111,30 +135,93 @@ public final class Exports {
       for (int i = 0; i < data.size(); i++) {
         JsonObject l = data.getJsonObject(i);
         lastCreated = l.getString("createdAt");
-        if (!read.add(l.getString("id"))) {
-          continue;
+        if (read.add(l.getString("id"))) {
+          links.add(l);
         }
-        List<String> r = new ArrayList<>();
-        r.add(nz(l.getString("name")));
-        r.add(l.getString("type"));
-        r.add(l.getString("key"));
-        r.add(l.getString("shortLink"));
-        r.add(l.getString("createdAt"));
-        r.add(String.valueOf(l.getLong("clicks")));
-        r.add(String.valueOf(l.getLong("newInstalls")));
-        r.add(String.valueOf(l.getLong("returningUsers")));
-        r.add(String.valueOf(l.getLong("attributedClicks")));
-        r.add(nz(l.getString("topDevice")));
-        r.add(nz(l.getString("topOs")));
-        r.add(nz(l.getString("topBrowser")));
-        r.add(nz(l.getString("topCountry")));
-        r.add(nz(l.getString("lastClicked")));
-        rows.add(r);
       }
       if (!res.json().getJsonObject("meta").getBoolean("hasMore")) {
-        return rows;
+        return links;
       }
     }
+  }
+
+  /**
+   * What a file holds for {@code column} of this link of the list API: the list's value as the text formats write
+   * it (null as empty, tags as their names sorted and joined by "; ", timestamps as instants), or, for JSON Lines, as
+   * a JSON value (tags as the array of names).
+   */
+  public static Object expected(JsonObject link, String column, boolean json) {
+    Object v = link.getValue(column);
+    if ("tags".equals(column)) {
+      List<String> names = new ArrayList<>();
+      link.getJsonArray("tags").forEach(t -> names.add(((JsonObject) t).getString("name")));
+      names.sort(null);
+      return json ? new JsonArray(new ArrayList<>(names)) : String.join("; ", names);
+    }
+    if (v instanceof String t && t.matches("\\d{4}-\\d\\d-\\d\\dT.*Z")) {
+      return Instant.parse(t).toString();
+    }
+    return json ? v : v == null ? "" : String.valueOf(v);
+  }
+
+  /** A file's cell or value made comparable with {@link #expected}: timestamps as instants. */
+  public static Object comparableCell(Object cell) {
+    if (cell instanceof String t && t.matches("\\d{4}-\\d\\d-\\d\\dT.*Z")) {
+      return Instant.parse(t).toString();
+    }
+    return cell;
+  }
+
+  /** The lowercase hex SHA-256 of the bytes. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The bytes of a gzip file, unpacked with the JDK's GZIPInputStream. */
+  public static byte[] gunzip(byte[] gz) {
+    try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The records of a text file (csv, csv-excel after its byte-order mark, tsv), header included, as cells. */
+  public static List<List<String>> parse(byte[] body, char separator) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    try (CSVParser parser = CSVParser.parse(new StringReader(text), CSVFormat.RFC4180.builder()
+      .setDelimiter(separator).get())) {
+      List<List<String>> out = new ArrayList<>();
+      for (CSVRecord r : parser) {
+        List<String> cells = new ArrayList<>();
+        r.forEach(cells::add);
+        out.add(cells);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The objects of a JSON Lines file, one per line, read by Jackson (Vert.x's JsonObject). */
+  public static List<JsonObject> parseJsonLines(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    assertThat(text).as("JSON Lines end every line with \\n").satisfiesAnyOf(t -> assertThat(t).isEmpty(),
+      t -> assertThat(t).endsWith("\n"));
+    List<JsonObject> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (!line.isEmpty()) {
+        out.add(new JsonObject(line));
+      }
+    }
+    return out;
   }
 
   /** A CSV data row made comparable with {@link #listRows}: guard undone, timestamps as instants. */

@@ -59,6 +59,12 @@ public final class FaultProxy implements AutoCloseable {
   private final Set<NetSocket> stalledConnections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger stalls = new AtomicInteger();
 
+  private final AtomicInteger tricklesLeft = new AtomicInteger();
+  private volatile long trickleMillis;
+  /** Connections whose server bytes are trickled, with when their last delayed write is due. */
+  private final java.util.Map<NetSocket, Long> trickled = new ConcurrentHashMap<>();
+  private final AtomicInteger trickledOpen = new AtomicInteger();
+
   private FaultProxy(Vertx vertx, NetServer server, NetClient client) {
     this.vertx = vertx;
     this.server = server;
@@ -86,6 +92,10 @@ public final class FaultProxy implements AutoCloseable {
     }
     in.pause();
     open.add(in);
+    if (tricklesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      trickled.put(in, 0L);
+      trickledOpen.incrementAndGet();
+    }
     client.connect(targetPort, "127.0.0.1").onComplete(ar -> {
       if (ar.failed()) {
         in.close();
@@ -99,6 +109,8 @@ public final class FaultProxy implements AutoCloseable {
         if (reply != null) {
           reply.bytes().appendBuffer(buf);
           swallow(in, out, reply);
+        } else if (trickled.containsKey(in)) {
+          trickle(in, buf);
         } else if (!stalled && !stalledConnections.contains(in)) {
           in.write(buf);
         }
@@ -106,6 +118,9 @@ public final class FaultProxy implements AutoCloseable {
       in.closeHandler(v -> {
         out.close();
         open.remove(in);
+        if (trickled.remove(in) != null) {
+          trickledOpen.decrementAndGet();
+        }
       });
       out.closeHandler(v -> {
         in.close();
@@ -299,6 +314,29 @@ public final class FaultProxy implements AutoCloseable {
       in.resume();
     }
     return this;
+  }
+
+  /**
+   * The next {@code times} connections get every byte of the server's late: each chunk {@code millis} after the one
+   * before it (or after it arrived), so a conversation goes on, slowly, without ever going silent for long.
+   */
+  public FaultProxy trickleNext(int times, long millis) {
+    trickleMillis = millis;
+    tricklesLeft.set(times);
+    return this;
+  }
+
+  /** Trickled connections (see {@link #trickleNext}) that are still open on the client's side. */
+  public int trickledOpen() {
+    return trickledOpen.get();
+  }
+
+  private void trickle(NetSocket in, Buffer buf) {
+    long now = System.currentTimeMillis();
+    Long due = trickled.computeIfPresent(in, (k, last) -> Math.max(now, last) + trickleMillis);
+    if (due != null) {
+      vertx.setTimer(due - now, t -> in.write(buf));
+    }
   }
 
   /** While down, every connection (open or new) is closed at once. */

@@ -132,6 +132,16 @@ public final class Fixtures implements AutoCloseable {
     exec("INSERT INTO link_installs (link_id, kind) SELECT ?, ? FROM generate_series(1, ?)", link, kind, n);
   }
 
+  /** A lead of a link (a sign-up it brought); answers its id. */
+  public long lead(UUID link, String customer) {
+    return count("INSERT INTO link_leads (link_id, customer_id) VALUES (?, ?) RETURNING id", link, customer);
+  }
+
+  /** A sale of {@code amount} cents on a link, converting {@code lead} (or none when null); answers its id. */
+  public long sale(UUID link, Long lead, long amount) {
+    return count("INSERT INTO link_sales (link_id, lead_id, amount) VALUES (?, ?, ?) RETURNING id", link, lead, amount);
+  }
+
   public UUID uuid(String sql, Object... args) {
     try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
       rs.next();

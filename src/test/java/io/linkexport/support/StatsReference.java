@@ -32,12 +32,19 @@ public final class StatsReference {
         (SELECT c.browser FROM link_clicks c WHERE c.link_id = l.id AND c.browser IS NOT NULL
            GROUP BY c.browser ORDER BY count(*) DESC, c.browser COLLATE "C" LIMIT 1) AS top_browser,
         (SELECT c.country FROM link_clicks c WHERE c.link_id = l.id AND c.country IS NOT NULL
-           GROUP BY c.country ORDER BY count(*) DESC, c.country COLLATE "C" LIMIT 1) AS top_country
+           GROUP BY c.country ORDER BY count(*) DESC, c.country COLLATE "C" LIMIT 1) AS top_country,
+        (SELECT count(*) FROM link_leads e WHERE e.link_id = l.id) AS leads,
+        -- the link's leads that have at least one sale, counted from the leads' side
+        (SELECT count(*) FROM link_leads e WHERE e.link_id = l.id
+           AND EXISTS (SELECT 1 FROM link_sales x WHERE x.lead_id = e.id)) AS conversions,
+        (SELECT count(*) FROM link_sales x WHERE x.link_id = l.id) AS sales,
+        (SELECT coalesce(sum(x.amount), 0) FROM link_sales x WHERE x.link_id = l.id) AS sale_amount
       FROM links l WHERE l.project_id = ?
     ),
     actual AS (
       SELECT s.link_id, s.project_id, s.clicks, s.new_installs, s.returning_users, s.attributed_clicks,
-             s.last_clicked_at, s.top_device, s.top_os, s.top_browser, s.top_country
+             s.last_clicked_at, s.top_device, s.top_os, s.top_browser, s.top_country, s.leads, s.conversions,
+             s.sales, s.sale_amount
       FROM link_stats s
       WHERE s.project_id = ? OR s.link_id IN (SELECT id FROM links WHERE project_id = ?)
     )
@@ -85,11 +92,29 @@ public final class StatsReference {
     ORDER BY 2, 3, 1
     """;
 
+  private static final String LEAD_SALES_DIFF = """
+    WITH expected AS (
+      SELECT x.link_id, x.lead_id, count(*) AS n
+      FROM link_sales x JOIN links l ON l.id = x.link_id
+      WHERE l.project_id = ? AND x.lead_id IS NOT NULL
+      GROUP BY 1, 2
+    ),
+    actual AS (
+      SELECT m.link_id, m.lead_id, m.n FROM link_lead_sales m JOIN links l ON l.id = m.link_id
+      WHERE l.project_id = ?
+    )
+    (SELECT 'expected' AS side, * FROM (SELECT * FROM expected EXCEPT SELECT * FROM actual) a)
+    UNION ALL
+    (SELECT 'actual', * FROM (SELECT * FROM actual EXCEPT SELECT * FROM expected) b)
+    ORDER BY 2, 3, 1
+    """;
+
   private StatsReference() {
   }
 
   /**
-   * Every difference between the maintained rollups of a project (link_stats with its dimension counters, and link_click_matches) and the
+   * Every difference between the maintained rollups of a project (link_stats with its dimension counters and
+   * conversions, link_click_matches and link_lead_sales) and the
    * reference aggregation of its raw events, one readable line per differing row; empty when they are equal.
    */
   public static List<String> differences(Connection c, UUID projectId) throws SQLException {
@@ -97,6 +122,7 @@ public final class StatsReference {
     out.addAll(diff(c, "link_stats", STATS_DIFF, projectId, 3));
     out.addAll(diff(c, "link_stats.dim_counts", DIMS_DIFF, projectId, 2));
     out.addAll(diff(c, "link_click_matches", MATCHES_DIFF, projectId, 2));
+    out.addAll(diff(c, "link_lead_sales", LEAD_SALES_DIFF, projectId, 2));
     return out;
   }
 

@@ -21,9 +21,12 @@ import java.util.function.BiConsumer;
  * fails the sink (the next write, wait or end fails with it) and the caller aborts the upload. Runs on one context:
  * no locking.
  *
+ * <p>The file's size and SHA-256 are taken from the parts as they leave, in order: the bytes S3 stores and a download
+ * serves, compressed or not ({@link ByteStage}), without reading the file again.
+ *
  * @param <T> the row type
  */
-public final class CsvUploadSink<T> {
+public final class UploadSink<T> {
 
   /** Uploads one part and answers its ETag; completes the upload with the part list. */
   public interface Parts {
@@ -51,11 +54,12 @@ public final class CsvUploadSink<T> {
   private final int partSize;
   private final int maxInFlight;
   private final TreeMap<Integer, String> etags = new TreeMap<>();
+  private final ByteStage stage;
+  private final FileDigest digest = new FileDigest();
   private Buffer current;
   private int nextPart = 1;
   private int inFlight;
   private long rows;
-  private long bytes;
   private boolean ending;
   /** The completion of the multipart upload was sent. */
   private boolean completing;
@@ -67,14 +71,22 @@ public final class CsvUploadSink<T> {
   /** Completed when no part upload is under way any more (see {@link #idle()}). */
   private Promise<Void> idle;
 
-  public CsvUploadSink(Parts parts, BiConsumer<T, Buffer> encoder, Buffer header, int partSize, int maxInFlight) {
+  public UploadSink(Parts parts, BiConsumer<T, Buffer> encoder, Buffer header, int partSize, int maxInFlight) {
+    this(parts, encoder, header, partSize, maxInFlight, ByteStage.IDENTITY);
+  }
+
+  /** A sink whose bytes pass through {@code stage} (gzip) on their way into the parts. */
+  UploadSink(Parts parts, BiConsumer<T, Buffer> encoder, Buffer header, int partSize, int maxInFlight,
+             ByteStage stage) {
     this.parts = parts;
     this.encoder = encoder;
     this.partSize = partSize;
     this.maxInFlight = Math.max(1, maxInFlight);
     this.slack = Math.max(256 * 1024, partSize / 4);
+    this.stage = stage;
     this.current = Buffer.buffer(partSize + slack);
-    this.current.appendBuffer(header);
+    stage.target(current).appendBuffer(header);
+    stage.written(current);
   }
 
   /**
@@ -139,7 +151,12 @@ public final class CsvUploadSink<T> {
 
   /** Bytes handed to uploads so far (the whole file once {@link #end()} completed). */
   public long bytes() {
-    return bytes;
+    return digest.bytes();
+  }
+
+  /** Lowercase hex SHA-256 of the whole file, once {@link #end()} sent its last part; null before. */
+  public String sha256() {
+    return digest.hex();
   }
 
   /** Encodes one row; fails (and fails the sink) after a failure, a stop or the end. */
@@ -156,7 +173,8 @@ public final class CsvUploadSink<T> {
       fail(new IllegalStateException("a row was written after the end of the file"));
       return Future.failedFuture(failure);
     }
-    encoder.accept(row, current);
+    encoder.accept(row, stage.target(current));
+    stage.written(current);
     rows++;
     if (current.length() >= partSize && inFlight < maxInFlight) {
       flush();
@@ -181,10 +199,12 @@ public final class CsvUploadSink<T> {
     } else if (stopReason != null) {
       fail(new StoppedException(stopReason));
     } else {
+      stage.finish(current);
       // The last part may be smaller than 5 MiB; an empty export still uploads its header row.
       if (current.length() > 0 || nextPart == 1) {
         flush();
       }
+      digest.finish();
       maybeComplete();
     }
     return endPromise.future();
@@ -195,7 +215,7 @@ public final class CsvUploadSink<T> {
     current = ending ? Buffer.buffer(0) : Buffer.buffer(partSize + slack);
     int number = nextPart++;
     inFlight++;
-    bytes += part.length();
+    digest.update(part);
     parts.upload(number, part).onComplete(ar -> {
       inFlight--;
       if (inFlight == 0 && idle != null) {
@@ -256,6 +276,7 @@ public final class CsvUploadSink<T> {
     }
     failure = err;
     current = Buffer.buffer(0);
+    stage.close();
     if (endPromise != null) {
       endPromise.tryFail(err);
     }

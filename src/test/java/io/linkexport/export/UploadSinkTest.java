@@ -16,24 +16,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  * "slow S3" is an upload that has not answered yet. The export's cursor loop reads its next batch only when
  * {@code whenWritable()} completes, so what the sink reports is what bounds memory.
  */
-class CsvUploadSinkTest {
+class UploadSinkTest {
 
   private static final int PART = 4096;
   private static final String ROW = "x".repeat(99) + "\n";
 
   private final List<Promise<String>> uploads = new ArrayList<>();
   private final List<Integer> partSizes = new ArrayList<>();
+  /** Every part's bytes, in part order, as S3 would store them. */
+  private final java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
   private final List<List<PartEtag>> completed = new ArrayList<>();
   /** When set, the completion of the upload answers only when the test completes this promise. */
   private Promise<Void> completion;
 
-  private CsvUploadSink<String> sink(int maxInFlight) {
-    CsvUploadSink.Parts parts = new CsvUploadSink.Parts() {
+  private UploadSink<String> sink(int maxInFlight) {
+    return sink(maxInFlight, ByteStage.IDENTITY);
+  }
+
+  private UploadSink<String> sink(int maxInFlight, ByteStage stage) {
+    UploadSink.Parts parts = new UploadSink.Parts() {
       @Override
       public Future<String> upload(int partNumber, Buffer body) {
         Promise<String> p = Promise.promise();
         uploads.add(p);
         partSizes.add(body.length());
+        stored.writeBytes(body.getBytes());
         return p.future();
       }
 
@@ -43,11 +50,12 @@ class CsvUploadSinkTest {
         return completion == null ? Future.succeededFuture() : completion.future();
       }
     };
-    return new CsvUploadSink<>(parts, (row, buf) -> buf.appendString(row), Buffer.buffer("h\n"), PART, maxInFlight);
+    return new UploadSink<>(parts, (row, buf) -> buf.appendString(row), Buffer.buffer("h\n"), PART, maxInFlight,
+      stage);
   }
 
   /** Writes until the sink says stop, as the cursor loop does; answers the rows accepted. */
-  private static int fill(CsvUploadSink<String> sink) {
+  private static int fill(UploadSink<String> sink) {
     int rows = 0;
     while (!sink.writeQueueFull()) {
       sink.write(ROW);
@@ -59,7 +67,7 @@ class CsvUploadSinkTest {
 
   @Test
   void aSlowPartUploadPausesTheWriterInsteadOfBuffering() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     int rows = fill(sink);
 
     // One part in flight and the next one full: nothing more is accepted until S3 answers.
@@ -77,7 +85,7 @@ class CsvUploadSinkTest {
 
   @Test
   void whenWritableHoldsTheReaderUntilAPartIsUploaded() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     assertThat(sink.whenWritable().succeeded()).isTrue();
     fill(sink);
 
@@ -93,20 +101,20 @@ class CsvUploadSinkTest {
 
   @Test
   void stoppingWakesAReaderWaitingForASlowUpload() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     fill(sink);
     Future<Void> writable = sink.whenWritable();
 
     sink.stop("the export was cancelled");
 
     assertThat(writable.failed()).as("a cancelled export must not wait for S3").isTrue();
-    assertThat(writable.cause()).isInstanceOf(CsvUploadSink.StoppedException.class);
+    assertThat(writable.cause()).isInstanceOf(UploadSink.StoppedException.class);
     assertThat(sink.end().failed()).isTrue();
   }
 
   @Test
   void aFailedPartFailsTheWaitingReader() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     fill(sink);
     Future<Void> writable = sink.whenWritable();
 
@@ -118,7 +126,7 @@ class CsvUploadSinkTest {
 
   @Test
   void memoryStaysBoundedWhateverTheRowCountAndTheFileIsWhole() {
-    CsvUploadSink<String> sink = sink(2);
+    UploadSink<String> sink = sink(2);
     long rows = 0;
     for (int round = 0; round < 200; round++) {
       rows += fill(sink);
@@ -144,7 +152,7 @@ class CsvUploadSinkTest {
   /** Verifies that a row written once the file has ended fails the sink instead of vanishing from a short file. */
   @Test
   void aRowAfterTheEndFailsTheUploadInsteadOfBeingLost() {
-    CsvUploadSink<String> sink = sink(1);
+    UploadSink<String> sink = sink(1);
     fill(sink);
     Future<Void> end = sink.end();
     assertThat(uploads).hasSize(2);
@@ -160,7 +168,7 @@ class CsvUploadSinkTest {
   /** ExportAttempt.cleanUp aborts the multipart upload only once the sink is idle: no part may land after the abort. */
   @Test
   void afterAFailedPartIdleWaitsForTheOtherPartStillUploading() {
-    CsvUploadSink<String> sink = sink(2);
+    UploadSink<String> sink = sink(2);
     fill(sink);
     assertThat(uploads).hasSize(2);
     assertThat(sink.idle().isComplete()).isFalse();
@@ -181,7 +189,7 @@ class CsvUploadSinkTest {
    */
   @Test
   void stoppingFailsAnEndWaitingForItsLastPart() {
-    CsvUploadSink<String> sink = sink(2);
+    UploadSink<String> sink = sink(2);
     sink.write(ROW);
     Future<Void> end = sink.end();
     assertThat(uploads).hasSize(1);
@@ -190,7 +198,7 @@ class CsvUploadSinkTest {
     sink.stop("the node is shutting down");
 
     assertThat(end.failed()).as("the end does not wait for the part").isTrue();
-    assertThat(end.cause()).isInstanceOf(CsvUploadSink.StoppedException.class);
+    assertThat(end.cause()).isInstanceOf(UploadSink.StoppedException.class);
     assertThat(sink.idle().isComplete()).as("the part is still under way: cleanUp waits before aborting").isFalse();
     uploads.get(0).complete("etag-1");
     assertThat(completed).as("a stopped upload is never completed").isEmpty();
@@ -200,7 +208,7 @@ class CsvUploadSinkTest {
   @Test
   void aStopAfterTheCompletionWasSentLetsItFinish() {
     completion = Promise.promise();
-    CsvUploadSink<String> sink = sink(2);
+    UploadSink<String> sink = sink(2);
     sink.write(ROW);
     Future<Void> end = sink.end();
     uploads.get(0).complete("etag-1");
@@ -211,5 +219,75 @@ class CsvUploadSinkTest {
     completion.complete();
 
     assertThat(end.succeeded()).as("the completed upload is reported, so the job can record it").isTrue();
+  }
+
+  /**
+   * Verifies that the sink's size and SHA-256 are those of the bytes it handed to S3, in part order (what a download
+   * serves), computed as the parts leave: null before the end.
+   */
+  @Test
+  void theSizeAndSha256AreThoseOfTheUploadedBytes() throws Exception {
+    UploadSink<String> sink = sink(2);
+    for (int i = 0; i < 500; i++) {
+      sink.write(i + ROW);
+    }
+    assertThat(sink.sha256()).isNull();
+    Future<Void> end = sink.end();
+    uploads.forEach(p -> p.tryComplete("etag"));
+    assertThat(end.succeeded()).isTrue();
+    assertThat(partSizes).hasSizeGreaterThan(2);
+    byte[] file = stored.toByteArray();
+    assertThat(sink.bytes()).isEqualTo(file.length);
+    assertThat(sink.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+      java.security.MessageDigest.getInstance("SHA-256").digest(file)));
+  }
+
+  /**
+   * Verifies that a gzip sink streams: it uploads part after part while rows come (the writer is held like any
+   * other), and the parts together are one gzip member that the JDK's GZIPInputStream reads back to exactly the rows
+   * written, whose size and SHA-256 are those of the compressed bytes.
+   */
+  @Test
+  void aGzipSinkStreamsPartsThatGunzipToTheRows() throws Exception {
+    UploadSink<String> sink = sink(2, ByteStage.gzip());
+    java.util.Random random = new java.util.Random(7);
+    StringBuilder expected = new StringBuilder("h\n");
+    int rows = 0;
+    while (uploads.size() < 4) {
+      // random digits compress poorly: the parts fill up within a few thousand rows
+      String row = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()) + "\n";
+      if (sink.writeQueueFull()) {
+        uploads.stream().filter(p -> !p.future().isComplete()).findFirst().orElseThrow().complete("etag");
+      }
+      sink.write(row);
+      expected.append(row);
+      rows++;
+      assertThat(rows).as("a gzip sink must upload parts while rows come").isLessThan(100_000);
+    }
+    Future<Void> end = sink.end();
+    uploads.forEach(p -> p.tryComplete("etag"));
+    assertThat(end.succeeded()).isTrue();
+    for (int i = 0; i < partSizes.size() - 1; i++) {
+      assertThat(partSizes.get(i)).isGreaterThanOrEqualTo(PART).isLessThan(PART + 256 * 1024);
+    }
+    byte[] file = stored.toByteArray();
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(file))) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+    }
+    assertThat(sink.bytes()).isEqualTo(file.length);
+    assertThat(sink.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+      java.security.MessageDigest.getInstance("SHA-256").digest(file)));
+  }
+
+  /** Verifies that an empty gzip export is still a valid gzip file holding its header line. */
+  @Test
+  void anEmptyGzipFileStillGunzipsToItsHeader() throws Exception {
+    UploadSink<String> sink = sink(1, ByteStage.gzip());
+    Future<Void> end = sink.end();
+    uploads.forEach(p -> p.tryComplete("etag"));
+    assertThat(end.succeeded()).isTrue();
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(stored.toByteArray()))) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("h\n");
+    }
   }
 }

@@ -9,14 +9,19 @@ import io.linkexport.support.Fixtures;
 import io.linkexport.support.Standby;
 import io.linkexport.support.TestApp;
 import io.linkexport.support.TestServices;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -30,9 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadReplicaIT {
 
   /**
-   * Verifies that list pages and an export are read from the standby, that the export equals one read from the
-   * primary after the standby was killed mid-export (while the attempt held its snapshot there), and that the job
-   * records which it used.
+   * Verifies that list pages (also cursor pages and dub's shape) and an export are read from the standby, that the
+   * export equals one read from the primary after the standby was killed mid-export (while the attempt held its
+   * snapshot there), and that the job records which it used.
    */
   @Test
   void exportsReadFromTheStandbyEqualThePrimarysAndAStandbyKilledMidExportLosesNothing() throws Exception {
@@ -57,6 +62,16 @@ class ReadReplicaIT {
             return count(standbyJdbc, "SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('"
               + Db.LIST_CUSTOM_PLANS + "', '" + Db.LIST_GENERIC_PLANS + "')") > 0;
           });
+
+          // issue 21's statements on the standby: a cursor walk on the sort with nulls (its longest page statement)
+          // sees every link once, and dub's bare shape is served (the validating client checks both bodies)
+          List<String> walked = cursorWalk(app, t);
+          assertThat(walked).doesNotHaveDuplicates().hasSize((int) fx.count(
+            "SELECT count(*) FROM links WHERE project_id = ? AND NOT archived", t.project()));
+          HttpResponse<String> dub = app.http().send(HttpRequest.newBuilder(URI.create(app.url("/api/v1/projects/"
+              + t.project() + "/links?pageSize=10"))).header("Authorization", "Bearer " + t.token())
+            .header("Accept", "application/vnd.dub+json").build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(new JsonArray(dub.body())).hasSize(10);
 
           String first = Exports.start(app, t.project(), t.token(), new JsonObject());
           JsonObject done = Exports.await(app, t.project(), t.token(), first, Duration.ofSeconds(60));
@@ -91,6 +106,20 @@ class ReadReplicaIT {
         }
       }
     }
+  }
+
+  /** Every link's id, walking {@code sortBy=lastClicked} pages by {@code startingAfter}. */
+  private static List<String> cursorWalk(TestApp app, Fixtures.Tenant t) {
+    List<String> ids = new ArrayList<>();
+    String cursor = null;
+    do {
+      TestApp.Res res = app.get("/api/v1/projects/" + t.project() + "/links?sortBy=lastClicked&pageSize=100"
+        + (cursor == null ? "" : "&startingAfter=" + cursor), t.token());
+      assertThat(res.status()).as(res.raw().body()).isEqualTo(200);
+      res.json().getJsonArray("data").forEach(l -> ids.add(((JsonObject) l).getString("id")));
+      cursor = res.json().getJsonObject("meta").getString("nextCursor");
+    } while (cursor != null);
+    return ids;
   }
 
   private static List<List<String>> rows(TestApp app, JsonObject job) {

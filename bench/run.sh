@@ -5,6 +5,8 @@
 #   bench/run.sh                 100,000 links / 10,000,000 clicks (about 15 minutes on 2 cores, mostly seeding)
 #   bench/run.sh --quick         2,000 links / 50,000 clicks, 3 s of load (the CI smoke run)
 #   options: --links N --clicks M --heap 256m --seconds S
+#   --only metrics,replica       only the list load with metrics off vs on (issue 22: on within 3%), and from a
+#                                streaming standby of the bench database (PG_READ_URL) beside the primary's rows
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests package

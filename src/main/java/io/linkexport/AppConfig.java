@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -29,9 +28,11 @@ public final class AppConfig implements ConfigKeys {
   private static final long DAY_MS = 86_400_000L;
 
   private final JsonObject json;
+  private final ConfigValues values;
 
   private AppConfig(JsonObject json) {
     this.json = json;
+    this.values = new ConfigValues(json);
   }
 
   public static AppConfig from(JsonObject json) {
@@ -57,6 +58,16 @@ public final class AppConfig implements ConfigKeys {
 
   public JsonObject json() {
     return json.copy();
+  }
+
+  /** Metrics, health, draining, logs and read replicas (README "Operations"). */
+  public OpsConfig ops() {
+    return new OpsConfig(values);
+  }
+
+  /** Every key read so far with the value in force (defaults included); {@link ConfigCheck#effective} reads all. */
+  java.util.Map<String, Object> resolved() {
+    return values.resolved();
   }
 
   /** A copy with one key replaced; used by tests and the dev stack. */
@@ -217,81 +228,13 @@ public final class AppConfig implements ConfigKeys {
   /** How often the retention janitor runs (one node at a time). */
   public long exportJanitorMillis() { return longValue(EXPORT_JANITOR_MS, 3_600_000L, 100, DAY_MS); }
 
-  // ---- reading values: from the environment they arrive as strings, from the file as JSON types ----------------
+  // ---- reading values (ConfigValues: checked, and remembered for the effective configuration) ---------------------
 
-  private String string(String key, String def) {
-    Object v = json.getValue(key);
-    return v == null ? def : v.toString().trim();
-  }
-
-  private String required(String key, String def) {
-    String v = string(key, def);
-    if (v.isEmpty()) {
-      throw new IllegalArgumentException(key + " must not be empty");
-    }
-    return v;
-  }
-
-  private String oneOf(String key, String def, List<String> allowed) {
-    String v = string(key, def).toUpperCase(Locale.ROOT);
-    if (!allowed.contains(v)) {
-      throw new IllegalArgumentException(key + " must be one of " + allowed + ", got '" + v + "'");
-    }
-    return v;
-  }
-
-  private String url(String key, String def) {
-    String v = required(key, def);
-    try {
-      java.net.URI uri = new java.net.URI(v);
-      if (uri.getHost() == null || !List.of("http", "https").contains(String.valueOf(uri.getScheme()))) {
-        throw new IllegalArgumentException(key + " must be an http:// or https:// URL, got '" + v + "'");
-      }
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException(key + " is not a valid URL: '" + v + "'", e);
-    }
-    return v;
-  }
-
-  private int integer(String key, int def, int min, int max) {
-    return (int) longValue(key, def, min, max);
-  }
-
-  private long longValue(String key, long def, long min, long max) {
-    Object v = json.getValue(key);
-    long value;
-    if (v == null || v.toString().isBlank()) {
-      value = def;
-    } else if (v instanceof Number n) {
-      value = n.longValue();
-    } else {
-      try {
-        value = Long.parseLong(v.toString().trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'", e);
-      }
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
-    }
-    return value;
-  }
-
-  private boolean bool(String key, boolean def) {
-    Object v = json.getValue(key);
-    if (v == null || v.toString().isBlank()) {
-      return def;
-    }
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    String s = v.toString().trim().toLowerCase(Locale.ROOT);
-    if (s.equals("true") || s.equals("1") || s.equals("yes")) {
-      return true;
-    }
-    if (s.equals("false") || s.equals("0") || s.equals("no")) {
-      return false;
-    }
-    throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
-  }
+  private String string(String key, String def) { return values.string(key, def); }
+  private String required(String key, String def) { return values.required(key, def); }
+  private String oneOf(String key, String def, List<String> allowed) { return values.oneOf(key, def, allowed); }
+  private String url(String key, String def) { return values.url(key, def); }
+  private int integer(String key, int def, int min, int max) { return values.integer(key, def, min, max); }
+  private long longValue(String key, long def, long min, long max) { return values.longValue(key, def, min, max); }
+  private boolean bool(String key, boolean def) { return values.bool(key, def); }
 }

@@ -30,25 +30,42 @@ public final class ConfigCheck {
   public static List<String> problems(AppConfig config) {
     // a set: a getter that reads another key (a default derived from it) repeats that key's problem
     Set<String> out = new LinkedHashSet<>();
-    Method[] getters = AppConfig.class.getDeclaredMethods();
+    invokeGetters(AppConfig.class, config, out);
+    invokeGetters(OpsConfig.class, config.ops(), out);
+    List<String> problems = new ArrayList<>(out);
+    if (problems.isEmpty()) {
+      crossChecks(config, problems);
+    }
+    return problems;
+  }
+
+  /** Calls every public no-argument getter of {@code view}, collecting the problems they throw. */
+  private static void invokeGetters(Class<?> type, Object view, Set<String> out) {
+    Method[] getters = type.getDeclaredMethods();
     Arrays.sort(getters, Comparator.comparing(Method::getName));
     for (Method m : getters) {
-      if (!Modifier.isPublic(m.getModifiers()) || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() > 0) {
+      if (!Modifier.isPublic(m.getModifiers()) || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() > 0
+        || m.getReturnType() == OpsConfig.class) {
         continue;
       }
       try {
-        m.invoke(config);
+        m.invoke(view);
       } catch (InvocationTargetException e) {
         out.add(String.valueOf(e.getCause().getMessage()));
       } catch (IllegalAccessException e) {
         throw new IllegalStateException(e);
       }
     }
-    List<String> problems = new ArrayList<>(out);
-    if (problems.isEmpty()) {
-      crossChecks(config, problems);
-    }
-    return problems;
+  }
+
+  /**
+   * The configuration in force, one {@code KEY=value} line per key that the service reads (defaults included), secrets
+   * masked ({@link EffectiveConfig}). Every getter is read first, so every key is there.
+   */
+  public static List<String> effective(AppConfig config) {
+    invokeGetters(AppConfig.class, config, new LinkedHashSet<>());
+    invokeGetters(OpsConfig.class, config.ops(), new LinkedHashSet<>());
+    return EffectiveConfig.lines(config.resolved());
   }
 
   /** Throws, listing every problem, when the configuration is not usable. */
@@ -88,6 +105,18 @@ public final class ConfigCheck {
       out.add(mail);
     }
     clusterChecks(c, out);
+    opsChecks(c, out);
+  }
+
+  private static void opsChecks(AppConfig c, List<String> out) {
+    OpsConfig ops = c.ops();
+    if (ops.metricsPort() != 0 && ops.metricsPort() == c.httpPort()) {
+      out.add(ConfigKeys.METRICS_PORT + " must differ from " + ConfigKeys.HTTP_PORT + " (0 serves /metrics on it)");
+    }
+    if (!ops.pgReadUrls().isEmpty() && ops.pgReadCheckMillis() >= Math.max(1, ops.pgReadMaxLagMillis())) {
+      out.add(ConfigKeys.PG_READ_CHECK_MS + " must be less than " + ConfigKeys.PG_READ_MAX_LAG_MS
+        + " (a replica is proven fresh only by a check younger than the lag bound)");
+    }
   }
 
   private static void clusterChecks(AppConfig c, List<String> out) {

@@ -3,6 +3,7 @@ package io.linkexport;
 import io.linkexport.db.Db;
 import io.linkexport.db.StatsRebuilder;
 import io.linkexport.seed.SeedCommand;
+import io.linkexport.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -33,6 +34,7 @@ public final class Main {
     List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
     switch (command) {
       case "serve" -> serve();
+      case "check-config" -> runOnce(Main::checkConfig, rest);
       case "migrate" -> runOnce(Main::migrate, rest);
       case "seed" -> runOnce(Main::seed, rest);
       case "rebuild-stats" -> runOnce(Main::rebuildStats, rest);
@@ -45,6 +47,8 @@ public final class Main {
     System.out.println("""
       usage: java -jar link-export.jar [command]
         serve                                  run the service (default)
+        check-config                           check every key (exit 1 naming each bad one) and print the
+                                               configuration in force, secrets masked
         migrate                                apply pending schema migrations and exit
         seed --links N --clicks M [--project UUID] [--plan free|starter|pro|enterprise] [--user UUID]
                                                create demo data; last line: project=<uuid> user=<uuid>
@@ -61,6 +65,7 @@ public final class Main {
     try {
       config = AppConfig.load(bootstrap).toCompletionStage().toCompletableFuture().get();
       ConfigCheck.require(config);
+      LOG.info("configuration in force: {}", String.join(" ", ConfigCheck.effective(config)));
     } catch (Exception e) {
       System.err.println("link-export: cannot load the configuration: " + e.getMessage());
       bootstrap.close();
@@ -82,7 +87,8 @@ public final class Main {
         return;
       }
     } else {
-      vertx = bootstrap;
+      bootstrap.close();
+      vertx = Telemetry.vertx(config.ops().metricsEnabled());
     }
     Vertx running = vertx;
     AtomicReference<Application> started = new AtomicReference<>();
@@ -97,13 +103,15 @@ public final class Main {
         running.close().onComplete(v -> System.exit(1));
       });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // SIGTERM: the workers stop first (stop claiming, finish or hand back their export within EXPORT_STOP_GRACE_MS
-      // + EXPORT_HAND_BACK_MS), then the other verticles and the pools, then the node leaves the cluster.
+      // SIGTERM: first the HTTP API drains (readiness 503, in-flight requests finish), then the workers stop (stop
+      // claiming, finish or hand back their export within EXPORT_STOP_GRACE_MS + EXPORT_HAND_BACK_MS), then the other
+      // verticles and the pools, then the node leaves the cluster (Application.shutdown).
       CountDownLatch done = new CountDownLatch(1);
       Application app = started.get();
       (app == null ? running.close() : app.shutdown()).onComplete(v -> done.countDown());
       try {
-        done.await(config.exportStopGraceMillis() + 15_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        done.await(config.ops().httpDrainDelayMillis() + config.ops().httpDrainTimeoutMillis()
+          + config.exportStopGraceMillis() + 15_000, java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -134,6 +142,17 @@ public final class Main {
       });
     done.await();
     System.exit(status.get());
+  }
+
+  /** {@code check-config}: the configuration in force (masked), then every problem; fails when there is one. */
+  private static Future<String> checkConfig(Vertx vertx, AppConfig config, List<String> args) {
+    String effective = String.join("\n", ConfigCheck.effective(config));
+    List<String> problems = ConfigCheck.problems(config);
+    if (problems.isEmpty()) {
+      return Future.succeededFuture(effective + "\nconfiguration OK");
+    }
+    System.out.println(effective);
+    return Future.failedFuture("bad configuration:\n  " + String.join("\n  ", problems));
   }
 
   private static Future<String> migrate(Vertx vertx, AppConfig config, List<String> args) {

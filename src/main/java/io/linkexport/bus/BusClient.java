@@ -1,5 +1,6 @@
 package io.linkexport.bus;
 
+import io.linkexport.telemetry.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -37,7 +38,11 @@ public final class BusClient {
 
   /** Sends {@code body} and answers the reply's body. */
   public <T> Future<T> request(String address, Object body) {
-    return bus.<T>request(address, body, options)
+    String requestId = RequestContext.currentId();
+    // the id of the HTTP request this is part of travels as a header, so the consumer's log lines carry it too
+    DeliveryOptions delivery = requestId == null ? options
+      : new DeliveryOptions(options).addHeader(RequestContext.HEADER, requestId);
+    return bus.<T>request(address, body, delivery)
       .map(Message::body)
       .recover(err -> Future.failedFuture(Failures.toService(err)));
   }

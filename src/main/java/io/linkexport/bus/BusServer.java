@@ -1,5 +1,6 @@
 package io.linkexport.bus;
 
+import io.linkexport.telemetry.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,11 @@ public final class BusServer {
 
   /** Runs {@code work} on the message's body and replies with its result, or fails the message with its failure. */
   public static <B, R> void serve(Message<B> msg, Function<B, Future<R>> work) {
+    String requestId = msg.headers().get(RequestContext.HEADER);
+    if (requestId != null) {
+      // each message runs on a context of its own: its log lines carry the id of the request that sent it
+      RequestContext.bind(RequestContext.accept(requestId));
+    }
     Future<R> result;
     try {
       result = work.apply(msg.body());

@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.linkexport.AppConfig;
 import io.vertx.core.Future;
+import io.linkexport.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -72,9 +73,8 @@ public final class Clustering {
 
   /** Starts a clustered Vert.x instance joined to the configured members. */
   public static Future<Vertx> start(AppConfig config) {
-    return Vertx.builder()
-      .with(vertxOptions(config))
-      .withClusterManager(new HazelcastClusterManager(hazelcastConfig(config)))
-      .buildClustered();
+    Telemetry.Instrumented vertx = Telemetry.builder(vertxOptions(config), config.ops().metricsEnabled());
+    vertx.builder().withClusterManager(new HazelcastClusterManager(hazelcastConfig(config)));
+    return vertx.buildClustered();
   }
 }

@@ -54,11 +54,16 @@ public final class Db {
   }
 
   public static PgConnectOptions connectOptions(AppConfig config) {
+    return connectOptions(config.pgUrl());
+  }
+
+  /** The options of the database at {@code url} (the primary's {@code PG_URL} or a replica's). */
+  public static PgConnectOptions connectOptions(String url) {
     PgConnectOptions options;
     try {
-      options = PgConnectOptions.fromUri(config.pgUrl());
+      options = PgConnectOptions.fromUri(url);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("PG_URL is not a valid postgresql:// URL", e);
+      throw new IllegalArgumentException("not a valid postgresql:// URL: " + url.replaceAll("//[^@/]*@", "//***@"), e);
     }
     return options
       .addProperty("application_name", "link-export")
@@ -88,6 +93,11 @@ public final class Db {
    * older idle snapshot belongs to a frozen or cut-off process and only holds back vacuum and migrations).
    */
   public static PgConnectOptions connectOptions(AppConfig config, Workload workload) {
+    return connectOptions(config, workload, config.pgUrl());
+  }
+
+  /** As {@link #connectOptions(AppConfig, Workload)}, to the database at {@code url} (a read replica's). */
+  public static PgConnectOptions connectOptions(AppConfig config, Workload workload, String url) {
     long bus = config.busSendTimeoutMillis();
     long stall = config.exportStallSeconds() * 1000L;
     long[] limits = switch (workload) {
@@ -103,7 +113,7 @@ public final class Db {
       case ADMIN -> 0;
       default -> config.pgLockTimeoutMillis();
     };
-    return connectOptions(config)
+    return connectOptions(url)
       .addProperty("application_name", workload.applicationName())
       .addProperty("statement_timeout", String.valueOf(limits[0]))
       .addProperty("idle_in_transaction_session_timeout", String.valueOf(limits[1]))
@@ -112,11 +122,16 @@ public final class Db {
 
   /** A pool of {@code size} connections for {@code workload}. */
   public static Pool pool(Vertx vertx, AppConfig config, Workload workload, int size) {
+    return pool(vertx, config, workload, size, config.pgUrl());
+  }
+
+  /** As {@link #pool(Vertx, AppConfig, Workload, int)}, on the database at {@code url} (a read replica's). */
+  public static Pool pool(Vertx vertx, AppConfig config, Workload workload, int size, String url) {
     return PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(size).setName(workload.applicationName() + "-" + size).setShared(false)
         .setIdleTimeout(60).setMaxWaitQueueSize(1024))
       .with(net())
-      .connectingTo(connectOptions(config, workload))
+      .connectingTo(connectOptions(config, workload, url))
       .using(vertx)
       .build();
   }
@@ -145,16 +160,21 @@ public final class Db {
    * is the project ({@code LinkQuery.bindsOnlyTheProject}). Figures: docs/benchmarks.md.
    */
   public static Pool listPool(Vertx vertx, AppConfig config, boolean customPlans) {
+    return listPool(vertx, config, customPlans, config.pgUrl());
+  }
+
+  /** As {@link #listPool(Vertx, AppConfig, boolean)}, on the database at {@code url} (a read replica's). */
+  public static Pool listPool(Vertx vertx, AppConfig config, boolean customPlans, String url) {
     int instances = config.queryInstances();
     return PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(Math.max(2, config.pgPoolSize()))
         // Shared by name within this Vert.x instance; the database is in the name so that another database never
         // gets these connections.
-        .setName((customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS) + "@" + describe(config)).setShared(true)
+        .setName((customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS) + "@" + describe(url)).setShared(true)
         .setEventLoopSize(instances > 1 ? instances : 0)
         .setIdleTimeout(60).setMaxWaitQueueSize(1024))
       .with(net())
-      .connectingTo(connectOptions(config)
+      .connectingTo(connectOptions(url)
         // Which pool a backend belongs to shows in pg_stat_activity (ListPlanPoolsIT relies on it too).
         .addProperty("application_name", customPlans ? LIST_CUSTOM_PLANS : LIST_GENERIC_PLANS)
         .addProperty("plan_cache_mode", customPlans ? "force_custom_plan" : "force_generic_plan")
@@ -166,7 +186,12 @@ public final class Db {
 
   /** "host:port/db" for messages; never the password. */
   public static String describe(AppConfig config) {
-    PgConnectOptions o = connectOptions(config);
+    return describe(config.pgUrl());
+  }
+
+  /** "host:port/db" of {@code url}; never the password. */
+  public static String describe(String url) {
+    PgConnectOptions o = connectOptions(url);
     return o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
   }
 }

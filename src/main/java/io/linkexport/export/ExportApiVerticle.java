@@ -8,6 +8,8 @@ import io.linkexport.bus.BusClient;
 import io.linkexport.bus.BusServer;
 import io.linkexport.storage.S3Storage;
 import io.linkexport.storage.StorageClient;
+import io.linkexport.telemetry.ServiceMeters;
+import io.linkexport.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -21,8 +23,8 @@ import java.util.function.Function;
 
 /**
  * Serves the public export addresses ({@link Addresses#EXPORT_START}, {@link Addresses#EXPORT_STATUS}) and the
- * internal list/cancel ones, and runs the retention janitor. The HTTP verticle uses exactly these addresses, like any
- * other verticle in the cluster.
+ * internal list/cancel ones, runs the retention janitor and samples the job queue and outbox for the metrics. The
+ * HTTP verticle uses exactly these addresses, like any other verticle in the cluster.
  */
 public class ExportApiVerticle extends ServiceVerticle {
 
@@ -33,7 +35,13 @@ public class ExportApiVerticle extends ServiceVerticle {
     WebClient http = webClient(new WebClientOptions());
     EventBus bus = vertx.eventBus();
     StorageClient signing = new StorageClient(BusClient.local(bus, config.busSendTimeoutMillis()));
-    ExportService service = new ExportService(bus, pool, signing, config);
+    ServiceMeters meters = Telemetry.meters(vertx);
+    ExportService service = new ExportService(bus, pool, signing, config, meters);
+    if (config.ops().metricsEnabled()) {
+      QueueSampler sampler = new QueueSampler(pool, meters);
+      long timer = vertx.setPeriodic(0, config.ops().metricsSampleMillis(), id -> sampler.sample());
+      closeOnStop(() -> Future.succeededFuture(vertx.cancelTimer(timer)));
+    }
     RetentionJanitor janitor = new RetentionJanitor(pool, S3Storage.create(vertx, http, config),
       Duration.ofDays(config.exportRetentionDays()));
     janitor.schedule(vertx, config.exportJanitorMillis());

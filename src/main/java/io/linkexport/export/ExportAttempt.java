@@ -1,6 +1,7 @@
 package io.linkexport.export;
 
 import io.linkexport.AppConfig;
+import io.linkexport.db.ReadReplicas;
 import io.linkexport.db.SqlStatements;
 import io.linkexport.links.LinkFilter;
 import io.linkexport.links.LinkQuery;
@@ -32,6 +33,10 @@ final class ExportAttempt {
 
   private final Job job;
   private final Pool pool;
+  private final Pool snapshots;
+  private final ReadReplicas.Replica replica;
+  /** What the snapshot is read from: "primary" or a replica's name; recorded on the job with its upload. */
+  private final String readSource;
   private final JobStore jobs;
   private final S3Storage storage;
   private final AppConfig config;
@@ -49,10 +54,17 @@ final class ExportAttempt {
   private volatile long countedNanos;
   private long started;
 
-  /** {@code counted} is told once the snapshot's count is recorded on the job (the worker publishes it). */
+  /**
+   * {@code counted} is told once the snapshot's count is recorded on the job (the worker publishes it).
+   * {@code replica} is the read replica of the snapshot (count and rows), or null for the primary; the job's writes
+   * (uploads, count, heartbeats, outcome) always go to the primary ({@code pool}).
+   */
   ExportAttempt(Job job, Pool pool, JobStore jobs, S3Storage storage, AppConfig config,
-                Consumer<ExportAttempt> counted) {
+                Consumer<ExportAttempt> counted, ReadReplicas.Replica replica) {
     this.job = job;
+    this.replica = replica;
+    this.snapshots = replica == null ? pool : replica.snapshots();
+    this.readSource = ReadReplicas.name(replica);
     this.pool = pool;
     this.jobs = jobs;
     this.storage = storage;
@@ -69,7 +81,11 @@ final class ExportAttempt {
   Future<AttemptResult> run() {
     started = System.nanoTime();
     LinkQuery query = LinkQuery.of(job.projectId(), LinkFilter.fromJson(job.filters()));
-    return abortPrevious().compose(v -> pool.getConnection()).compose(c -> {
+    return abortPrevious().compose(v -> snapshots.getConnection().onFailure(err -> {
+      if (replica != null) {
+        replica.unreachable(); // its retry reads the primary rather than wait for the lag check to notice
+      }
+    })).compose(c -> {
       conn = c;
       ExportPlanner planner = new ExportPlanner(c, watchdog);
       return c.begin()
@@ -102,7 +118,7 @@ final class ExportAttempt {
     FileOptions options = job.options();
     String template = SqlStatements.get("links_export").replace("/*COLUMNS*/", options.columns().selectList());
     FileWriter.Scope scope = new FileWriter.Scope(job, conn, jobs, storage, config, watchdog, query, template,
-      options.format().encoder(options.columns(), tagNames));
+      options.format().encoder(options.columns(), tagNames), readSource);
     Future<Void> chain = Future.succeededFuture();
     List<FileSpec> specs = plan.files();
     for (int i = 0; i < specs.size(); i++) {

@@ -7,6 +7,7 @@ import io.linkexport.bus.Fields;
 import io.linkexport.bus.ServiceException;
 import io.linkexport.links.LinkFilter;
 import io.linkexport.storage.StorageClient;
+import io.linkexport.telemetry.ServiceMeters;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -37,10 +38,12 @@ public final class ExportService {
   private final ExportStarter starter;
   private final StorageClient storage;
   private final Duration retention;
+  private final ServiceMeters meters;
   private final FileOptions.Limits limits;
 
-  public ExportService(EventBus bus, Pool pool, StorageClient storage, AppConfig config) {
+  public ExportService(EventBus bus, Pool pool, StorageClient storage, AppConfig config, ServiceMeters meters) {
     this.events = new ExportEvents(bus);
+    this.meters = meters;
     this.jobs = new JobStore(pool);
     this.access = new ExportAccess(pool);
     // The start transaction ends (committed or rolled back) by 60% of the caller's timeout: see ExportStarter.
@@ -71,6 +74,7 @@ public final class ExportService {
           LOG.info("export {} created for project {} by user {}", started.job().id(), req.projectId(), req.userId());
           events.wakeWorkers();
           events.changed(started.job().event());
+          meters.exportStarted();
         }
         return new JsonObject().put(Fields.JOB_ID, started.job().id().toString())
           .put(Fields.STATUS, started.job().status());
@@ -126,6 +130,7 @@ public final class ExportService {
             + "; only pending or processing exports can be cancelled"));
         }
         LOG.info("export {} cancelled (project {}, by user {})", jobId, projectId, userId);
+        meters.exportFailed("CANCELLED", null);
         events.changed(cancelled.event());
         return Future.succeededFuture(cancelled.toJson());
       }));

@@ -2,10 +2,13 @@ package io.linkexport.export;
 
 import io.linkexport.AppConfig;
 import io.linkexport.storage.S3Storage;
+import io.linkexport.telemetry.ServiceMeters;
+import io.linkexport.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.linkexport.db.ReadReplicas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +33,16 @@ final class ExportWorker {
   private final OutcomePolicy policy;
   private final OutcomeRecorder recorder;
   private final ExportEvents events;
+  private final ServiceMeters meters;
   private boolean busy;
   private boolean stopping;
   private Future<Void> current = Future.succeededFuture();
   private volatile ExportAttempt running;
+  private final ReadReplicas replicas;
 
-  ExportWorker(Vertx vertx, Pool pool, S3Storage storage, AppConfig config, String workerId, OutcomePolicy policy) {
+  ExportWorker(Vertx vertx, Pool pool, S3Storage storage, AppConfig config, String workerId, OutcomePolicy policy,
+    ReadReplicas replicas) {
+    this.replicas = replicas;
     this.vertx = vertx;
     this.pool = pool;
     this.jobs = new JobStore(pool);
@@ -44,7 +51,8 @@ final class ExportWorker {
     this.workerId = workerId;
     this.policy = policy;
     this.events = new ExportEvents(vertx.eventBus());
-    this.recorder = new OutcomeRecorder(jobs, events);
+    this.meters = Telemetry.meters(vertx);
+    this.recorder = new OutcomeRecorder(jobs, events, meters);
   }
 
   /** Claims and runs jobs until none is due; a call while busy or stopping is a no-op. */
@@ -70,7 +78,8 @@ final class ExportWorker {
    * Runs what a claim answered. A claim that answers once stop() began must not start an attempt (its pool is about
    * to close and the job would wait out its lease): the job is handed back at once, which costs it no attempt.
    */
-  private Future<Boolean> runClaimed(Job job) {
+  private Future<Boolean> runClaimed(JobStore.Claim claim) {
+    Job job = claim == null ? null : claim.job();
     if (job == null) {
       return Future.succeededFuture(false);
     }
@@ -79,6 +88,7 @@ final class ExportWorker {
         job.attempt(), workerId);
       return handBack(job).map(false);
     }
+    meters.attemptStarted(claim.rescued());
     return run(job).map(true);
   }
 
@@ -87,7 +97,7 @@ final class ExportWorker {
     long started = System.nanoTime();
     LOG.info("export {} attempt {} started (project {})", job.id(), job.attempt(), job.projectId());
     events.changed(job.event());
-    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config, events::progress);
+    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config, events::progress, replicas.current());
     running = attempt;
     long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> heartbeat(attempt));
     Outcome.Failed exhausted = policy.exhausted(job);

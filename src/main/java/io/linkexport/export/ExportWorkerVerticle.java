@@ -3,6 +3,7 @@ package io.linkexport.export;
 import io.linkexport.AppConfig;
 import io.linkexport.ServiceVerticle;
 import io.linkexport.db.Db;
+import io.linkexport.db.ReadReplicas;
 import io.linkexport.bus.Addresses;
 import io.linkexport.retry.Backoff;
 import io.linkexport.storage.S3Storage;
@@ -24,8 +25,14 @@ import java.util.concurrent.TimeUnit;
  */
 public class ExportWorkerVerticle extends ServiceVerticle {
 
+  private final ReadReplicas replicas;
   private ExportWorker worker;
   private long pollTimer;
+
+  /** @param replicas where export snapshots may be read (the node's, {@link ReadReplicas}) */
+  public ExportWorkerVerticle(ReadReplicas replicas) {
+    this.replicas = replicas;
+  }
 
   @Override
   public Future<?> start() {
@@ -38,7 +45,7 @@ public class ExportWorkerVerticle extends ServiceVerticle {
     Backoff retries = Backoff.of(Duration.ofMillis(config.exportRetryBaseMillis()),
       Duration.ofMillis(config.exportRetryMaxMillis()), 0.2);
     worker = new ExportWorker(vertx, pool, S3Storage.create(vertx, http, config), config, workerId,
-      new OutcomePolicy(retries, config.exportMaxHandBacks()));
+      new OutcomePolicy(retries, config.exportMaxHandBacks()), replicas);
     pollTimer = vertx.setPeriodic(config.exportPollMillis(), id -> worker.claimNext());
     return vertx.eventBus().consumer(Addresses.EXPORT_WAKEUP, msg -> worker.claimNext()).completion()
       .onSuccess(v -> vertx.runOnContext(x -> worker.claimNext()));

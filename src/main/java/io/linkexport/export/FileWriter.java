@@ -27,9 +27,9 @@ final class FileWriter {
   /** S3 copies an object onto itself (to replace its metadata) in one request up to this size. */
   private static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
 
-  /** What every file of an attempt shares. */
+  /** What every file of an attempt shares; {@code readSource} is what the snapshot is read from (recorded). */
   record Scope(Job job, SqlConnection conn, JobStore jobs, S3Storage storage, AppConfig config,
-               StallWatchdog watchdog, LinkQuery query, String template, RowEncoder encoder) {
+               StallWatchdog watchdog, LinkQuery query, String template, RowEncoder encoder, String readSource) {
   }
 
   private final Scope scope;
@@ -62,7 +62,7 @@ final class FileWriter {
     return scope.storage().createMultipartUpload(key, options.contentType(), disposition)
       .compose(id -> {
         uploadId = id;
-        return scope.jobs().recordUpload(scope.job(), id, key);
+        return scope.jobs().recordUpload(scope.job(), id, key, scope.readSource());
       })
       .compose(recorded -> recorded ? Future.succeededFuture()
         : Future.<Void>failedFuture(new UploadSink.StoppedException("the export was cancelled")))

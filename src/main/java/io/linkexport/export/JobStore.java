@@ -71,10 +71,21 @@ public final class JobStore {
     return pool.preparedQuery(SqlStatements.get("job_cancel")).execute(Tuple.of(jobId, projectId)).map(JobStore::first);
   }
 
+  /** A claimed job; {@code rescued} when it was taken from a worker whose lease had expired (dead or frozen). */
+  public record Claim(Job job, boolean rescued) {
+  }
+
   /** Claims the next runnable job for {@code workerId}, or null when none is due. */
-  public Future<Job> claim(String workerId, int leaseSeconds) {
+  public Future<Claim> claim(String workerId, int leaseSeconds) {
     return pool.preparedQuery(SqlStatements.get("job_claim")).execute(Tuple.of(workerId, leaseSeconds))
-      .map(JobStore::first);
+      .map(rows -> {
+        var it = rows.iterator();
+        if (!it.hasNext()) {
+          return null;
+        }
+        Row r = it.next();
+        return new Claim(Job.from(r), Boolean.TRUE.equals(r.getBoolean("rescued")));
+      });
   }
 
   public Future<Boolean> heartbeat(Job job, String workerId, int leaseSeconds, long rowsWritten) {
@@ -97,9 +108,10 @@ public final class JobStore {
       .map(rows -> rows.rowCount() == 1);
   }
 
-  public Future<Boolean> recordUpload(Job job, String uploadId, String key) {
+  /** Records the attempt's upload and what its snapshot is read from ({@code ReadReplicas.name}). */
+  public Future<Boolean> recordUpload(Job job, String uploadId, String key, String readSource) {
     return pool.preparedQuery(SqlStatements.get("job_set_upload"))
-      .execute(Tuple.of(job.id(), job.attempt(), uploadId, key))
+      .execute(Tuple.of(job.id(), job.attempt(), uploadId, key, readSource))
       .map(rows -> rows.rowCount() == 1);
   }
 

@@ -1,5 +1,6 @@
 package io.linkexport.export;
 
+import io.linkexport.telemetry.ServiceMeters;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * the same transaction), failed for good (likewise), released for a retry, or nothing (stopped). Publishes
  * the job's event and wakes the mail verticle after a final state.
  */
-record OutcomeRecorder(JobStore jobs, ExportEvents events) {
+record OutcomeRecorder(JobStore jobs, ExportEvents events, ServiceMeters meters) {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
 
@@ -44,6 +45,7 @@ record OutcomeRecorder(JobStore jobs, ExportEvents events) {
         (System.nanoTime() - recording) / 1_000_000);
       events.changed(done.event());
       events.mailQueued();
+      meters.exportCompleted(r.rows(), r.bytes(), sinceCreated(done));
       return Future.succeededFuture();
     });
   }
@@ -57,6 +59,7 @@ record OutcomeRecorder(JobStore jobs, ExportEvents events) {
           LOG.warn("export {} failed (project {}): {} ({})", job.id(), job.projectId(), f.code(), f.message());
           events.changed(failed.event());
           events.mailQueued();
+          meters.exportFailed(f.code(), sinceCreated(failed));
         }
         return null;
       });
@@ -73,5 +76,10 @@ record OutcomeRecorder(JobStore jobs, ExportEvents events) {
         job.id(), job.attempt(), e);
       return Future.succeededFuture();
     });
+  }
+
+  private static java.time.Duration sinceCreated(Job job) {
+    return job.createdAt() == null ? java.time.Duration.ZERO
+      : java.time.Duration.between(job.createdAt().toInstant(), java.time.Instant.now());
   }
 }

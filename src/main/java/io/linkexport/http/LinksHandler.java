@@ -7,6 +7,7 @@ import io.linkexport.links.LinkJson;
 import io.linkexport.links.LinkPage;
 import io.linkexport.links.LinksClient;
 import io.linkexport.links.ParamSource;
+import io.linkexport.telemetry.ServiceMeters;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -19,14 +20,16 @@ import java.util.UUID;
  * The query string is parsed into a {@link LinkFilter} here, once; the query verticle gets the parsed filter.
  * {@code Accept: application/vnd.dub+json} asks for dub.co's own response: the bare array of dub-shaped links (the
  * count: the bare number), so that a dub SDK's call works unchanged; it is sent as {@code application/json}, the only
- * type dub's SDKs parse. Anything else gets the service's envelope.
+ * type dub's SDKs parse. Anything else gets the service's envelope. Each answer's time is recorded by sort
+ * ({@code linkexport_list_request_duration_seconds}).
  */
-record LinksHandler(LinksClient links, AccessControl access, JsonObject exportLimits) {
+record LinksHandler(LinksClient links, AccessControl access, JsonObject exportLimits, ServiceMeters meters) {
 
   /** The media type that asks for dub's bare response. */
   static final String DUB_MEDIA_TYPE = "application/vnd.dub+json";
 
   void list(RoutingContext ctx) {
+    long started = System.nanoTime();
     UUID projectId = Paths.project(ctx);
     LinkFilter filter = LinkFilter.parse(ParamSource.of(ctx.queryParams())).requirePageDepth();
     boolean dub = wantsDub(ctx);
@@ -39,10 +42,12 @@ record LinksHandler(LinksClient links, AccessControl access, JsonObject exportLi
           Responses.okEncoded(ctx, page.json(), meta(filter, page));
         }
       })
-      .onFailure(ctx::fail);
+      .onFailure(ctx::fail)
+      .onComplete(ar -> meters.listRequest("list", filter.sortBy().param(), System.nanoTime() - started));
   }
 
   void count(RoutingContext ctx) {
+    long started = System.nanoTime();
     UUID projectId = Paths.project(ctx);
     LinkFilter filter = LinkFilter.parse(ParamSource.of(ctx.queryParams()));
     boolean dub = wantsDub(ctx);
@@ -57,7 +62,8 @@ record LinksHandler(LinksClient links, AccessControl access, JsonObject exportLi
           Responses.ok(ctx, 200, n, exportLimits);
         }
       })
-      .onFailure(ctx::fail);
+      .onFailure(ctx::fail)
+      .onComplete(ar -> meters.listRequest("count", filter.sortBy().param(), System.nanoTime() - started));
   }
 
   /** page (null for a cursor page), pageSize, hasMore and the cursors of the page. */

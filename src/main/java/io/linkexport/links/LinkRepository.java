@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Reads links for the list API: offset pages (page, pageSize) and cursor pages (startingAfter, endingBefore: keyset
@@ -25,18 +26,25 @@ public final class LinkRepository {
   /** Tag entries a query verticle keeps (TagDictionary): a few MB at most. */
   static final int MAX_TAGS = 20_000;
 
-  private final Pool customPlans;
-  private final Pool genericPlans;
+  private final Supplier<Pools> pools;
   private final String qrBase;
   private final TagDictionary dictionary = new TagDictionary(MAX_TAGS);
 
-  /**
-   * See {@code Db.listPool}: statements with filter values go to the first, project-only ones to the second.
-   * {@code qrBase} is the QR code service's URL ({@code QR_CODE_BASE_URL}).
-   */
+  /** See {@code Db.listPool}: statements with filter values go to the first, project-only ones to the second. */
+  public record Pools(Pool customPlans, Pool genericPlans) {
+  }
+
+  /** {@code qrBase} is the QR code service's URL ({@code QR_CODE_BASE_URL}). */
   public LinkRepository(Pool customPlans, Pool genericPlans, String qrBase) {
-    this.customPlans = customPlans;
-    this.genericPlans = genericPlans;
+    this(() -> new Pools(customPlans, genericPlans), qrBase);
+  }
+
+  /**
+   * @param pools the pools of each request, asked once per page or count (a read replica's or the primary's)
+   * @param qrBase the QR code service's URL ({@code QR_CODE_BASE_URL})
+   */
+  public LinkRepository(Supplier<Pools> pools, String qrBase) {
+    this.pools = pools;
     this.qrBase = qrBase;
   }
 
@@ -53,7 +61,8 @@ public final class LinkRepository {
     LinkQuery.Sql sql = after != null ? query.renderCursorPage(template, after, false, filter.pageSize() + 2)
       : before != null ? query.renderCursorPage(template, before, true, filter.pageSize() + 2)
       : query.renderPage(template, filter);
-    Pool pool = query.bindsOnlyTheProject() ? genericPlans : customPlans;
+    Pools on = pools.get(); // one source for the page and its tags
+    Pool pool = query.bindsOnlyTheProject() ? on.genericPlans() : on.customPlans();
     return pool.preparedQuery(sql.text()).execute(sql.params()).compose(rows -> {
       List<Row> all = new ArrayList<>(rows.size());
       rows.forEach(all::add);
@@ -62,13 +71,13 @@ public final class LinkRepository {
         : before != null ? PageWindow.before(ids, filter.pageSize(), before)
         : PageWindow.offset(ids, filter.pageSize(), filter.page() == 1);
       List<Row> page = window.rows().stream().map(all::get).toList();
-      return tags(projectId, page).map(tags -> new LinkPage(LinkJson.page(page, tags, shape, projectId, qrBase),
+      return tags(on, projectId, page).map(tags -> new LinkPage(LinkJson.page(page, tags, shape, projectId, qrBase),
         window.hasMore(), window.nextCursor(), window.prevCursor()));
     });
   }
 
   /** Names and colours of the page's tags, from the dictionary or (what it lacks at this version) the database. */
-  private Future<Map<UUID, LinkJson.Tag>> tags(UUID projectId, List<Row> page) {
+  private Future<Map<UUID, LinkJson.Tag>> tags(Pools on, UUID projectId, List<Row> page) {
     Set<UUID> ids = new LinkedHashSet<>();
     for (Row r : page) {
       Collections.addAll(ids, r.getArrayOfUUIDs(LinkFields.TAG_IDS));
@@ -84,7 +93,7 @@ public final class LinkRepository {
       return Future.succeededFuture(tags);
     }
     // By primary keys whatever the values: one plan fits all.
-    return genericPlans.preparedQuery(SqlStatements.get("tags_by_id"))
+    return on.genericPlans().preparedQuery(SqlStatements.get("tags_by_id"))
       .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(missing.toArray(new UUID[0])))
       .map(found -> {
         Map<UUID, LinkJson.Tag> fetched = fetched(found);
@@ -104,6 +113,7 @@ public final class LinkRepository {
 
   public Future<Long> count(UUID projectId, LinkFilter filter) {
     LinkQuery.Sql sql = LinkQuery.of(projectId, filter).render(SqlStatements.get("links_count"));
-    return customPlans.preparedQuery(sql.text()).execute(sql.params()).map(rows -> rows.iterator().next().getLong(0));
+    return pools.get().customPlans().preparedQuery(sql.text()).execute(sql.params())
+      .map(rows -> rows.iterator().next().getLong(0));
   }
 }

@@ -7,6 +7,7 @@ import io.linkexport.bus.BusClient;
 import io.linkexport.bus.BusServer;
 import io.linkexport.bus.Fields;
 import io.linkexport.db.Db;
+import io.linkexport.db.ReadReplicas;
 import io.linkexport.projects.ProjectDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -25,9 +26,11 @@ import java.util.UUID;
 public class QueryVerticle extends ServiceVerticle {
 
   private final ProjectQueryGate gate;
+  private final ReadReplicas replicas;
 
-  public QueryVerticle(ProjectQueryGate gate) {
+  public QueryVerticle(ProjectQueryGate gate, ReadReplicas replicas) {
     this.gate = gate;
+    this.replicas = replicas;
   }
 
   @Override
@@ -37,7 +40,12 @@ public class QueryVerticle extends ServiceVerticle {
     Pool genericPool = Db.listPool(vertx, config, false);
     closeOnStop(pool::close);
     closeOnStop(genericPool::close);
-    LinkRepository links = new LinkRepository(pool, genericPool, config.qrCodeBaseUrl());
+    LinkRepository.Pools primary = new LinkRepository.Pools(pool, genericPool);
+    // pages and counts from a read replica within PG_READ_MAX_LAG_MS, else the primary; memberships stay on it
+    LinkRepository links = new LinkRepository(() -> {
+      ReadReplicas.Replica r = replicas.current();
+      return r == null ? primary : new LinkRepository.Pools(r.customPlans(), r.genericPlans());
+    }, config.qrCodeBaseUrl());
     ProjectDirectory projects = new ProjectDirectory(pool);
     EventBus bus = vertx.eventBus();
     LinksClient.registerCodecs(BusClient.local(bus, config.busSendTimeoutMillis()));

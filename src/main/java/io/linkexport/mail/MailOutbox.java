@@ -1,6 +1,7 @@
 package io.linkexport.mail;
 
 import io.linkexport.db.SqlStatements;
+import io.linkexport.telemetry.ServiceMeters;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -23,9 +24,16 @@ final class MailOutbox {
   }
 
   private final Pool pool;
+  private final ServiceMeters meters;
 
   MailOutbox(Pool pool) {
+    this(pool, ServiceMeters.NOOP);
+  }
+
+  /** {@code meters} count every failed send ({@code linkexport_mail_send_failures_total}). */
+  MailOutbox(Pool pool, ServiceMeters meters) {
     this.pool = pool;
+    this.meters = meters;
   }
 
   /** Claims at most {@code limit} due emails for {@code leaseSeconds}. */
@@ -49,6 +57,7 @@ final class MailOutbox {
    * longer holds.
    */
   Future<Boolean> failed(Claimed email, Double delaySeconds, String error) {
+    meters.mailSendFailed();
     String shortError = error.length() > 500 ? error.substring(0, 500) : error;
     return pool.preparedQuery(SqlStatements.get("outbox_failed"))
       .execute(Tuple.of(email.id(), email.attempts(), delaySeconds, shortError))

@@ -7,6 +7,7 @@ import io.linkexport.bus.Addresses;
 import io.linkexport.bus.BusClient;
 import io.linkexport.retry.Backoff;
 import io.linkexport.storage.StorageClient;
+import io.linkexport.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
@@ -56,8 +57,9 @@ public class MailVerticle extends ServiceVerticle {
       Duration.ofMillis(config.mailRetryMaxMillis()), 0.2);
     OutboxSender.Links links = new OutboxSender.Links(config.dashboardUrl(),
       Duration.ofDays(config.exportRetentionDays()));
-    sender = new OutboxSender(new MailOutbox(pool), () -> MailClient.create(vertx, mc), storage, config.mailFrom(),
-      links, retries, config.mailMaxAttempts(), timeouts);
+    MailOutbox outbox = new MailOutbox(pool, Telemetry.meters(vertx));
+    sender = new OutboxSender(outbox, () -> MailClient.create(vertx, mc), storage, config.mailFrom(), links, retries,
+      config.mailMaxAttempts(), timeouts);
     long poll = config.mailPollMillis();
     vertx.setPeriodic(poll, id -> tick());
     return vertx.eventBus().localConsumer(Addresses.MAIL_WAKEUP, m -> tick()).completion();

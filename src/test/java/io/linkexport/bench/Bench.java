@@ -89,8 +89,9 @@ public final class Bench {
     List<Size> sizes = quick
       ? List.of(new Size(1_000, 20_000), new Size(5_000, 100_000))
       : List.of(new Size(1_000, 100_000), new Size(10_000, 1_000_000), new Size(100_000, 10_000_000));
-    // --only export|list|cursor|memory|ingest|files (comma-separated) runs those parts alone, for A/B runs of one.
-    Set<String> parts = Set.of("export", "list", "cursor", "memory", "ingest", "files");
+    // --only export|list|cursor|metrics|replica|memory|ingest|files (comma-separated) runs those parts alone, for A/B
+    // runs of one; metrics = the list load with metrics off and on, replica = the list load from a standby.
+    Set<String> parts = Set.of("export", "list", "cursor", "metrics", "replica", "memory", "ingest", "files");
     Set<String> only = opt.containsKey("only") ? new HashSet<>(Arrays.asList(opt.get("only").split(","))) : parts;
     if (!parts.containsAll(only)) {
       throw new IllegalArgumentException("--only takes some of " + parts + ", got " + opt.get("only"));
@@ -176,6 +177,12 @@ public final class Bench {
         }
       }
       service.stop();
+      if (only.contains("metrics")) {
+        ListVariants.metrics(env, children, largest, seconds, quick ? 1 : 3, report);
+      }
+      if (only.contains("replica")) {
+        ListVariants.replica(services, env, children, largest, seconds, report);
+      }
 
       // Flat memory: the same service at -Xmx64m, one export per size.
       if (only.contains("memory")) {

@@ -1,6 +1,7 @@
 package io.linkexport.cluster;
 
 import io.linkexport.AppConfig;
+import io.linkexport.support.ApiContract;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.TestApp;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,11 @@ record ChildNode(Process process, int httpPort, String name, File log) {
 
   /** Starts a node with {@code conf} as its environment and waits until it is healthy. */
   static ChildNode launch(JsonObject conf, String name) throws Exception {
-    int http = EmbeddedServices.freePort();
+    return launch(conf, name, EmbeddedServices.freePort());
+  }
+
+  /** As {@link #launch(JsonObject, String)} on a given HTTP port (a restarted node keeps its address). */
+  static ChildNode launch(JsonObject conf, String name, int http) throws Exception {
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
       "-jar", "target/link-export.jar");
     File log = new File("target/" + name + "-" + UUID.randomUUID().toString().substring(0, 4) + ".log");
@@ -39,6 +44,7 @@ record ChildNode(Process process, int httpPort, String name, File log) {
     HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + httpPort + path)).header("Authorization", "Bearer " + token).build(),
       HttpResponse.BodyHandlers.ofString());
+    ApiContract.served("http://127.0.0.1:" + httpPort).check(res);
     return new TestApp.Res(res.statusCode(), new JsonObject(res.body()), res);
   }
 

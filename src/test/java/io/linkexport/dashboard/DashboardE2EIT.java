@@ -133,6 +133,8 @@ class DashboardE2EIT {
     assertThat(browser.getCurrentUrl()).doesNotContain("token=");
     assertThat(new Select(browser.findElement(By.id("project"))).getFirstSelectedOption().getText())
       .contains("pro");
+    // the page links the API's served document
+    assertThat(browser.findElement(By.id("api-document")).getAttribute("href")).endsWith("/openapi.json");
     awaitList(DevStack.DEMO_PROJECT, "sortBy=createdAt");
     assertThat(firstColumn()).hasSize(25);
 

@@ -54,12 +54,12 @@ class ExportRecoveryIT {
     JobStore jobs = new JobStore(pool);
     Job created = await(jobs.create(pool, new JobStore.NewJob(project, user, "rescued@example.com",
       new JsonObject().put("showArchived", true), FileOptions.DEFAULT, null), 5));
-    Job claimed = await(jobs.claim("dead-worker", 2));
+    Job claimed = await(jobs.claim("dead-worker", 2)).job();
     assertThat(claimed.id()).isEqualTo(created.id());
     String key = Job.objectKey(project, created.id(), claimed.attempt());
     S3Storage s3 = S3Storage.create(dead, WebClient.create(dead), config);
     String uploadId = await(s3.createMultipartUpload(key, "text/csv", null));
-    assertThat(await(jobs.recordUpload(claimed, uploadId, key))).isTrue();
+    assertThat(await(jobs.recordUpload(claimed, uploadId, key, "primary"))).isTrue();
     await(s3.uploadPart(key, uploadId, 1, Buffer.buffer(new byte[5 * 1024 * 1024])));
 
     long killedAt = System.nanoTime();

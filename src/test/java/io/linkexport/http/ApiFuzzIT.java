@@ -39,7 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Fuzzes every endpoint with hostile input, driven by the OpenAPI document kept in {@code docs/openapi.json}: the
  * parameters and statuses come from it. For every request: no 5xx, a JSON body in the envelope ({@code success} true
  * with {@code data}, or false with {@code error.code} and {@code message}), and a status the document lists for that
- * operation (so the document cannot drift from the service). A refused export start changes nothing: the project's
+ * operation (so the document cannot drift from the service); every response also goes through {@code TestApp}'s
+ * validating client, which checks its headers and body against the operation's schema (ApiContract). A refused
+ * export start changes nothing: the project's
  * job count stays the same. Malformed HTTP that a well-behaved client cannot even send goes over a raw socket.
  */
 class ApiFuzzIT {

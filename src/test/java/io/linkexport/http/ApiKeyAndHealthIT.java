@@ -75,11 +75,14 @@ class ApiKeyAndHealthIT {
     assertThat(db.count("SELECT count(*) FROM export_jobs WHERE project_id = ?", project)).isZero();
   }
 
+  /** Verifies that /health (readiness's alias) reports each of readiness's checks up. */
   @Test
   void healthReportsPostgres() {
     TestApp.Res res = app.get("/health", null);
     assertThat(res.status()).isEqualTo(200);
-    assertThat(res.json().getString("status")).isEqualTo("ok");
+    assertThat(res.json().getString("status")).isEqualTo("UP");
+    assertThat(res.json().getJsonArray("checks").stream().map(c -> ((io.vertx.core.json.JsonObject) c).getString("id")))
+      .containsExactlyInAnyOrder("postgres", "verticles", "draining");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.linkexport.support;
 
 import io.linkexport.AppConfig;
 import io.linkexport.Application;
+import io.linkexport.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -24,26 +25,26 @@ public final class TestApp {
   public final Vertx vertx;
   public final int port;
   public final AppConfig config;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  /** The running service, null for a client of a service started elsewhere ({@link #attach}). */
-  private final Application app;
-
-  private TestApp(Vertx vertx, int port, AppConfig config) {
-    this(vertx, port, config, null);
-  }
+  /** The running service (null for a client of a service started elsewhere). */
+  public final Application app;
+  private final HttpClient http;
 
   private TestApp(Vertx vertx, int port, AppConfig config, Application app) {
-    this.app = app;
     this.vertx = vertx;
     this.port = port;
     this.config = config;
+    this.app = app;
+    // every response of the service that a test receives through this client is checked against the served
+    // OpenAPI document (ApiContract); a port of -1 has no HTTP API
+    String base = "http://127.0.0.1:" + port;
+    this.http = new ValidatingHttpClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), base,
+      () -> ApiContract.served(base));
   }
 
   public static synchronized TestApp get() {
     if (instance == null) {
       AppConfig config = testConfig();
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = Telemetry.vertx(config.ops().metricsEnabled());
       try {
         Application app = Application.start(vertx, config).toCompletionStage().toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
@@ -94,7 +95,7 @@ public final class TestApp {
   /** Starts a copy of the service with exactly this configuration. */
   public static TestApp start(JsonObject json) {
     AppConfig config = AppConfig.from(json);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Telemetry.vertx(config.ops().metricsEnabled());
     try {
       Application app = Application.start(vertx, config).toCompletionStage().toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
@@ -130,13 +131,16 @@ public final class TestApp {
       .put(AppConfig.EXPORT_MAX_ATTEMPTS, 3)
       .put(AppConfig.EXPORT_PART_SIZE_MB, 5)
       .put(AppConfig.EXPORT_HOURLY_LIMIT, 1000)
-      .put("MAIL_POLL_MS", 200);
+      .put("MAIL_POLL_MS", 200)
+      // a test's service stops at once: nothing balances load over it
+      .put(AppConfig.HTTP_DRAIN_DELAY_MS, 0)
+      .put(AppConfig.METRICS_SAMPLE_MS, 500);
     return AppConfig.from(json);
   }
 
   /** A client for a service started elsewhere (the dev stack); closing it is the owner's job. */
   public static TestApp attach(Vertx vertx, int port, AppConfig config) {
-    return new TestApp(vertx, port, config);
+    return new TestApp(vertx, port, config, null);
   }
 
   public String url(String path) {

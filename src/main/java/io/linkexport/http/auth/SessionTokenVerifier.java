@@ -2,6 +2,8 @@ package io.linkexport.http.auth;
 
 import io.linkexport.AppConfig;
 import io.linkexport.bus.ServiceException;
+import io.linkexport.telemetry.ServiceMeters;
+import io.linkexport.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -59,6 +61,7 @@ public final class SessionTokenVerifier {
   private final String jwksUrl;
   private final String issuer;
   private final long refreshMs;
+  private final ServiceMeters meters;
   private final JWTAuth hmac;
   private volatile Map<String, KeyEntry> keys = Map.of();
   private volatile long lastFetchAttempt;
@@ -78,6 +81,7 @@ public final class SessionTokenVerifier {
     this.jwksUrl = config.jwksUrl();
     this.issuer = config.jwtIssuer();
     this.refreshMs = config.jwksRefreshMillis();
+    this.meters = Telemetry.meters(vertx);
     String secret = config.jwtSecret();
     if (secret.isEmpty() && jwksUrl.isEmpty()) {
       throw new IllegalStateException("no way to verify dashboard sessions: set SUPABASE_JWT_SECRET and/or "
@@ -213,7 +217,9 @@ public final class SessionTokenVerifier {
       .compose(res -> res.statusCode() == 200 ? Future.succeededFuture(res.body())
         : Future.failedFuture("JWKS endpoint answered " + res.statusCode()))
       .map(this::install)
+      .onSuccess(v -> meters.jwksRefreshed(true))
       .otherwise(err -> {
+        meters.jwksRefreshed(false);
         LOG.warn("could not refresh the JWKS from {} (keeping {} cached keys): {}", jwksUrl, keys.size(),
           err.getMessage());
         return null;

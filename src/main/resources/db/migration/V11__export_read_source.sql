@@ -1,0 +1,12 @@
+-- V11: what each export's snapshot was read from (issue 22, read replicas).
+--
+-- Why a migration: an export may now read its rows from a read replica (PG_READ_URL) whose staleness is bounded by
+-- PG_READ_MAX_LAG_MS, so an export started right after an edit may not contain it. An operator answering "why is my
+-- new link missing from the file" must be able to see which source the file came from; nothing else on the job row
+-- says it. Each attempt sets it with its upload (job_set_upload), so the value is the source of the attempt that
+-- produced the file: 'primary' or the replica's name in PG_READ_URL's order ('replica-1', ...). NULL: a job that never
+-- created an upload (pending, failed before, or exported before V11).
+--
+-- Exactness: a nullable column without a default is a catalog-only change (no table rewrite, a brief
+-- ACCESS EXCLUSIVE lock that Migrator bounds with PG_MIGRATION_LOCK_TIMEOUT_MS).
+ALTER TABLE export_jobs ADD COLUMN read_source text;

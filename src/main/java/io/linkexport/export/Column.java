@@ -48,7 +48,14 @@ public enum Column {
   TOP_BROWSER("topBrowser", "Top Browser", ColumnType.TEXT, "s.top_browser", "The browser that clicked most."),
   TOP_COUNTRY("topCountry", "Top Country", ColumnType.TEXT, "s.top_country", "The country that clicked most."),
   LAST_CLICKED("lastClicked", "Last Clicked At", ColumnType.TIMESTAMP, "s.last_clicked_at",
-    "When the link was last clicked.");
+    "When the link was last clicked."),
+  // Issue 21's conversions, appended so that the order above (the list API's analytics fields) stays as it was.
+  LEADS("leads", "Leads", ColumnType.INTEGER, "s.leads", "Leads (sign-ups) it led to, all time."),
+  CONVERSIONS("conversions", "Conversions", ColumnType.INTEGER, "s.conversions",
+    "Leads that have at least one sale."),
+  SALES("sales", "Sales", ColumnType.INTEGER, "s.sales", "Sales it led to (count), all time."),
+  SALE_AMOUNT("saleAmount", "Sale Amount", ColumnType.INTEGER, "s.sale_amount",
+    "The sum of its sales, in cents (as dub's saleAmount).");
 
   /**
    * The version of the column set's meaning, stored on every job and written in its manifest: bumped when a column's

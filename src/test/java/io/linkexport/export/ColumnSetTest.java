@@ -50,7 +50,10 @@ class ColumnSetTest {
     assertThat(Column.ids()).contains("id", "domain", "url", "tags", "folderId", "externalId", "tenantId", "archived",
       "expiresAt", "updatedAt", "ios", "android", "utm_source", "utm_medium", "utm_campaign", "utm_term",
       "utm_content", "name", "type", "key", "shortLink", "createdAt", "clicks", "newInstalls", "returningUsers",
-      "attributedClicks", "topDevice", "topOs", "topBrowser", "topCountry", "lastClicked");
+      "attributedClicks", "topDevice", "topOs", "topBrowser", "topCountry", "lastClicked", "leads", "conversions",
+      "sales", "saleAmount");
+    assertThat(ColumnSet.parse(new JsonArray().add("saleAmount").add("leads")).selectList())
+      .isEqualTo("s.sale_amount, s.leads");
   }
 
   /** Verifies that unknown and repeated column ids are a 400 naming columns and every bad id. */

@@ -37,7 +37,8 @@ class ExportFilesIT {
   static final List<String> ALL = List.of("key", "id", "domain", "url", "shortLink", "name", "type", "archived",
     "expiresAt", "tags", "folderId", "tenantId", "externalId", "userId", "ios", "android", "utm_source", "utm_medium",
     "utm_campaign", "utm_term", "utm_content", "createdAt", "updatedAt", "clicks", "newInstalls", "returningUsers",
-    "attributedClicks", "topDevice", "topOs", "topBrowser", "topCountry", "lastClicked");
+    "attributedClicks", "topDevice", "topOs", "topBrowser", "topCountry", "lastClicked", "saleAmount", "leads", "sales",
+    "conversions");
 
   @BeforeAll
   static void seed() {
@@ -62,6 +63,17 @@ class ExportFilesIT {
       zeta, project);
     db.exec("INSERT INTO link_tags (link_id, tag_id) SELECT id, ? FROM links WHERE project_id = ? AND slug ~ '[1-5]$'",
       alpha, project);
+    // conversions (issue 21): two leads on links ending in 1-3, a sale of one of them on those ending in 1, a sale
+    // without a lead (leads 0, sales 1) on those ending in 7; so conversions < leads on some links
+    for (int i = 0; i < 2; i++) {
+      db.exec("INSERT INTO link_leads (link_id, customer_id) SELECT id, 'c-' || slug FROM links"
+        + " WHERE project_id = ? AND slug ~ '[1-3]$'", project);
+    }
+    db.exec("INSERT INTO link_sales (link_id, lead_id, amount) SELECT DISTINCT ON (e.link_id) e.link_id, e.id,"
+      + " 1999 + length(l.slug) FROM link_leads e JOIN links l ON l.id = e.link_id WHERE l.project_id = ?"
+      + " AND l.slug ~ '1$' ORDER BY e.link_id, e.id", project);
+    db.exec("INSERT INTO link_sales (link_id, amount) SELECT id, 250 FROM links WHERE project_id = ? AND slug ~ '7$'",
+      project);
   }
 
   @AfterAll
@@ -121,6 +133,10 @@ class ExportFilesIT {
     byte[] plain = "gzip".equals(compression) ? Exports.gunzip(bytes) : bytes;
     List<JsonObject> listed = Exports.listLinks(app, project, token, "?" + query);
     assertThat(listed).hasSize(job.getLong("rowCount").intValue()).isNotEmpty();
+    // the seeded conversions are in the list (so the file's equality below compares real values, not zeros)
+    assertThat(listed).anyMatch(l -> l.getLong("conversions") > 0 && l.getLong("conversions") < l.getLong("leads")
+      && l.getLong("saleAmount") > 1999);
+    assertThat(listed).anyMatch(l -> l.getLong("leads") == 0 && l.getLong("sales") == 1);
     List<List<Object>> expected = new ArrayList<>();
     boolean json = "jsonl".equals(format);
     for (JsonObject link : listed) {

@@ -106,13 +106,11 @@ public final class Db {
       case WORKER -> new long[] {2 * stall, 2 * stall};
       case ADMIN -> new long[] {0, 0};
     };
-    // An export's reads wait for locks as for anything else: its stall watchdog ends a read without progress (and
-    // the statement limit backs it up); the interactive pools give up on a lock well before their caller does.
-    long lock = switch (workload) {
-      case WORKER -> limits[0];
-      case ADMIN -> 0;
-      default -> config.pgLockTimeoutMillis();
-    };
+    // Every pool gives up on a lock after PG_LOCK_TIMEOUT_MS, the worker's too: its job writes (count, heartbeat,
+    // completion) fail fast on a job row another session holds, and the attempt is retried, rather than wait minutes.
+    // The export's snapshot reads lift the limit for their own transaction (sql/export_snapshot_limits.sql): their
+    // stall watchdog ends a read without progress, and the statement limit backs it up.
+    long lock = workload == Workload.ADMIN ? 0 : config.pgLockTimeoutMillis();
     return connectOptions(url)
       .addProperty("application_name", workload.applicationName())
       .addProperty("statement_timeout", String.valueOf(limits[0]))

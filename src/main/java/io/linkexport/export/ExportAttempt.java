@@ -90,6 +90,7 @@ final class ExportAttempt {
       ExportPlanner planner = new ExportPlanner(c, watchdog);
       return c.begin()
         .compose(tx -> c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+          .compose(v -> c.query(SqlStatements.get("export_snapshot_limits")).execute())
           .compose(v -> {
             phase = "counting";
             return planner.plan(query, job.options(), config.exportMaxRows(), config.exportMaxTotalRows());

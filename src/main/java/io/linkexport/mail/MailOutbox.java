@@ -16,8 +16,10 @@ import java.util.UUID;
  * which is the claim's fencing token: marking a row sent or failed applies only while the row is unsent and its
  * {@code attempts} is still the claim's. A sender whose lease ran out (a send slower than the lease, a paused node)
  * and whose row was claimed again by another sender can then neither mark it sent nor schedule its retry.
+ *
+ * <p>Not final: {@code OutboxSenderTest} holds a claim open, a timing no real database gives on demand.
  */
-final class MailOutbox {
+class MailOutbox {
 
   /** A claimed email; {@code attempts} is the claim's fencing token. */
   record Claimed(long id, UUID jobId, String kind, String recipient, JsonObject payload, int attempts) {

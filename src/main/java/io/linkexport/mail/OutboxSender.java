@@ -46,6 +46,8 @@ public final class OutboxSender {
   private final MailTimeouts timeouts;
   private int inFlight;
   private boolean claiming;
+  /** A call came while a claim was under way: claim again when it ends (it may have missed that call's email). */
+  private boolean claimAgain;
 
   /** Where an email's links lead: the dashboard, and how long export files are kept (a link must not outlive one). */
   record Links(String dashboardUrl, Duration retention) {
@@ -64,19 +66,31 @@ public final class OutboxSender {
   }
 
   /**
-   * Claims due emails for the free send slots and starts sending them; answers how many it claimed. A call while a
-   * claim is under way, or with every slot busy, is a no-op: each send that ends calls it again.
+   * Claims due emails for the free send slots and starts sending them; answers how many it claimed. With every slot
+   * busy it is a no-op (each send that ends calls it again). A call while a claim is under way (a wake-up for a job
+   * that just finished, a send that just ended) is remembered and claims again once that claim ends: the claim under
+   * way may have read the outbox before the new row committed, and without the second claim the email would wait
+   * for the next poll.
    */
   public Future<Integer> sendDue() {
+    if (claiming) {
+      claimAgain = true;
+      return Future.succeededFuture(0);
+    }
     int free = SENDS_IN_FLIGHT - inFlight;
-    if (claiming || free <= 0) {
+    if (free <= 0) {
       return Future.succeededFuture(0);
     }
     claiming = true;
+    claimAgain = false;
     return outbox.claim(free, timeouts.leaseSeconds())
       .map(this::startAll)
       .eventually(() -> {
         claiming = false;
+        if (claimAgain) {
+          claimAgain = false;
+          sendDue().onFailure(err -> LOG.warn("mail outbox claim failed: {}", err.getMessage()));
+        }
         return Future.succeededFuture();
       });
   }

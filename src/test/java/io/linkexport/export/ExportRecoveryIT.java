@@ -211,4 +211,50 @@ class ExportRecoveryIT {
       db.close();
     }
   }
+
+  /**
+   * Verifies that a job write blocked by another session's lock gives up after PG_LOCK_TIMEOUT_MS instead of holding
+   * the attempt (and its snapshot) for the worker's statement limit: the completion waits on a lock the test holds
+   * (an advisory lock its trigger takes, as an operator's open transaction on the job row would hold it), the attempt
+   * gives up and is retried while the lock is held, and once it is released the job completes once, with one email and
+   * only the completing attempt's object.
+   */
+  @Test
+  void aCompletionBlockedByALockGivesUpAndTheJobCompletesOnce() throws Exception {
+    JsonObject conf = TestApp.isolatedConfig(new JsonObject().put(AppConfig.EXPORT_RETRY_BASE_MS, 200)
+      .put(AppConfig.PG_LOCK_TIMEOUT_MS, 1000));
+    AppConfig config = AppConfig.from(conf);
+    Fixtures db = Fixtures.of(config);
+    Fixtures locker = Fixtures.of(config);
+    UUID project = db.project("Blocked completion", "pro");
+    UUID user = db.member(project);
+    long links = db.bulkLinks(project, 40, "bc-" + UUID.randomUUID().toString().substring(0, 6));
+    db.exec("CREATE FUNCTION completion_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+      + " PERFORM pg_advisory_xact_lock_shared(4242); RETURN NEW; END $$");
+    db.exec("CREATE TRIGGER completion_gate BEFORE UPDATE ON export_jobs FOR EACH ROW"
+      + " WHEN (NEW.status = 'completed' AND OLD.status = 'processing') EXECUTE FUNCTION completion_gate()");
+    locker.exec("SELECT pg_advisory_lock(4242)");
+    TestApp app = TestApp.start(conf);
+    try {
+      String token = TestTokens.session(user, "blocked@example.com");
+      String jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
+      UUID id = UUID.fromString(jobId);
+      // the lock is still held: without a lock limit the first completion would wait for 2 x EXPORT_STALL_SECONDS
+      Await.until("a blocked completion to give up and its job to be tried again", Duration.ofSeconds(20),
+        () -> db.count("SELECT count(*) FROM export_jobs WHERE id = ? AND attempt >= 2", id) == 1);
+      assertThat(db.count("SELECT count(*) FROM export_jobs WHERE id = ? AND status = 'completed'", id)).isZero();
+      locker.exec("SELECT pg_advisory_unlock(4242)");
+
+      JsonObject job = Exports.await(app, project, token, jobId, Duration.ofSeconds(60));
+      assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+      assertThat(Exports.parse(Exports.download(app, job.getString("downloadUrl")).body())).hasSize(1 + (int) links);
+      assertThat(Storage.objects(project, jobId)).extracting(p -> p.getFileName().toString())
+        .containsExactly(jobId + "." + job.getInteger("attempt") + ".csv");
+      assertThat(db.count("SELECT count(*) FROM mail_outbox WHERE job_id = ?", id)).isEqualTo(1);
+    } finally {
+      app.close();
+      locker.close();
+      db.close();
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.linkexport.bench;
 
 import io.linkexport.db.SqlStatements;
+import io.linkexport.export.ColumnSet;
 import io.linkexport.links.LinkFilter;
 import io.linkexport.links.LinkQuery;
 import io.linkexport.support.EmbeddedServices;
@@ -305,7 +306,7 @@ public final class Bench {
    */
   static long[] copyBaseline(EmbeddedServices services, Size s, Path dir, boolean serial) throws Exception {
     LinkQuery.Sql sql = LinkQuery.of(s.project(), LinkFilter.fromJson(new JsonObject(EXPORT_FILTER)))
-      .renderOrdered(SqlStatements.get("links_export"));
+      .renderOrdered(SqlStatements.get("links_export").replace("/*COLUMNS*/", ColumnSet.DEFAULT.selectList()));
     if (sql.params().size() != 1) {
       throw new IllegalStateException("the bench filter should bind only the project id: " + sql.text());
     }
@@ -323,6 +324,12 @@ public final class Bench {
       copy.copyOut("COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER)", os);
       os.flush();
       long ms = (System.nanoTime() - t0) / 1_000_000;
+      // The file-options issue made the select list a marker: left unfilled, COPY wrote one empty line per row and
+      // the baseline timed nothing (runs of 2026-12-06 before this check).
+      if (Files.size(out) < 50L * s.links()) {
+        throw new IllegalStateException("the COPY baseline wrote " + Files.size(out) + " bytes for " + s.links()
+          + " links: is its select list filled in?");
+      }
       return new long[] {ms, Files.size(out)};
     }
   }

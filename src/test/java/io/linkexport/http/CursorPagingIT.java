@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Verifies the promise of cursor paging (issue 21): a client that walks every page of a 50,000-link project by
  * {@code startingAfter} sees each link that existed throughout the walk exactly once, and no link twice, in every
- * sort and both directions, while another connection keeps inserting links (with clicks and sales, so that they land
+ * sort (descending, dub's default; ascending too for the sorts with nulls, whose keyset has a branch of its own per
+ * direction), while another connection keeps inserting links (with clicks and sales, so that they land
  * anywhere in every sort, ahead of the cursor and behind it) and a third deletes links ahead of the cursor and behind
  * it. An offset page would skip a link for every deletion behind it and repeat one for every insertion.
  *
@@ -81,8 +82,10 @@ class CursorPagingIT {
   }
 
   /**
-   * Verifies that walking all pages by cursor, in every sort and both directions, while links are inserted and
-   * deleted, shows each link that existed throughout exactly once and no link twice.
+   * Verifies that walking all pages by cursor, in every sort, while links are inserted and deleted, shows each link
+   * that existed throughout exactly once and no link twice. Every sort descending, and ascending for the two with
+   * nulls: the twelve walks took 210 s of a suite that must stay under 15 minutes, and the order of every sort in
+   * both directions, with ties and nulls, is pinned page by page by LinksApiIT's cursor walk.
    */
   @Test
   void aCursorWalkSeesEveryLinkThatExistedThroughoutExactlyOnceWhileLinksComeAndGo() throws Exception {
@@ -97,9 +100,10 @@ class CursorPagingIT {
     try (Connection deleter = connect()) {
       Random rnd = new Random(21);
       for (String sort : List.of("createdAt", "clicks", "lastClicked", "name", "installs", "saleAmount")) {
-        for (String order : List.of("desc", "asc")) {
-          deletions += walk(sort, order, deleter, rnd, inserted);
-        }
+        deletions += walk(sort, "desc", deleter, rnd, inserted);
+      }
+      for (String sort : List.of("lastClicked", "name")) {
+        deletions += walk(sort, "asc", deleter, rnd, inserted);
       }
     } finally {
       stop.set(true);

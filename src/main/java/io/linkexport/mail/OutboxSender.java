@@ -82,7 +82,6 @@ public final class OutboxSender {
       return Future.succeededFuture(0);
     }
     claiming = true;
-    claimAgain = false;
     return outbox.claim(free, timeouts.leaseSeconds())
       .map(this::startAll)
       .eventually(() -> {

@@ -1,7 +1,7 @@
 -- Every matching link with the export's columns, in the list API's order. Streamed by the export through a cursor
 -- declared in SQL (DeclaredCursor: planned for a fast start, so a rollup sort walks its index). The COLUMNS marker
 -- is the select list of the requested columns, joined from the constant expressions of the column table (export.Column);
--- LinkQuery fills WHERE and ORDER (a split export's file adds its creation range, and at most LIMIT/OFFSET).
+-- LinkQuery fills WHERE and ORDER (a split export orders by file first: one pass reads every file, RowSlices cuts it).
 -- The rollups are joined by primary key only and the project is scoped on the one table the sort walks, as on a list
 -- page (LinkQuery explains why): with "AND s.project_id = l.project_id", right after a bulk import, before autovacuum
 -- has analyzed the new rows, the planner believed the project had about one link and picked a nested loop that

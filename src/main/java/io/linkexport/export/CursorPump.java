@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves the rows of a {@link DeclaredCursor} into a {@link UploadSink}: read a batch, hand every row to the sink,
- * wait while its part uploads are full, read the next batch (the cursor reads one ahead meanwhile). Every row of a
+ * Moves one file's rows of the export's {@link DeclaredCursor} ({@link RowSlices}) into a {@link UploadSink}: read a
+ * batch, hand every row to the sink, wait while its part uploads are full, read the next batch (the cursor reads one
+ * ahead meanwhile). Every row of a
  * batch reaches the sink before the next batch is handed out, and every database wait is one
  * {@link StallWatchdog#watched} call, so the watchdog can stop the loop wherever it waits. At the end the number of
  * rows must equal the cap check's count of the same snapshot: any difference is a lost or repeated row, and the file
@@ -19,7 +20,7 @@ final class CursorPump {
   private static final Logger LOG = LoggerFactory.getLogger(CursorPump.class);
 
   private final Job job;
-  private final DeclaredCursor cursor;
+  private final RowSlices<Row>.Slice rows;
   private final UploadSink<Row> sink;
   private final StallWatchdog watchdog;
   private final long expectedRows;
@@ -31,10 +32,10 @@ final class CursorPump {
   private long readNanos;
   private long encodeNanos;
 
-  CursorPump(Job job, DeclaredCursor cursor, UploadSink<Row> sink, StallWatchdog watchdog, long expectedRows,
+  CursorPump(Job job, RowSlices<Row>.Slice rows, UploadSink<Row> sink, StallWatchdog watchdog, long expectedRows,
              long slowBatchMs) {
     this.job = job;
-    this.cursor = cursor;
+    this.rows = rows;
     this.sink = sink;
     this.watchdog = watchdog;
     this.expectedRows = expectedRows;
@@ -54,7 +55,7 @@ final class CursorPump {
     }
     phase = "reading batch " + (batches + 1);
     long asked = System.nanoTime();
-    watchdog.watched(cursor::read).onComplete(ar -> {
+    watchdog.watched(rows::read).onComplete(ar -> {
       if (ar.failed()) {
         pumped.tryFail(ar.cause());
       } else {
@@ -63,7 +64,7 @@ final class CursorPump {
     });
   }
 
-  private void encode(DeclaredCursor.Batch batch, long asked) {
+  private void encode(RowSlices.Batch<Row> batch, long asked) {
     batches++;
     lastBatch = batch.rows().size();
     long arrived = System.nanoTime();

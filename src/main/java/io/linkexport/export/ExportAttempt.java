@@ -9,10 +9,13 @@ import io.linkexport.storage.S3Storage;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,23 +118,43 @@ final class ExportAttempt {
     });
   }
 
+  /**
+   * Writes the files from one cursor over the snapshot ({@link RowSlices}): for a split export ordered by file first
+   * (the files' start instants), then in the list's order; each file takes its counted rows.
+   */
   private Future<AttemptResult> write(ExportPlanner.Plan plan, LinkQuery query, Map<UUID, String> tagNames) {
     FileOptions options = job.options();
     String template = SqlStatements.get("links_export").replace("/*COLUMNS*/", options.columns().selectList());
-    FileWriter.Scope scope = new FileWriter.Scope(job, conn, jobs, storage, config, watchdog, query, template,
+    FileWriter.Scope scope = new FileWriter.Scope(job, jobs, storage, config, watchdog,
       options.format().encoder(options.columns(), tagNames), readSource);
-    Future<Void> chain = Future.succeededFuture();
     List<FileSpec> specs = plan.files();
-    for (int i = 0; i < specs.size(); i++) {
-      FileSpec spec = specs.get(i);
-      int n = i + 1;
-      chain = chain.compose(v -> files.write(new FileWriter(scope, spec, key(plan, n), name(plan, n)), stopReason));
-    }
+    LinkQuery.Sql sql = plan.split()
+      ? query.renderByCreation(template, specs.stream().map(FileSpec::from).distinct().toList())
+      : query.renderOrdered(template);
+    phase = "declaring the cursor";
     long countMs = (countedNanos - started) / 1_000_000;
-    return chain
+    return watchdog.watched(() -> DeclaredCursor.declare(conn, sql, config.exportFetchSize())).compose(cursor -> {
+      RowSlices<Row> rows = new RowSlices<>(() -> cursor.read().map(b -> new RowSlices.Batch<>(list(b.rows()),
+        b.last())));
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < specs.size(); i++) {
+        FileSpec spec = specs.get(i);
+        int n = i + 1;
+        boolean last = n == specs.size();
+        chain = chain.compose(v -> files.write(new FileWriter(scope, spec, last ? rows.rest() : rows.next(spec.rows()),
+          key(plan, n), name(plan, n)), stopReason));
+      }
+      return chain.eventually(() -> bounded(cursor.close()));
+    })
       .compose(v -> plan.split() ? files.manifest(job, plan.total(), storage, manifestKey(), manifestName())
         : Future.succeededFuture())
       .map(v -> files.result(plan.total(), countMs));
+  }
+
+  private static List<Row> list(RowSet<Row> rows) {
+    List<Row> list = new ArrayList<>(rows.size());
+    rows.forEach(list::add);
+    return list;
   }
 
   private String key(ExportPlanner.Plan plan, int n) {

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * One file of an export: the links created in {@code [from, to)} (null: unbounded, the whole export) that match its
  * filters, in the export's order, and, for a part of a single day over the ceiling, only the {@code limit} rows after
- * the first {@code offset}; {@code rows} is how many the snapshot holds for it (the cursor must deliver exactly that).
+ * the first {@code offset} of that day; {@code rows} is how many the snapshot holds for it: the file takes exactly
+ * that many rows of the export's one cursor ({@link RowSlices}).
  */
 public record FileSpec(Instant from, Instant to, long rows, long offset, Long limit) {
 

@@ -1,25 +1,22 @@
 package io.linkexport.export;
 
 import io.linkexport.AppConfig;
-import io.linkexport.links.LinkQuery;
 import io.linkexport.storage.PartEtag;
 import io.linkexport.storage.S3Storage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One file of an export attempt: its multipart upload (recorded, fenced, on the job, so a rescuer can abort it), the
- * cursor over its rows in the attempt's snapshot, the sink that encodes, compresses and uploads them, and, once S3
- * completed the object, the object's {@code x-amz-meta-sha256}. Files of an attempt are written one after the other,
- * so one upload at most is under way and {@code export_jobs.upload_id} always names it.
+ * One file of an export attempt: its multipart upload (recorded, fenced, on the job, so a rescuer can abort it), its
+ * slice of the attempt's one cursor ({@link RowSlices}), the sink that encodes, compresses and uploads them, and,
+ * once S3 completed the object, the object's {@code x-amz-meta-sha256}. Files of an attempt are written one after
+ * the other, so one upload at most is under way and {@code export_jobs.upload_id} always names it.
  */
 final class FileWriter {
 
@@ -28,12 +25,13 @@ final class FileWriter {
   private static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
 
   /** What every file of an attempt shares; {@code readSource} is what the snapshot is read from (recorded). */
-  record Scope(Job job, SqlConnection conn, JobStore jobs, S3Storage storage, AppConfig config,
-               StallWatchdog watchdog, LinkQuery query, String template, RowEncoder encoder, String readSource) {
+  record Scope(Job job, JobStore jobs, S3Storage storage, AppConfig config,
+               StallWatchdog watchdog, RowEncoder encoder, String readSource) {
   }
 
   private final Scope scope;
   private final FileSpec spec;
+  private final RowSlices<Row>.Slice rows;
   private final String key;
   private final String name;
   private final String disposition;
@@ -47,9 +45,10 @@ final class FileWriter {
   private long uploadMs;
   private long streamMs;
 
-  FileWriter(Scope scope, FileSpec spec, String key, String name) {
+  FileWriter(Scope scope, FileSpec spec, RowSlices<Row>.Slice rows, String key, String name) {
     this.scope = scope;
     this.spec = spec;
+    this.rows = rows;
     this.key = key;
     this.name = name;
     this.disposition = "attachment; filename=\"" + name + "\"";
@@ -88,16 +87,9 @@ final class FileWriter {
     if (stopReason != null) {
       s.stop(stopReason);
     }
-    LinkQuery.Sql sql = scope.query().renderRange(scope.template(), spec.from(), spec.to(), spec.limit(),
-      spec.offset());
-    phase = "declaring the cursor";
-    return scope.watchdog().watched(() -> DeclaredCursor.declare(scope.conn(), sql, config.exportFetchSize()))
-      .compose(cursor -> {
-        CursorPump p = new CursorPump(scope.job(), cursor, s, scope.watchdog(), spec.rows(),
-          config.exportSlowBatchMillis());
-        pump = p;
-        return p.run().compose(v -> s.end()).eventually(() -> bounded(cursor.close()));
-      });
+    CursorPump p = new CursorPump(scope.job(), rows, s, scope.watchdog(), spec.rows(), config.exportSlowBatchMillis());
+    pump = p;
+    return p.run().compose(v -> s.end());
   }
 
   /** The SHA-256 also as the object's metadata, where S3 tools show it. */
@@ -171,12 +163,6 @@ final class FileWriter {
   Future<Void> idle() {
     UploadSink<Row> s = sink;
     return s == null ? Future.succeededFuture() : s.idle();
-  }
-
-  /** Closing after a failure must not hang the attempt on a connection that is stuck. */
-  private <T> Future<Void> bounded(Future<T> closing) {
-    return closing.timeout(scope.config().exportCloseTimeoutMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty()
-      .otherwiseEmpty();
   }
 
   /** The sink's parts go to this file's multipart upload. */

@@ -3,6 +3,7 @@ package io.linkexport.links;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,31 +79,17 @@ public final class LinkQuery {
   }
 
   /**
-   * Fills the markers of the export's statement for one file of a split export: the links created in
-   * {@code [from, to)} (a null bound is open), in the list's order, and with {@code limit} only those rows after the
-   * first {@code offset} (a part of one day; the order is total, so the parts of one snapshot never overlap). A
-   * bounded range is scoped on {@code links}, whatever the sort: the creation range is then one range of the links'
-   * (project, created_at) index, and a file reads its own links only (scoped on the rollups, a clicks-sorted file
-   * could walk the whole project's clicks index for each file).
+   * Fills the markers of the export's statement for a split export: every matching link, ordered first by the file
+   * its creation time falls in ({@code width_bucket} over the files' ascending start instants: bucket i holds
+   * {@code [starts[i-1], starts[i])}), then in the list's order, so one pass reads every file in turn (RowSlices
+   * cuts it). Scoped on {@code links}: no index gives this order, so Postgres reads the project's rows once and sorts
+   * them, which for a split export (over the cap: a large share of the project) beats walking the sort's index.
    */
-  public Sql renderRange(String template, Instant from, Instant to, Long limit, long offset) {
+  public Sql renderByCreation(String template, List<Instant> starts) {
     List<Object> all = new ArrayList<>(where.params());
-    StringBuilder w = new StringBuilder(from == null && to == null ? orderedWhere() : where());
-    if (from != null) {
-      all.add(from.atOffset(ZoneOffset.UTC));
-      w.append(" AND l.created_at >= $").append(all.size());
-    }
-    if (to != null) {
-      all.add(to.atOffset(ZoneOffset.UTC));
-      w.append(" AND l.created_at < $").append(all.size());
-    }
-    String text = fill(template, w.toString());
-    if (limit != null) {
-      all.add(limit);
-      all.add(offset);
-      text += "\nLIMIT $" + (all.size() - 1) + " OFFSET $" + all.size();
-    }
-    return new Sql(text, Tuple.wrap(all));
+    all.add(starts.stream().map(i -> i.atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new));
+    String order = "width_bucket(l.created_at, $" + all.size() + "::timestamptz[]), " + sort.orderBy(ascending);
+    return new Sql(Keyset.fill(template, where(), order, ""), Tuple.wrap(all));
   }
 
   /** Fills the markers of the list's statement and appends the page's LIMIT and OFFSET parameters. */

@@ -1,0 +1,98 @@
+package io.linkexport.export;
+
+import io.vertx.core.Future;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** How the export's one cursor is cut into its files, without a database: a cursor is a list read in batches. */
+class RowSlicesTest {
+
+  /** A cursor over {@code rows} integers in batches of {@code size}; counts its reads. */
+  private static final class Cursor implements Supplier<Future<RowSlices.Batch<Integer>>> {
+    private final int rows;
+    private final int size;
+    private int next;
+    int reads;
+
+    Cursor(int rows, int size) {
+      this.rows = rows;
+      this.size = size;
+    }
+
+    @Override
+    public Future<RowSlices.Batch<Integer>> get() {
+      reads++;
+      int end = Math.min(rows, next + size);
+      List<Integer> batch = IntStream.range(next, end).boxed().toList();
+      next = end;
+      return Future.succeededFuture(new RowSlices.Batch<>(batch, batch.size() < size));
+    }
+  }
+
+  /** Every row of a slice, batch by batch, as the pump reads it: until a batch says it is the last. */
+  private static List<List<Integer>> drain(RowSlices<Integer>.Slice slice) {
+    List<List<Integer>> batches = new ArrayList<>();
+    RowSlices.Batch<Integer> b;
+    do {
+      b = slice.read().result();
+      batches.add(List.copyOf(b.rows()));
+    } while (!b.last());
+    return batches;
+  }
+
+  /** Verifies that files take their counted rows in order, a batch straddling two files is cut, the last the rest. */
+  @Test
+  void eachFileTakesItsRowsAndABatchAcrossTwoFilesIsCut() {
+    Cursor cursor = new Cursor(10, 4);
+    RowSlices<Integer> slices = new RowSlices<>(cursor);
+    assertThat(drain(slices.next(3))).containsExactly(List.of(0, 1, 2));
+    assertThat(drain(slices.next(3))).containsExactly(List.of(3), List.of(4, 5));
+    assertThat(drain(slices.rest())).containsExactly(List.of(6, 7), List.of(8, 9));
+    assertThat(cursor.reads).isEqualTo(3);
+  }
+
+  /** Verifies that a file ending on a batch's last row leaves nothing over and the next file reads on. */
+  @Test
+  void aFileEndingWithABatchLeavesNothingOver() {
+    RowSlices<Integer> slices = new RowSlices<>(new Cursor(8, 4));
+    assertThat(drain(slices.next(4))).containsExactly(List.of(0, 1, 2, 3));
+    assertThat(drain(slices.next(4))).containsExactly(List.of(4, 5, 6, 7));
+    assertThat(drain(slices.rest())).containsExactly(List.of());
+  }
+
+  /** Verifies that a cursor ending early leaves the file short (the pump's count check refuses it). */
+  @Test
+  void aCursorEndingEarlyLeavesTheFileShort() {
+    RowSlices<Integer> slices = new RowSlices<>(new Cursor(5, 4));
+    assertThat(drain(slices.next(3))).containsExactly(List.of(0, 1, 2));
+    assertThat(drain(slices.next(3))).containsExactly(List.of(3), List.of(4));
+    assertThat(drain(slices.rest())).containsExactly(List.of());
+  }
+
+  /** Verifies that the last file reads every row the cursor still has: a row no count saw shows in its count. */
+  @Test
+  void theLastFileTakesEveryRowLeft() {
+    RowSlices<Integer> slices = new RowSlices<>(new Cursor(7, 4));
+    assertThat(drain(slices.next(2))).containsExactly(List.of(0, 1));
+    assertThat(drain(slices.rest()).stream().mapToInt(List::size).sum()).isEqualTo(5);
+  }
+
+  /** Verifies that a file cannot start before the previous one has all of its rows, nor read past them. */
+  @Test
+  void filesAreReadOneAfterTheOther() {
+    RowSlices<Integer> slices = new RowSlices<>(new Cursor(10, 4));
+    RowSlices<Integer>.Slice first = slices.next(6);
+    first.read();
+    assertThatThrownBy(() -> slices.next(2)).isInstanceOf(IllegalStateException.class);
+    first.read();
+    assertThat(first.read().failed()).isTrue();
+    assertThat(drain(slices.rest())).containsExactly(List.of(6, 7), List.of(8, 9));
+  }
+}

@@ -58,7 +58,8 @@ import java.util.function.ToLongFunction;
  *   <li>rollup ingestion: click events, then sale events, in batches with the triggers on and off.</li>
  * </ol>
  * Options: {@code --quick} (the CI smoke run: small sizes, short load), {@code --data DIR}, {@code --runs N},
- * {@code --seconds S}, {@code --memory}, {@code --ingest N} (events, 0 skips), {@code --no-append}.
+ * {@code --seconds S}, {@code --memory}, {@code --ingest N} (events, 0 skips), {@code --no-append},
+ * {@code --no-warm-up} (loads measured from a cold service: for the smoke run only, its figures mean nothing).
  */
 public final class Bench {
 
@@ -86,6 +87,7 @@ public final class Bench {
     boolean quick = opt.containsKey("quick");
     int runs = Integer.parseInt(opt.getOrDefault("runs", quick ? "2" : "5"));
     int seconds = Integer.parseInt(opt.getOrDefault("seconds", quick ? "3" : "30"));
+    Load.skipWarmUp = opt.containsKey("no-warm-up");
     long ingestEvents = Long.parseLong(opt.getOrDefault("ingest", quick ? "20000" : "1000000"));
     List<Size> sizes = quick
       ? List.of(new Size(1_000, 20_000), new Size(5_000, 100_000))

@@ -25,12 +25,15 @@ import java.util.regex.Pattern;
  */
 final class Load {
 
+  /** Set by {@code --no-warm-up}: the smoke run checks the paths, and four warm-up windows per load cost it ~40 s. */
+  static volatile boolean skipWarmUp;
+
   private Load() {
   }
 
   static Bench.LoadResult run(String url, String token, int connections, int seconds) throws Exception {
     boolean wrk = Files.isExecutable(Path.of("/usr/bin/wrk")) && !"java".equals(System.getenv("BENCH_LOAD"));
-    List<Long> warmUp = warmUp(wrk, url, token, connections, seconds);
+    List<Long> warmUp = skipWarmUp ? List.of() : warmUp(wrk, url, token, connections, seconds);
     Bench.LoadResult r = wrk ? wrk(url, token, connections, seconds) : java(url, token, connections, seconds);
     return r.withWarmUp(warmUp);
   }

@@ -5,6 +5,10 @@
 #   bench/run.sh                 100,000 links / 10,000,000 clicks (about 15 minutes on 2 cores, mostly seeding)
 #   bench/run.sh --quick         2,000 links / 50,000 clicks, 3 s of load (the CI smoke run)
 #   options: --links N --clicks M --heap 256m --seconds S
+#   --stock-pg                   Postgres with its own memory settings (shared_buffers 128MB, work_mem 4MB)
+#   --only plans --memory --plans auto,fast-start,total
+#                                the export vs the COPY of its SELECT per read plan, by createdAt and by clicks, at
+#                                100,000 and 1,000,000 links (issue 23)
 #   --only metrics,replica       only the list load with metrics off vs on (issue 22: on within 3%), and from a
 #                                streaming standby of the bench database (PG_READ_URL) beside the primary's rows
 set -euo pipefail

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -199,6 +200,10 @@ public final class AppConfig implements ConfigKeys {
   /** Part uploads under way at once per export; memory per export is about (this + 1) x 1.25 x the part size. */
   public int exportPartsInFlight() { return integer(EXPORT_PARTS_IN_FLIGHT, 2, 1, 16); }
   public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 5000, 1, 100_000); }
+  /** How the export's cursor is planned (export.ReadPlan): auto, fast-start or total. */
+  public String exportReadPlan() {
+    return oneOf(EXPORT_READ_PLAN, "AUTO", List.of("AUTO", "FAST-START", "TOTAL")).toLowerCase(Locale.ROOT);
+  }
   /** Job lease; the heartbeat renews it every third (0.5 to 2 s). */
   public int exportLeaseSeconds() { return integer(EXPORT_LEASE_SECONDS, 30, 2, 3_600); }
   /** A read without progress for this long stops the attempt (retried); the heartbeat would keep it leased forever. */

@@ -39,6 +39,7 @@ class ConfigCheckTest {
       {ConfigKeys.HTTP_PORT, 70_000}, {ConfigKeys.PG_POOL_SIZE, 1}, {ConfigKeys.EXPORT_LEASE_SECONDS, "1"},
       {ConfigKeys.SMTP_STARTTLS, "SOMETIMES"}, {ConfigKeys.EXPORT_FETCH_SIZE, "many"}, {ConfigKeys.CLUSTER, "maybe"},
       {ConfigKeys.S3_ENDPOINT, "localhost:9000"}, {ConfigKeys.S3_BUCKET, " "}, {ConfigKeys.MAIL_RETRY_MAX_MS, 10},
+      {ConfigKeys.EXPORT_READ_PLAN, "fast"},
     };
     for (Object[] b : bad) {
       assertThat(problems(new JsonObject().put((String) b[0], b[1]))).as(b[0] + "=" + b[1])

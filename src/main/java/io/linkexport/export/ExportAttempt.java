@@ -15,6 +15,7 @@ import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -99,6 +100,7 @@ final class ExportAttempt {
             return planner.plan(query, job.options(), config.exportMaxRows(), config.exportMaxTotalRows());
           })
           .compose(plan -> recordCount(plan).compose(v -> planner.tagNames(job.projectId(), job.options().columns()))
+            .compose(names -> planner.readPlan(job, plan, config.exportReadPlan()).map(read -> names))
             .compose(names -> write(plan, query, names)))
           .eventually(() -> bounded(tx.rollback())))
         .eventually(() -> bounded(c.close()));
@@ -128,26 +130,32 @@ final class ExportAttempt {
     FileWriter.Scope scope = new FileWriter.Scope(job, jobs, storage, config, watchdog,
       options.format().encoder(options.columns(), tagNames), readSource);
     List<FileSpec> specs = plan.files();
-    LinkQuery.Sql sql = plan.split()
-      ? query.renderByCreation(template, specs.stream().map(FileSpec::from).distinct().toList())
-      : query.renderOrdered(template);
+    List<Instant> starts = specs.stream().map(FileSpec::from).distinct().toList();
+    LinkQuery.Sql sql = plan.split() ? query.renderByCreation(template, starts) : query.renderOrdered(template);
     phase = "declaring the cursor";
     long countMs = (countedNanos - started) / 1_000_000;
     return watchdog.watched(() -> DeclaredCursor.declare(conn, sql, config.exportFetchSize())).compose(cursor -> {
+      phase = "writing the files";
       RowSlices<Row> rows = new RowSlices<>(() -> cursor.read().map(b -> new RowSlices.Batch<>(list(b.rows()),
-        b.last())));
+        b.last())), plan.split() ? r -> r.getInteger(r.size() - 1) : null);
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < specs.size(); i++) {
         FileSpec spec = specs.get(i);
         int n = i + 1;
         boolean last = n == specs.size();
-        chain = chain.compose(v -> files.write(new FileWriter(scope, spec, last ? rows.rest() : rows.next(spec.rows()),
-          key(plan, n), name(plan, n)), stopReason));
+        int file = starts.indexOf(spec.from()) + 1; // width_bucket's number of the file's range
+        chain = chain.compose(v -> files.write(new FileWriter(scope, spec,
+          last ? rows.rest() : rows.next(spec.rows(), file), key(plan, n), name(plan, n)), stopReason));
       }
       return chain.eventually(() -> bounded(cursor.close()));
     })
-      .compose(v -> plan.split() ? files.manifest(job, plan.total(), storage, manifestKey(), manifestName())
-        : Future.succeededFuture())
+      .compose(v -> {
+        if (!plan.split()) {
+          return Future.<Void>succeededFuture();
+        }
+        phase = "writing the manifest";
+        return files.manifest(job, plan.total(), storage, manifestKey(), manifestName());
+      })
       .map(v -> files.result(plan.total(), countMs));
   }
 

@@ -6,6 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +23,8 @@ import java.util.UUID;
  * tag names when a column writes them. Every read goes through the attempt's {@link StallWatchdog}.
  */
 final class ExportPlanner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExportPlanner.class);
 
   /** The count and the files. */
   record Plan(long total, List<FileSpec> files) {
@@ -61,6 +65,22 @@ final class ExportPlanner {
       List<FileSpec> files = total <= ceiling ? List.of(FileSpec.whole(total)) : SplitPlan.plan(days, ceiling);
       return Future.succeededFuture(new Plan(total, files));
     });
+  }
+
+  /**
+   * Chooses how the export's cursor is planned ({@link ReadPlan}) from the count and the tables' size, and sets it
+   * for the rest of the snapshot's transaction.
+   */
+  Future<ReadPlan> readPlan(Job job, Plan plan, String configured) {
+    return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_table_rows")).execute())
+      .compose(rows -> {
+        long tableRows = rows.iterator().next().getLong(0);
+        ReadPlan read = ReadPlan.choose(configured, plan.total(), tableRows, plan.split());
+        LOG.info("export {} (project {}) reads with the {} plan", job.id(), job.projectId(),
+          ReadPlan.describe(read, plan.total(), tableRows));
+        return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_read_plan"))
+          .execute(Tuple.of(read.tupleFraction()))).map(v -> read);
+      });
   }
 
   /** The project's tag names by id (empty unless a column writes them). */

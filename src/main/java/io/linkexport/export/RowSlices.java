@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * The export's one cursor cut into its files: each file takes the next {@code rows} rows in the cursor's order, the
@@ -15,9 +16,12 @@ import java.util.function.Supplier;
  * about ten exports of the whole project (1.78x of ten 100,000-row exports in the 2026-12-06 bench). One statement
  * ordered by the file first ({@code LinkQuery#renderByCreation}) reads everything once.
  *
- * <p>The last file reads until the cursor ends, so a row the count did not see shows in that file's row count
- * ({@link CursorPump}'s check) before the file is completed; a cursor that ends early leaves a file short, which the
- * same check catches.
+ * <p>Every file is checked before it is completed ({@link CursorPump} compares its rows with its count): a file but
+ * the last takes rows of its own file number only (the statement selects it as the last column), so a file the
+ * cursor holds fewer rows of than counted ends short at the next file's first row, and one it holds more of leaves
+ * its extra rows to the next file, which then starts with a row not its own and ends short. The last file reads
+ * until the cursor ends, so a row no count saw makes it long. Parts of one day share their file number and are cut
+ * by their counts. Without a file number (one file) only the count is checked.
  */
 final class RowSlices<T> {
 
@@ -26,33 +30,36 @@ final class RowSlices<T> {
   }
 
   private final Supplier<Future<Batch<T>>> source;
+  /** A row's file number, or null when the export is one file. */
+  private final ToIntFunction<T> fileOf;
   /** Rows read from the cursor that no file took yet. */
   private List<T> pending = List.of();
   private boolean ended;
   private Slice open;
 
-  RowSlices(Supplier<Future<Batch<T>>> source) {
+  RowSlices(Supplier<Future<Batch<T>>> source, ToIntFunction<T> fileOf) {
     this.source = source;
+    this.fileOf = fileOf;
   }
 
-  /** The next file's rows: at most {@code rows}; the previous slice must be done. */
-  Slice next(long rows) {
-    return open(rows, false);
+  /** The next file's rows: at most {@code rows} of file number {@code file}; the previous slice must be done. */
+  Slice next(long rows, int file) {
+    return open(rows, false, file);
   }
 
   /** The last file's rows: every row the cursor still has. */
   Slice rest() {
-    return open(Long.MAX_VALUE, true);
+    return open(Long.MAX_VALUE, true, 0);
   }
 
-  private Slice open(long rows, boolean rest) {
+  private Slice open(long rows, boolean rest, int file) {
     if (open != null && !open.done) {
       throw new IllegalStateException("the previous file has not taken all of its rows");
     }
     if (rows < 0) {
       throw new IllegalArgumentException("rows must not be negative: " + rows);
     }
-    open = new Slice(rows, rest);
+    open = new Slice(rows, rest, file);
     return open;
   }
 
@@ -60,11 +67,13 @@ final class RowSlices<T> {
   final class Slice {
     private long remaining;
     private final boolean rest;
+    private final int file;
     private boolean done;
 
-    private Slice(long remaining, boolean rest) {
+    private Slice(long remaining, boolean rest, int file) {
       this.remaining = remaining;
       this.rest = rest;
+      this.file = file;
     }
 
     /** The next batch of this file's rows; the one after {@code last} must not be asked for. */
@@ -83,11 +92,16 @@ final class RowSlices<T> {
     }
 
     private Batch<T> take() {
-      int n = (int) Math.min(pending.size(), remaining);
+      int max = (int) Math.min(pending.size(), remaining);
+      int n = 0;
+      while (n < max && (rest || fileOf == null || fileOf.applyAsInt(pending.get(n)) == file)) {
+        n++;
+      }
+      boolean foreign = n < max; // the next file's row (or a later one) before this file's count was reached
       List<T> rows = pending.subList(0, n);
       pending = pending.subList(n, pending.size());
       remaining -= n;
-      done = (!rest && remaining == 0) || (pending.isEmpty() && ended);
+      done = foreign || (!rest && remaining == 0) || (pending.isEmpty() && ended);
       return new Batch<>(rows, done);
     }
   }

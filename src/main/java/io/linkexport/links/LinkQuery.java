@@ -81,15 +81,17 @@ public final class LinkQuery {
   /**
    * Fills the markers of the export's statement for a split export: every matching link, ordered first by the file
    * its creation time falls in ({@code width_bucket} over the files' ascending start instants: bucket i holds
-   * {@code [starts[i-1], starts[i])}), then in the list's order, so one pass reads every file in turn (RowSlices
-   * cuts it). Scoped on {@code links}: no index gives this order, so Postgres reads the project's rows once and sorts
-   * them, which for a split export (over the cap: a large share of the project) beats walking the sort's index.
+   * {@code [starts[i-1], starts[i])}, also selected as the last column), then in the list's order, so one pass reads
+   * every file in turn (RowSlices cuts it and checks each row's file). Scoped on {@code links}: no index gives this
+   * order, so Postgres reads the project's rows once and sorts them.
    */
   public Sql renderByCreation(String template, List<Instant> starts) {
     List<Object> all = new ArrayList<>(where.params());
     all.add(starts.stream().map(i -> i.atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new));
-    String order = "width_bucket(l.created_at, $" + all.size() + "::timestamptz[]), " + sort.orderBy(ascending);
-    return new Sql(Keyset.fill(template, where(), order, ""), Tuple.wrap(all));
+    String file = "width_bucket(l.created_at, $" + all.size() + "::timestamptz[])";
+    String text = Keyset.fill(template, where(), file + ", " + sort.orderBy(ascending), "")
+      .replace("/*FILE*/", ", " + file);
+    return new Sql(text, Tuple.wrap(all));
   }
 
   /** Fills the markers of the list's statement and appends the page's LIMIT and OFFSET parameters. */
@@ -116,6 +118,6 @@ public final class LinkQuery {
   }
 
   private String fill(String template, String where) {
-    return Keyset.fill(template, where, sort.orderBy(ascending), "");
+    return Keyset.fill(template, where, sort.orderBy(ascending), "").replace("/*FILE*/", "");
   }
 }

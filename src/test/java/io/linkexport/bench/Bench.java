@@ -59,7 +59,10 @@ import java.util.function.ToLongFunction;
  * </ol>
  * Options: {@code --quick} (the CI smoke run: small sizes, short load), {@code --data DIR}, {@code --runs N},
  * {@code --seconds S}, {@code --memory}, {@code --ingest N} (events, 0 skips), {@code --no-append},
- * {@code --no-warm-up} (loads measured from a cold service: for the smoke run only, its figures mean nothing).
+ * {@code --no-warm-up} (loads measured from a cold service: for the smoke run only, its figures mean nothing),
+ * {@code --stock-pg} (Postgres with its own memory settings: shared_buffers 128 MB, work_mem 4 MB), and
+ * {@code --only plans} with {@code --plans auto,fast-start,total} (issue 23's plan choice: {@link PlanBench}; the
+ * largest size and, with {@code --memory}, 1,000,000 links).
  */
 public final class Bench {
 
@@ -94,8 +97,11 @@ public final class Bench {
       : List.of(new Size(1_000, 100_000), new Size(10_000, 1_000_000), new Size(100_000, 10_000_000));
     // --only export|list|cursor|metrics|replica|memory|ingest|files (comma-separated) runs those parts alone, for A/B
     // runs of one; metrics = the list load with metrics off and on, replica = the list load from a standby.
-    Set<String> parts = Set.of("export", "list", "cursor", "metrics", "replica", "memory", "ingest", "files");
-    Set<String> only = opt.containsKey("only") ? new HashSet<>(Arrays.asList(opt.get("only").split(","))) : parts;
+    // plans (issue 23: export vs COPY per read plan, createdAt and clicks) runs only when asked for
+    Set<String> parts = Set.of("export", "list", "cursor", "metrics", "replica", "memory", "ingest", "files",
+      "plans");
+    Set<String> only = opt.containsKey("only") ? new HashSet<>(Arrays.asList(opt.get("only").split(",")))
+      : new HashSet<>(Set.of("export", "list", "cursor", "metrics", "replica", "memory", "ingest", "files"));
     if (!parts.containsAll(only)) {
       throw new IllegalArgumentException("--only takes some of " + parts + ", got " + opt.get("only"));
     }
@@ -115,8 +121,8 @@ public final class Bench {
     double cpuAtStart = Report.cpuCheckMbPerSecond();
     System.out.printf("CPU check (SHA-256, one core): %.0f MB/s%n", cpuAtStart);
     String postgresVersion;
-    try (EmbeddedServices services = EmbeddedServices.start(dir, 0, 0, 0)) {
-      postgresVersion = services.postgresVersion();
+    try (EmbeddedServices services = EmbeddedServices.start(dir, 0, 0, 0, opt.containsKey("stock-pg"))) {
+      postgresVersion = services.postgresVersion() + " (fsync off, " + services.postgresMemory() + ")";
       Map<String, String> env = env(services);
       runToEnd(env, "migrate");
       for (Size s : seedSizes) {
@@ -210,6 +216,12 @@ public final class Bench {
         Service splitting = Service.start(capped, children, "64m");
         report.files(FileBench.split(splitting, big, unit));
         splitting.stop();
+      }
+
+      if (only.contains("plans")) {
+        List<Size> planSizes = memorySizes.stream().filter(z -> z.links() >= largest.links()).toList();
+        report.files(PlanBench.run(services, env, children, planSizes,
+          Arrays.asList(opt.getOrDefault("plans", "auto").split(",")), runs, dir));
       }
 
       if (ingestEvents > 0 && only.contains("ingest")) {
@@ -307,7 +319,13 @@ public final class Bench {
    * only way a cursor (the export reads one batch at a time) can run it; Postgres plans a COPY with two workers here.
    */
   static long[] copyBaseline(EmbeddedServices services, Size s, Path dir, boolean serial) throws Exception {
-    LinkQuery.Sql sql = LinkQuery.of(s.project(), LinkFilter.fromJson(new JsonObject(EXPORT_FILTER)))
+    return copyBaseline(services, s, dir, serial, EXPORT_FILTER);
+  }
+
+  /** COPY of the export's own SELECT for {@code filter} (JSON): milliseconds and bytes. */
+  static long[] copyBaseline(EmbeddedServices services, Size s, Path dir, boolean serial, String filter)
+      throws Exception {
+    LinkQuery.Sql sql = LinkQuery.of(s.project(), LinkFilter.fromJson(new JsonObject(filter)))
       .renderOrdered(SqlStatements.get("links_export").replace("/*COLUMNS*/", ColumnSet.DEFAULT.selectList()));
     if (sql.params().size() != 1) {
       throw new IllegalStateException("the bench filter should bind only the project id: " + sql.text());
@@ -337,12 +355,17 @@ public final class Bench {
   }
 
   static ExportResult export(Service service, Size s) throws Exception {
+    return export(service, s, EXPORT_FILTER);
+  }
+
+  /** One export of {@code s}'s project with {@code filter} (JSON) through the API, its CSV downloaded and counted. */
+  static ExportResult export(Service service, Size s, String filter) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String api = service.api(s);
     long t0 = System.nanoTime();
     HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(api + "/links/export"))
       .header("Authorization", "Bearer " + service.token).header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(EXPORT_FILTER)).build(), HttpResponse.BodyHandlers.ofString());
+      .POST(HttpRequest.BodyPublishers.ofString(filter)).build(), HttpResponse.BodyHandlers.ofString());
     if (started.statusCode() != 202) {
       throw new IllegalStateException("export start: " + started.statusCode() + " " + started.body());
     }

@@ -123,7 +123,7 @@ final class Report {
   static void append(Path file, String table, String args, String postgresVersion, String cpuCheck) throws Exception {
     String machine = "nproc " + Runtime.getRuntime().availableProcessors() + ", Java "
       + System.getProperty("java.version") + ", " + cpuModel()
-      + "; embedded Postgres " + postgresVersion + " (fsync off, shared_buffers 256MB), s3proxy on the local filesystem;"
+      + "; embedded Postgres " + postgresVersion + ", s3proxy on the local filesystem;"
       + " CPU check " + cpuCheck;
     String entry = "\n## " + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).withNano(0) + "\n\n"
       + "Machine: " + machine + "\n\nCommand: `bench/run.sh " + args + "`\n\n" + table;

@@ -190,6 +190,51 @@ class DeclaredCursorIT {
       .contains("Nested Loop", "using fs_stats_project_clicks_link_id_idx").doesNotContain("Sort");
   }
 
+  /**
+   * Verifies the two plans {@link ReadPlan} chooses between, on the export's shape (links joined to their rollups by
+   * primary key, sorted by creation date on the links' index), under both Postgres configurations the bench runs
+   * (work_mem 4 MB, stock; 16 MB, tuned): planned for a fast start the cursor walks the index and probes the rollups
+   * row by row; planned for its total time, an export that is most of the table reads it in one pass and sorts.
+   */
+  @Test
+  void aCursorPlannedForItsTotalTimeReadsALargeShareInOnePass() throws Exception {
+    String query = "SELECT l.pad, s.clicks FROM rp_links l JOIN rp_stats s ON s.link_id = l.id WHERE l.project = 1"
+      + " ORDER BY l.created DESC, l.id DESC";
+    List<String> plans = pool.withTransaction(conn -> run(conn,
+          "CREATE TEMP TABLE rp_links (id int PRIMARY KEY, project int, created int, pad text) ON COMMIT DROP",
+          "CREATE TEMP TABLE rp_stats (link_id int PRIMARY KEY, clicks int) ON COMMIT DROP",
+          // project 1 holds 90% of the rows, in no creation order on disk
+          "INSERT INTO rp_links SELECT g, CASE WHEN g % 10 = 0 THEN 2 ELSE 1 END, (g * 7919) % 200000,"
+            + " repeat('x', 80) FROM generate_series(1, 200000) g",
+          "INSERT INTO rp_stats SELECT g, g % 1000 FROM generate_series(1, 200000) g",
+          "CREATE INDEX ON rp_links (project, created DESC, id DESC)",
+          "ANALYZE rp_links", "ANALYZE rp_stats", "SET LOCAL max_parallel_workers_per_gather = 0")
+        .compose(v -> {
+          Future<List<String>> all = Future.succeededFuture(new ArrayList<>());
+          for (String workMem : List.of("4MB", "16MB")) {
+            for (ReadPlan plan : ReadPlan.values()) {
+              all = all.compose(out -> run(conn, "SET LOCAL work_mem = '" + workMem + "'",
+                  "SET LOCAL cursor_tuple_fraction = " + plan.tupleFraction())
+                .compose(x -> explain(conn, "EXPLAIN DECLARE c NO SCROLL CURSOR FOR " + query, Tuple.tuple()))
+                .map(p -> {
+                  out.add(workMem + " " + plan + "\n" + p);
+                  return out;
+                }));
+            }
+          }
+          return all;
+        }))
+      .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    for (String plan : plans) {
+      if (plan.contains(" FAST_START")) {
+        assertThat(plan).as(plan).contains("Nested Loop", "rp_links_project_created_id_idx").doesNotContain("Sort");
+      } else {
+        // one pass over each table (a hash or merge join: the temporary tables' ids lie in order), then the sort
+        assertThat(plan).as(plan).contains("Sort").doesNotContain("Nested Loop", "rp_links_project_created_id_idx");
+      }
+    }
+  }
+
   private static Future<Void> run(SqlConnection conn, String... statements) {
     Future<Void> done = Future.succeededFuture();
     for (String sql : statements) {

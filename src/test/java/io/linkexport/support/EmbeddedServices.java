@@ -55,12 +55,21 @@ public final class EmbeddedServices implements AutoCloseable {
    * {@code .dev/}); {@code pgPort}, {@code s3Port}, {@code smtpPort} of 0 pick free ports.
    */
   public static EmbeddedServices start(Path baseDir, int pgPort, int s3Port, int smtpPort) throws Exception {
+    return start(baseDir, pgPort, s3Port, smtpPort, false);
+  }
+
+  /**
+   * As {@link #start(Path, int, int, int)}; with {@code stockPostgres} the server keeps Postgres' own memory settings
+   * (shared_buffers 128 MB, work_mem 4 MB: what a new user runs) instead of the tuned ones, on the same data.
+   */
+  public static EmbeddedServices start(Path baseDir, int pgPort, int s3Port, int smtpPort, boolean stockPostgres)
+      throws Exception {
     Files.createDirectories(baseDir);
     Path pgDir = baseDir.resolve("pg");
     boolean fresh = !Files.exists(pgDir.resolve("PG_VERSION"));
     EmbeddedPostgres pg;
     try {
-      pg = startPostgres(pgDir, pgPort);
+      pg = startPostgres(pgDir, pgPort, stockPostgres);
     } catch (IOException | RuntimeException e) {
       if (fresh) {
         throw e;
@@ -107,20 +116,21 @@ public final class EmbeddedServices implements AutoCloseable {
     return proxy;
   }
 
-  private static EmbeddedPostgres startPostgres(Path pgDir, int pgPort) throws IOException {
-    return EmbeddedPostgres.builder()
+  private static EmbeddedPostgres startPostgres(Path pgDir, int pgPort, boolean stock) throws IOException {
+    EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
       .setDataDirectory(pgDir)
       .setCleanDataDirectory(false)
       // a kept data directory after a crash replays its WAL first, which can take minutes for a big bench database
       .setPGStartupWait(java.time.Duration.ofMinutes(5))
       .setPort(pgPort == 0 ? freePort() : pgPort)
       .setServerConfig("max_connections", "200")
-      .setServerConfig("shared_buffers", "256MB")
-      .setServerConfig("work_mem", "16MB")
       .setServerConfig("fsync", "off")
       .setServerConfig("synchronous_commit", "off")
-      .setServerConfig("full_page_writes", "off")
-      .start();
+      .setServerConfig("full_page_writes", "off");
+    if (!stock) {
+      b.setServerConfig("shared_buffers", "256MB").setServerConfig("work_mem", "16MB");
+    }
+    return b.start();
   }
 
   private static void createDatabase(EmbeddedPostgres pg, boolean fresh) throws Exception {
@@ -171,6 +181,15 @@ public final class EmbeddedServices implements AutoCloseable {
          ResultSet rs = st.executeQuery("SHOW server_version")) {
       rs.next();
       return rs.getString(1);
+    }
+  }
+
+  /** The server's memory settings as the bench reports them, e.g. "shared_buffers 256MB, work_mem 16MB". */
+  public String postgresMemory() throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT current_setting('shared_buffers'), current_setting('work_mem')")) {
+      rs.next();
+      return "shared_buffers " + rs.getString(1) + ", work_mem " + rs.getString(2);
     }
   }
 

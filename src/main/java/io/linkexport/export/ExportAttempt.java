@@ -84,7 +84,8 @@ final class ExportAttempt {
   /** Runs the attempt; completes with what it produced. */
   Future<AttemptResult> run() {
     started = System.nanoTime();
-    LinkQuery query = LinkQuery.of(job.projectId(), LinkFilter.fromJson(job.filters()));
+    LinkFilter filter = LinkFilter.fromJson(job.filters());
+    LinkQuery query = LinkQuery.of(job.projectId(), filter);
     return abortPrevious().compose(v -> snapshots.getConnection().onFailure(err -> {
       if (replica != null) {
         replica.unreachable(); // its retry reads the primary rather than wait for the lag check to notice
@@ -100,7 +101,8 @@ final class ExportAttempt {
             return planner.plan(query, job.options(), config.exportMaxRows(), config.exportMaxTotalRows());
           })
           .compose(plan -> recordCount(plan).compose(v -> planner.tagNames(job.projectId(), job.options().columns()))
-            .compose(names -> planner.readPlan(job, plan, config.exportReadPlan()).map(read -> names))
+            .compose(names -> planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan())
+              .map(read -> names))
             .compose(names -> write(plan, query, names)))
           .eventually(() -> bounded(tx.rollback())))
         .eventually(() -> bounded(c.close()));

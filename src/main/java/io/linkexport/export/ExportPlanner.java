@@ -71,11 +71,11 @@ final class ExportPlanner {
    * Chooses how the export's cursor is planned ({@link ReadPlan}) from the count and the tables' size, and sets it
    * for the rest of the snapshot's transaction.
    */
-  Future<ReadPlan> readPlan(Job job, Plan plan, String configured) {
+  Future<ReadPlan> readPlan(Job job, Plan plan, boolean rollupSort, String configured) {
     return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_table_rows")).execute())
       .compose(rows -> {
         long tableRows = rows.iterator().next().getLong(0);
-        ReadPlan read = ReadPlan.choose(configured, plan.total(), tableRows, plan.split());
+        ReadPlan read = ReadPlan.choose(configured, plan.total(), tableRows, rollupSort, plan.split());
         LOG.info("export {} (project {}) reads with the {} plan", job.id(), job.projectId(),
           ReadPlan.describe(read, plan.total(), tableRows));
         return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_read_plan"))

@@ -5,21 +5,25 @@ import java.util.Locale;
 /**
  * How Postgres plans the export's cursor: for a fast start ({@code cursor_tuple_fraction} 0.1, Postgres' default for a
  * declared cursor) or for the whole result (1.0, what COPY and a plain query get). The export reads every row, so
- * only the total time counts; the fast start still wins while the export is a small share of the tables: sorted by
- * clicks it walks the project's slice of the rollups' index, no sort. When the export is most of the tables, that
- * walk (and the creation-date index walk) is a random probe per row into tables that no longer fit the cache, and a
- * sequential read with a hash join and a sort is two to three times faster (docs/benchmarks.md, "Which plan": by
- * createdAt, 1,000,000 of 1,110,000 links took 6.6-8.6 s planned for total time against 19-24 s for a fast start).
+ * only the total time counts. The fast start still wins for an export sorted by a rollup (clicks, installs,
+ * lastClicked, saleAmount) that is a small share of the tables: it walks the project's slice of the rollups' index,
+ * no sort (100,000 of 1,110,000 links by clicks: 1.2-1.4 s against 1.7 s tuned, 1.7-1.8 s against 1.9 s on a stock
+ * Postgres). When the export is most of the tables, that walk is a random probe per row into tables that no longer
+ * fit the cache, and a sequential read, a hash join and a sort are faster (1,000,000 links by clicks: 7.7-10.4 s
+ * against 11.9 s tuned, 7.9-11.7 s against 14.4 s stock). Sorted by a column of the links, the fast start walks the
+ * creation index and probes the rollups row by row, which never won: 100,000 links by createdAt 1.5 s either way
+ * tuned, 1.6 s against 2.1-2.3 s stock; 1,000,000 links 5.8-5.9 s against 16.1 s tuned, 6.6-7.7 s against 22.3 s
+ * stock (docs/benchmarks.md, "Which plan").
  *
  * <p>Decided from what the attempt knows after its count: the rows, the tables' size (the planner's own estimate,
- * {@code pg_class.reltuples} of {@code links}) and whether the export is split (a split is ordered by file first, no
+ * {@code pg_class.reltuples} of {@code links}), the sort, and whether the export is split (ordered by file first: no
  * index gives that order, so it always sorts). {@code EXPORT_READ_PLAN} forces either plan.
  */
 enum ReadPlan {
   FAST_START("0.1"),
   TOTAL("1");
 
-  /** Over this share of the tables' rows, the export is planned for its total time. */
+  /** From this share of the tables' rows on, a rollup-sorted export is planned for its total time. */
   static final double TOTAL_FROM_SHARE = 0.25;
 
   private final String tupleFraction;
@@ -35,10 +39,10 @@ enum ReadPlan {
 
   /**
    * The plan for an export of {@code rows} rows from tables of about {@code tableRows} rows (below 1: unknown, as
-   * before the first ANALYZE), split or not, with {@code configured} = {@code auto}, {@code fast-start} or
-   * {@code total}.
+   * before the first ANALYZE), sorted by a rollup or not, split or not, with {@code configured} = {@code auto},
+   * {@code fast-start} or {@code total}.
    */
-  static ReadPlan choose(String configured, long rows, long tableRows, boolean split) {
+  static ReadPlan choose(String configured, long rows, long tableRows, boolean rollupSort, boolean split) {
     switch (configured) {
       case "fast-start":
         return FAST_START;
@@ -49,7 +53,7 @@ enum ReadPlan {
       default:
         throw new IllegalArgumentException("unknown read plan: " + configured);
     }
-    if (split || tableRows < 1) {
+    if (split || !rollupSort || tableRows < 1) {
       return TOTAL;
     }
     return rows >= TOTAL_FROM_SHARE * Math.max(rows, tableRows) ? TOTAL : FAST_START;

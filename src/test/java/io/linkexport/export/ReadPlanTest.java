@@ -12,29 +12,37 @@ class ReadPlanTest {
   @Test
   void theShareOfTheTablesDecides() {
     // the bench: a 100,000-link project in 1,110,892 links (9%), and its 1,000,000-link project (90%)
-    assertThat(ReadPlan.choose("auto", 100_000, 1_110_892, false)).isEqualTo(ReadPlan.FAST_START);
-    assertThat(ReadPlan.choose("auto", 1_000_000, 1_110_892, false)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("auto", 249, 1_000, false)).isEqualTo(ReadPlan.FAST_START);
-    assertThat(ReadPlan.choose("auto", 250, 1_000, false)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 100_000, 1_110_892, true, false)).isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("auto", 1_000_000, 1_110_892, true, false)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 249, 1_000, true, false)).isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("auto", 250, 1_000, true, false)).isEqualTo(ReadPlan.TOTAL);
+  }
+
+  /** Verifies that a sort by a column of the links is planned for its total time at any size (it never won). */
+  @Test
+  void aSortByALinksColumnIsPlannedForTotalTime() {
+    assertThat(ReadPlan.choose("auto", 100_000, 1_110_892, false, false)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 10, 1_000_000, false, false)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("fast-start", 10, 1_000_000, false, false)).isEqualTo(ReadPlan.FAST_START);
   }
 
   /** Verifies that a split (always a sort), unknown statistics and statistics older than the count plan for total. */
   @Test
   void splitsAndUnknownOrStaleSizesArePlannedForTotalTime() {
-    assertThat(ReadPlan.choose("auto", 10, 1_000_000, true)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("auto", 10, -1, false)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("auto", 5_000, 1_000, false)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("auto", 0, 1_000, false)).isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("auto", 10, 1_000_000, true, true)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 10, -1, true, false)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 5_000, 1_000, true, false)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 0, 1_000, true, false)).isEqualTo(ReadPlan.FAST_START);
   }
 
   /** Verifies that the operator's setting wins and that the values are Postgres' cursor_tuple_fraction. */
   @Test
   void theSettingForcesEitherPlan() {
-    assertThat(ReadPlan.choose("fast-start", 1_000_000, 1_000_000, true)).isEqualTo(ReadPlan.FAST_START);
-    assertThat(ReadPlan.choose("total", 1, 1_000_000, false)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("fast-start", 1_000_000, 1_000_000, true, true)).isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("total", 1, 1_000_000, true, false)).isEqualTo(ReadPlan.TOTAL);
     assertThat(ReadPlan.FAST_START.tupleFraction()).isEqualTo("0.1");
     assertThat(ReadPlan.TOTAL.tupleFraction()).isEqualTo("1");
-    assertThatThrownBy(() -> ReadPlan.choose("fast", 1, 1, false)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ReadPlan.choose("fast", 1, 1, true, false)).isInstanceOf(IllegalArgumentException.class);
     assertThat(ReadPlan.describe(ReadPlan.TOTAL, 900, 1_000)).isEqualTo("total (900 rows of about 1000, 90%)");
     assertThat(ReadPlan.describe(ReadPlan.FAST_START, 1, -1)).isEqualTo("fast-start (1 rows of about -1, unknown)");
   }

@@ -16,7 +16,8 @@ import io.vertx.sqlclient.SqlConnection;
  * sorted by clicks, the whole-result plan scans every project's rollups, hashes and sorts before the first row; the
  * fast-start plan walks the project's slice of the clicks index (figures: docs/benchmarks.md, "Why the code is as
  * it is"). A selective filter still gets a sort of its few rows: only the weighting of the first rows changes. For an
- * export that is most of the tables the whole-result plan wins, and the attempt sets {@code cursor_tuple_fraction}
+ * export that is most of the tables, or sorted by a column of the links, the whole-result plan wins, and the attempt
+ * sets {@code cursor_tuple_fraction}
  * before it declares the cursor ({@link ReadPlan}): a declared cursor can be planned either way, a portal cannot.
  *
  * <p>One batch is read ahead: when a full batch arrives, the next {@code FETCH} is sent at once, so Postgres produces

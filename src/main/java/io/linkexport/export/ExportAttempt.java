@@ -101,8 +101,10 @@ final class ExportAttempt {
             return planner.plan(query, job.options(), config.exportMaxRows(), config.exportMaxTotalRows());
           })
           .compose(plan -> recordCount(plan).compose(v -> planner.tagNames(job.projectId(), job.options().columns()))
-            .compose(names -> planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan())
-              .map(read -> names))
+            .compose(names -> {
+              phase = "choosing the read plan";
+              return planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan()).map(r -> names);
+            })
             .compose(names -> write(plan, query, names)))
           .eventually(() -> bounded(tx.rollback())))
         .eventually(() -> bounded(c.close()));
@@ -147,7 +149,7 @@ final class ExportAttempt {
         boolean last = n == specs.size();
         int file = starts.indexOf(spec.from()) + 1; // width_bucket's number of the file's range
         chain = chain.compose(v -> files.write(new FileWriter(scope, spec,
-          last ? rows.rest() : rows.next(spec.rows(), file), key(plan, n), name(plan, n)), stopReason));
+          last ? rows.rest(file) : rows.next(spec.rows(), file), key(plan, n), name(plan, n)), stopReason));
       }
       return chain.eventually(() -> bounded(cursor.close()));
     })

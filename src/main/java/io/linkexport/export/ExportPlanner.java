@@ -77,7 +77,7 @@ final class ExportPlanner {
         long tableRows = rows.iterator().next().getLong(0);
         ReadPlan read = ReadPlan.choose(configured, plan.total(), tableRows, rollupSort, plan.split());
         LOG.info("export {} (project {}) reads with the {} plan", job.id(), job.projectId(),
-          ReadPlan.describe(read, plan.total(), tableRows));
+          ReadPlan.describe(read, configured, plan.total(), tableRows, rollupSort, plan.split()));
         return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_read_plan"))
           .execute(Tuple.of(read.tupleFraction()))).map(v -> read);
       });

@@ -60,9 +60,12 @@ enum ReadPlan {
   }
 
   /** For the attempt's log: the plan and why. */
-  static String describe(ReadPlan plan, long rows, long tableRows) {
+  static String describe(ReadPlan plan, String configured, long rows, long tableRows, boolean rollupSort,
+                         boolean split) {
     String share = tableRows < 1 ? "unknown" : String.format(Locale.ROOT, "%.0f%%", 100.0 * rows / tableRows);
+    String why = !"auto".equals(configured) ? "EXPORT_READ_PLAN" : split ? "split" : !rollupSort ? "links-column sort"
+      : tableRows < 1 ? "no statistics" : "share";
     String name = plan.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    return name + " (" + rows + " rows of about " + tableRows + ", " + share + ")";
+    return name + " (" + why + "; " + rows + " rows of about " + tableRows + ", " + share + ")";
   }
 }

@@ -20,8 +20,9 @@ import java.util.function.ToIntFunction;
  * the last takes rows of its own file number only (the statement selects it as the last column), so a file the
  * cursor holds fewer rows of than counted ends short at the next file's first row, and one it holds more of leaves
  * its extra rows to the next file, which then starts with a row not its own and ends short. The last file reads
- * until the cursor ends, so a row no count saw makes it long. Parts of one day share their file number and are cut
- * by their counts. Without a file number (one file) only the count is checked.
+ * until the cursor ends, so a row no count saw makes it long, and a row of another file fails it (its rows could
+ * otherwise add up to its count). Parts of one day share their file number and are cut by their counts. Without a
+ * file number (one file) only the count is checked.
  */
 final class RowSlices<T> {
 
@@ -47,9 +48,9 @@ final class RowSlices<T> {
     return open(rows, false, file);
   }
 
-  /** The last file's rows: every row the cursor still has. */
-  Slice rest() {
-    return open(Long.MAX_VALUE, true, 0);
+  /** The last file's rows, of file number {@code file}: every row the cursor still has. */
+  Slice rest(int file) {
+    return open(Long.MAX_VALUE, true, file);
   }
 
   private Slice open(long rows, boolean rest, int file) {
@@ -82,7 +83,11 @@ final class RowSlices<T> {
         return Future.failedFuture(new IllegalStateException("the file has all of its rows"));
       }
       if (!pending.isEmpty() || ended || remaining == 0) {
-        return Future.succeededFuture(take());
+        try {
+          return Future.succeededFuture(take());
+        } catch (ExportFailure e) {
+          return Future.failedFuture(e);
+        }
       }
       return source.get().map(b -> {
         ended = b.last();
@@ -91,11 +96,16 @@ final class RowSlices<T> {
       });
     }
 
+    /** The next rows of this file; a row of another file ends a file but the last, and fails the last. */
     private Batch<T> take() {
       int max = (int) Math.min(pending.size(), remaining);
       int n = 0;
-      while (n < max && (rest || fileOf == null || fileOf.applyAsInt(pending.get(n)) == file)) {
+      while (n < max && (fileOf == null || fileOf.applyAsInt(pending.get(n)) == file)) {
         n++;
+      }
+      if (rest && n < max) {
+        throw new ExportFailure("ROW_COUNT_MISMATCH", "the export read a link in another file than it counted it in",
+          false);
       }
       boolean foreign = n < max; // the next file's row (or a later one) before this file's count was reached
       List<T> rows = pending.subList(0, n);

@@ -14,7 +14,8 @@ import java.util.UUID;
  * table ({@link FilterParam}), the order from {@link SortKey}. This is the only place that writes SQL in Java; the
  * list API and the export share {@link #orderedWhere} and the order, which is what makes an export equal to paging
  * through the list. The SELECT lists live in {@code sql/links_list.sql}, {@code links_count.sql} and
- * {@code links_export.sql}, with the markers {@code /*WHERE*}{@code /} and {@code /*ORDER*}{@code /} filled here.
+ * {@code links_export.sql}, with the markers {@code /*WHERE*}{@code /} and {@code /*ORDER*}{@code /} filled here
+ * (and the export's {@code /*FILE*}{@code /}: a split export's file number, see {@link #renderByCreation}).
  *
  * <p>The project scope is one equality on one table, never a join condition: with stale planner statistics a project
  * condition on the inner side of the links-rollups join gave quadratic plans (StaleStatisticsIT). The count scopes

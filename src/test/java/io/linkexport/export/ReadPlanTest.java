@@ -43,7 +43,13 @@ class ReadPlanTest {
     assertThat(ReadPlan.FAST_START.tupleFraction()).isEqualTo("0.1");
     assertThat(ReadPlan.TOTAL.tupleFraction()).isEqualTo("1");
     assertThatThrownBy(() -> ReadPlan.choose("fast", 1, 1, true, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(ReadPlan.describe(ReadPlan.TOTAL, 900, 1_000)).isEqualTo("total (900 rows of about 1000, 90%)");
-    assertThat(ReadPlan.describe(ReadPlan.FAST_START, 1, -1)).isEqualTo("fast-start (1 rows of about -1, unknown)");
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 900, 1_000, true, false))
+      .isEqualTo("total (share; 900 rows of about 1000, 90%)");
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, -1, true, false))
+      .isEqualTo("total (no statistics; 1 rows of about -1, unknown)");
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, 9, false, false)).startsWith("total (links-column sort;");
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, 9, true, true)).startsWith("total (split;");
+    assertThat(ReadPlan.describe(ReadPlan.FAST_START, "fast-start", 1, 9, true, false))
+      .startsWith("fast-start (EXPORT_READ_PLAN;");
   }
 }

@@ -54,7 +54,7 @@ class RowSlicesTest {
     RowSlices<Integer> slices = new RowSlices<>(cursor, null);
     assertThat(drain(slices.next(3, 0))).containsExactly(List.of(0, 1, 2));
     assertThat(drain(slices.next(3, 0))).containsExactly(List.of(3), List.of(4, 5));
-    assertThat(drain(slices.rest())).containsExactly(List.of(6, 7), List.of(8, 9));
+    assertThat(drain(slices.rest(0))).containsExactly(List.of(6, 7), List.of(8, 9));
     assertThat(cursor.reads).isEqualTo(3);
   }
 
@@ -64,7 +64,7 @@ class RowSlicesTest {
     RowSlices<Integer> slices = new RowSlices<>(new Cursor(8, 4), null);
     assertThat(drain(slices.next(4, 0))).containsExactly(List.of(0, 1, 2, 3));
     assertThat(drain(slices.next(4, 0))).containsExactly(List.of(4, 5, 6, 7));
-    assertThat(drain(slices.rest())).containsExactly(List.of());
+    assertThat(drain(slices.rest(0))).containsExactly(List.of());
   }
 
   /** Verifies that a cursor ending early leaves the file short (the pump's count check refuses it). */
@@ -73,7 +73,7 @@ class RowSlicesTest {
     RowSlices<Integer> slices = new RowSlices<>(new Cursor(5, 4), null);
     assertThat(drain(slices.next(3, 0))).containsExactly(List.of(0, 1, 2));
     assertThat(drain(slices.next(3, 0))).containsExactly(List.of(3), List.of(4));
-    assertThat(drain(slices.rest())).containsExactly(List.of());
+    assertThat(drain(slices.rest(0))).containsExactly(List.of());
   }
 
   /** Verifies that the last file reads every row the cursor still has: a row no count saw shows in its count. */
@@ -81,7 +81,7 @@ class RowSlicesTest {
   void theLastFileTakesEveryRowLeft() {
     RowSlices<Integer> slices = new RowSlices<>(new Cursor(7, 4), null);
     assertThat(drain(slices.next(2, 0))).containsExactly(List.of(0, 1));
-    assertThat(drain(slices.rest()).stream().mapToInt(List::size).sum()).isEqualTo(5);
+    assertThat(drain(slices.rest(0)).stream().mapToInt(List::size).sum()).isEqualTo(5);
   }
 
   /** Verifies that a file cannot start before the previous one has all of its rows, nor read past them. */
@@ -93,7 +93,7 @@ class RowSlicesTest {
     assertThatThrownBy(() -> slices.next(2, 0)).isInstanceOf(IllegalStateException.class);
     first.read();
     assertThat(first.read().failed()).isTrue();
-    assertThat(drain(slices.rest())).containsExactly(List.of(6, 7), List.of(8, 9));
+    assertThat(drain(slices.rest(0))).containsExactly(List.of(6, 7), List.of(8, 9));
   }
 
   /** A cursor whose rows are their file numbers, in file order: {@code counts[i]} rows of file i + 1. */
@@ -153,6 +153,18 @@ class RowSlicesTest {
     assertThat(size(drain(slices.next(2, 1)))).isEqualTo(2);
     assertThat(size(drain(slices.next(3, 2)))).isEqualTo(3);
     assertThat(size(drain(slices.next(3, 2)))).isEqualTo(3);
-    assertThat(drain(slices.rest()).stream().flatMap(List::stream)).containsExactly(3);
+    assertThat(drain(slices.rest(3)).stream().flatMap(List::stream)).containsExactly(3);
+  }
+
+  /**
+   * Verifies that the last file fails on a row of another file: a file before it long by one row and the last short
+   * by one would otherwise add up to the last file's count.
+   */
+  @Test
+  void theLastFileFailsOnARowOfAnotherFile() {
+    RowSlices<Integer> slices = new RowSlices<>(files(3, 3), r -> r);
+    assertThat(size(drain(slices.next(2, 1)))).isEqualTo(2);
+    assertThat(slices.rest(2).read().cause()).isInstanceOf(ExportFailure.class)
+      .hasMessageContaining("another file");
   }
 }

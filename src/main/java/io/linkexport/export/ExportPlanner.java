@@ -74,10 +74,11 @@ final class ExportPlanner {
   Future<ReadPlan> readPlan(Job job, Plan plan, boolean rollupSort, String configured) {
     return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_table_rows")).execute())
       .compose(rows -> {
-        long tableRows = rows.iterator().next().getLong(0);
-        ReadPlan read = ReadPlan.choose(configured, plan.total(), tableRows, rollupSort, plan.split());
+        Row r = rows.iterator().next();
+        ReadPlan.Tables tables = new ReadPlan.Tables(r.getLong(0), r.getLong(1), r.getLong(2));
+        ReadPlan read = ReadPlan.choose(configured, plan.total(), tables, rollupSort, plan.split());
         LOG.info("export {} (project {}) reads with the {} plan", job.id(), job.projectId(),
-          ReadPlan.describe(read, configured, plan.total(), tableRows, rollupSort, plan.split()));
+          ReadPlan.describe(read, configured, plan.total(), tables, rollupSort, plan.split()));
         return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_read_plan"))
           .execute(Tuple.of(read.tupleFraction()))).map(v -> read);
       });

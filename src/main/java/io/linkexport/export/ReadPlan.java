@@ -26,6 +26,17 @@ enum ReadPlan {
   /** From this share of the tables' rows on, a rollup-sorted export is planned for its total time. */
   static final double TOTAL_FROM_SHARE = 0.25;
 
+  /**
+   * The tables the export reads: about {@code rows} links (below 1: unknown, as before the first ANALYZE) in
+   * {@code bytes} of links and rollups, and the server's shared_buffers, {@code cacheBytes}.
+   */
+  record Tables(long rows, long bytes, long cacheBytes) {
+    /** The bytes of the tables an export of {@code exportRows} rows reads, in proportion. */
+    long bytesOf(long exportRows) {
+      return rows < 1 ? bytes : (long) ((double) bytes * Math.min(1.0, (double) exportRows / rows));
+    }
+  }
+
   private final String tupleFraction;
 
   ReadPlan(String tupleFraction) {
@@ -38,11 +49,13 @@ enum ReadPlan {
   }
 
   /**
-   * The plan for an export of {@code rows} rows from tables of about {@code tableRows} rows (below 1: unknown, as
-   * before the first ANALYZE), sorted by a rollup or not, split or not, with {@code configured} = {@code auto},
-   * {@code fast-start} or {@code total}.
+   * The plan for an export of {@code rows} rows from {@code tables}, sorted by a rollup or not, split or not, with
+   * {@code configured} = {@code auto}, {@code fast-start} or {@code total}: a fast start only for an unsplit export
+   * sorted by a rollup that is under a quarter of the table's rows and whose share of the tables fits in
+   * shared_buffers (300,000 of 1,410,000 links by clicks, 21% and about 220 MB: the fast start won with 256 MB, 3.1
+   * against 3.5 s, and lost with 128 MB, 4.8 against 3.9 s).
    */
-  static ReadPlan choose(String configured, long rows, long tableRows, boolean rollupSort, boolean split) {
+  static ReadPlan choose(String configured, long rows, Tables tables, boolean rollupSort, boolean split) {
     switch (configured) {
       case "fast-start":
         return FAST_START;
@@ -53,19 +66,35 @@ enum ReadPlan {
       default:
         throw new IllegalArgumentException("unknown read plan: " + configured);
     }
-    if (split || !rollupSort || tableRows < 1) {
-      return TOTAL;
+    return reason(rows, tables, rollupSort, split) == null ? FAST_START : TOTAL;
+  }
+
+  /** Why {@code auto} plans for the total time, or null for a fast start. */
+  private static String reason(long rows, Tables tables, boolean rollupSort, boolean split) {
+    if (split) {
+      return "split";
     }
-    return rows >= TOTAL_FROM_SHARE * Math.max(rows, tableRows) ? TOTAL : FAST_START;
+    if (!rollupSort) {
+      return "links-column sort";
+    }
+    if (tables.rows() < 1) {
+      return "no statistics";
+    }
+    if (rows >= TOTAL_FROM_SHARE * Math.max(rows, tables.rows())) {
+      return "a quarter of the table or more";
+    }
+    return tables.bytesOf(rows) >= tables.cacheBytes() ? "over shared_buffers" : null;
   }
 
   /** For the attempt's log: the plan and why. */
-  static String describe(ReadPlan plan, String configured, long rows, long tableRows, boolean rollupSort,
+  static String describe(ReadPlan plan, String configured, long rows, Tables tables, boolean rollupSort,
                          boolean split) {
-    String share = tableRows < 1 ? "unknown" : String.format(Locale.ROOT, "%.0f%%", 100.0 * rows / tableRows);
-    String why = !"auto".equals(configured) ? "EXPORT_READ_PLAN" : split ? "split" : !rollupSort ? "links-column sort"
-      : tableRows < 1 ? "no statistics" : "share";
+    String share = tables.rows() < 1 ? "unknown"
+      : String.format(Locale.ROOT, "%.0f%%", 100.0 * rows / tables.rows());
+    String reason = reason(rows, tables, rollupSort, split);
+    String why = !"auto".equals(configured) ? "EXPORT_READ_PLAN" : reason == null ? "small, in shared_buffers" : reason;
     String name = plan.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    return name + " (" + why + "; " + rows + " rows of about " + tableRows + ", " + share + ")";
+    return String.format(Locale.ROOT, "%s (%s; %d rows of about %d, %s, ~%d of %d MB of shared_buffers)", name, why,
+      rows, tables.rows(), share, tables.bytesOf(rows) >> 20, tables.cacheBytes() >> 20);
   }
 }

@@ -62,7 +62,8 @@ import java.util.function.ToLongFunction;
  * {@code --no-warm-up} (loads measured from a cold service: for the smoke run only, its figures mean nothing),
  * {@code --stock-pg} (Postgres with its own memory settings: shared_buffers 128 MB, work_mem 4 MB), and
  * {@code --only plans} with {@code --plans auto,fast-start,total} (issue 23's plan choice: {@link PlanBench}; the
- * largest size and, with {@code --memory}, 1,000,000 links).
+ * largest size and, with {@code --memory}, 1,000,000 links; {@code --plan-links N,M} for other project sizes, seeded
+ * with as many clicks as links when absent).
  */
 public final class Bench {
 
@@ -112,6 +113,12 @@ public final class Bench {
     // Cursor paging deep in a large project: the page after the link in the middle of it.
     Size deep = quick ? sizes.get(sizes.size() - 1) : new Size(1_000_000, 1_000_000);
     List<Size> seedSizes = new ArrayList<>(memorySizes);
+    // --plan-links N,M: the plans part at these project sizes (seeded with as many clicks as links when absent)
+    List<Size> planSizes = opt.containsKey("plan-links") ? Arrays.stream(opt.get("plan-links").split(","))
+      .map(n -> new Size(Integer.parseInt(n), Integer.parseInt(n))).toList() : null;
+    if (only.contains("plans") && planSizes != null) {
+      planSizes.stream().filter(z -> !seedSizes.contains(z)).forEach(seedSizes::add);
+    }
     if (only.contains("cursor") && !seedSizes.contains(deep)) {
       seedSizes.add(deep);
     }
@@ -219,8 +226,9 @@ public final class Bench {
       }
 
       if (only.contains("plans")) {
-        List<Size> planSizes = memorySizes.stream().filter(z -> z.links() >= largest.links()).toList();
-        report.files(PlanBench.run(services, env, children, planSizes,
+        List<Size> plans = planSizes != null ? planSizes
+          : memorySizes.stream().filter(z -> z.links() >= largest.links()).toList();
+        report.files(PlanBench.run(services, env, children, plans,
           Arrays.asList(opt.getOrDefault("plans", "auto").split(",")), runs, dir));
       }
 

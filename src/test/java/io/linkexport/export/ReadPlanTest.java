@@ -5,51 +5,76 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Which plan the export's cursor gets, from its count and the tables' size, without a database. */
+/** Which plan the export's cursor gets, from its count, the tables and the cache, without a database. */
 class ReadPlanTest {
 
-  /** Verifies that a small share of the tables keeps the fast start and a large share is planned for total time. */
+  private static final long MB = 1L << 20;
+  /** The bench database: 1,410,000 links in about 1,050 MB of links and rollups. */
+  private static final long BENCH_ROWS = 1_410_000;
+  private static final long BENCH_BYTES = 1_050 * MB;
+
+  private static ReadPlan.Tables bench(long sharedBuffersMb) {
+    return new ReadPlan.Tables(BENCH_ROWS, BENCH_BYTES, sharedBuffersMb * MB);
+  }
+
+  private static ReadPlan auto(long rows, ReadPlan.Tables tables) {
+    return ReadPlan.choose("auto", rows, tables, true, false);
+  }
+
+  /**
+   * Verifies the bench's figures (docs/benchmarks.md, "Which plan"), sorted by clicks: 100,000 links (7%, ~74 MB)
+   * start fast on both configurations; 300,000 (21%, ~220 MB) start fast with 256 MB of shared_buffers and are
+   * planned for total time with 128 MB; 1,000,000 (71%) are planned for total time on both.
+   */
   @Test
-  void theShareOfTheTablesDecides() {
-    // the bench: a 100,000-link project in 1,110,892 links (9%), and its 1,000,000-link project (90%)
-    assertThat(ReadPlan.choose("auto", 100_000, 1_110_892, true, false)).isEqualTo(ReadPlan.FAST_START);
-    assertThat(ReadPlan.choose("auto", 1_000_000, 1_110_892, true, false)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("auto", 249, 1_000, true, false)).isEqualTo(ReadPlan.FAST_START);
-    assertThat(ReadPlan.choose("auto", 250, 1_000, true, false)).isEqualTo(ReadPlan.TOTAL);
+  void theShareOfTheTablesAndTheCacheDecide() {
+    assertThat(auto(100_000, bench(256))).isEqualTo(ReadPlan.FAST_START);
+    assertThat(auto(100_000, bench(128))).isEqualTo(ReadPlan.FAST_START);
+    assertThat(auto(300_000, bench(256))).isEqualTo(ReadPlan.FAST_START);
+    assertThat(auto(300_000, bench(128))).isEqualTo(ReadPlan.TOTAL);
+    assertThat(auto(1_000_000, bench(256))).isEqualTo(ReadPlan.TOTAL);
+    assertThat(auto(1_000_000, bench(16_384))).as("a quarter or more, even in a large cache").isEqualTo(ReadPlan.TOTAL);
+    ReadPlan.Tables small = new ReadPlan.Tables(1_000, MB, 128 * MB);
+    assertThat(auto(249, small)).isEqualTo(ReadPlan.FAST_START);
+    assertThat(auto(250, small)).isEqualTo(ReadPlan.TOTAL);
   }
 
   /** Verifies that a sort by a column of the links is planned for its total time at any size (it never won). */
   @Test
   void aSortByALinksColumnIsPlannedForTotalTime() {
-    assertThat(ReadPlan.choose("auto", 100_000, 1_110_892, false, false)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("auto", 10, 1_000_000, false, false)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("fast-start", 10, 1_000_000, false, false)).isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("auto", 100_000, bench(256), false, false)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 10, bench(256), false, false)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("fast-start", 10, bench(256), false, false)).isEqualTo(ReadPlan.FAST_START);
   }
 
   /** Verifies that a split (always a sort), unknown statistics and statistics older than the count plan for total. */
   @Test
   void splitsAndUnknownOrStaleSizesArePlannedForTotalTime() {
-    assertThat(ReadPlan.choose("auto", 10, 1_000_000, true, true)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("auto", 10, -1, true, false)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("auto", 5_000, 1_000, true, false)).isEqualTo(ReadPlan.TOTAL);
-    assertThat(ReadPlan.choose("auto", 0, 1_000, true, false)).isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("auto", 10, bench(256), true, true)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(auto(10, new ReadPlan.Tables(-1, MB, 128 * MB))).isEqualTo(ReadPlan.TOTAL);
+    assertThat(auto(5_000, new ReadPlan.Tables(1_000, MB, 128 * MB))).isEqualTo(ReadPlan.TOTAL);
+    assertThat(auto(0, new ReadPlan.Tables(1_000, MB, 128 * MB))).isEqualTo(ReadPlan.FAST_START);
   }
 
-  /** Verifies that the operator's setting wins and that the values are Postgres' cursor_tuple_fraction. */
+  /** Verifies that the operator's setting wins, the values are cursor_tuple_fraction's, and the log says why. */
   @Test
-  void theSettingForcesEitherPlan() {
-    assertThat(ReadPlan.choose("fast-start", 1_000_000, 1_000_000, true, true)).isEqualTo(ReadPlan.FAST_START);
-    assertThat(ReadPlan.choose("total", 1, 1_000_000, true, false)).isEqualTo(ReadPlan.TOTAL);
+  void theSettingForcesEitherPlanAndTheLogSaysWhy() {
+    assertThat(ReadPlan.choose("fast-start", 1_000_000, bench(128), true, true)).isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("total", 1, bench(128), true, false)).isEqualTo(ReadPlan.TOTAL);
     assertThat(ReadPlan.FAST_START.tupleFraction()).isEqualTo("0.1");
     assertThat(ReadPlan.TOTAL.tupleFraction()).isEqualTo("1");
-    assertThatThrownBy(() -> ReadPlan.choose("fast", 1, 1, true, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 900, 1_000, true, false))
-      .isEqualTo("total (share; 900 rows of about 1000, 90%)");
-    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, -1, true, false))
-      .isEqualTo("total (no statistics; 1 rows of about -1, unknown)");
-    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, 9, false, false)).startsWith("total (links-column sort;");
-    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, 9, true, true)).startsWith("total (split;");
-    assertThat(ReadPlan.describe(ReadPlan.FAST_START, "fast-start", 1, 9, true, false))
+    assertThatThrownBy(() -> ReadPlan.choose("fast", 1, bench(128), true, false))
+      .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 300_000, bench(128), true, false))
+      .isEqualTo("total (over shared_buffers; 300000 rows of about 1410000, 21%, ~223 of 128 MB of shared_buffers)");
+    assertThat(ReadPlan.describe(ReadPlan.FAST_START, "auto", 100_000, bench(256), true, false))
+      .startsWith("fast-start (small, in shared_buffers;");
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, new ReadPlan.Tables(-1, MB, MB), true, false))
+      .startsWith("total (no statistics; 1 rows of about -1, unknown,");
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, bench(128), false, false))
+      .startsWith("total (links-column sort;");
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, bench(128), true, true)).startsWith("total (split;");
+    assertThat(ReadPlan.describe(ReadPlan.FAST_START, "fast-start", 1, bench(128), true, false))
       .startsWith("fast-start (EXPORT_READ_PLAN;");
   }
 }

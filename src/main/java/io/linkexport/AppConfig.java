@@ -204,6 +204,16 @@ public final class AppConfig implements ConfigKeys {
   public String exportReadPlan() {
     return oneOf(EXPORT_READ_PLAN, "AUTO", List.of("AUTO", "FAST-START", "TOTAL")).toLowerCase(Locale.ROOT);
   }
+  /**
+   * Readers of one unsplit export's snapshot (export.SnapshotReads), each a connection of the worker's reader pool:
+   * by default the cores, at most 4; 1 reads through one cursor. A node holds at most EXPORT_WORKERS x (this - 1)
+   * reader connections besides its pools.
+   */
+  public int exportReadParallelism() {
+    return integer(EXPORT_READ_PARALLELISM, Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 16);
+  }
+  /** An export of fewer rows reads through one cursor (cutting ranges costs more than it saves). */
+  public long exportParallelMinRows() { return longValue(EXPORT_PARALLEL_MIN_ROWS, 50_000L, 1, Long.MAX_VALUE); }
   /** Job lease; the heartbeat renews it every third (0.5 to 2 s). */
   public int exportLeaseSeconds() { return integer(EXPORT_LEASE_SECONDS, 30, 2, 3_600); }
   /** A read without progress for this long stops the attempt (retried); the heartbeat would keep it leased forever. */

@@ -34,6 +34,8 @@ public final class Db {
     EXPORT_API("link-export-api"),
     /** An export's snapshot transaction, its heartbeats and job writes. */
     WORKER("link-export-worker"),
+    /** The other readers of a parallel export's snapshot (export.SnapshotReads): the worker's limits. */
+    READER("link-export-reader"),
     /** The mail outbox. */
     MAIL("link-export-mail"),
     /** Operator commands, migrations (they set their own lock limit) and tests: no limits (a rebuild takes long). */
@@ -103,7 +105,7 @@ public final class Db {
     long[] limits = switch (workload) {
       case HTTP, MAIL -> new long[] {bus, 2 * bus};
       case EXPORT_API -> new long[] {bus, 60_000};
-      case WORKER -> new long[] {2 * stall, 2 * stall};
+      case WORKER, READER -> new long[] {2 * stall, 2 * stall};
       case ADMIN -> new long[] {0, 0};
     };
     // Every pool gives up on a lock after PG_LOCK_TIMEOUT_MS, the worker's too: its job writes (count, heartbeat,

@@ -41,6 +41,8 @@ final class DeclaredCursor {
   private boolean closed;
   /** The batch read ahead, or null before the first read and after the last batch. */
   private Future<RowSet<Row>> ahead;
+  /** The first row fetched by {@link #prime}, until the first read answers it. */
+  private Future<RowSet<Row>> head;
 
   private DeclaredCursor(SqlConnection conn, PreparedStatement fetch, int fetchSize) {
     this.conn = conn;
@@ -73,6 +75,17 @@ final class DeclaredCursor {
       String why = closed ? "the cursor is closed" : "the cursor has no more rows";
       return Future.failedFuture(new IllegalStateException(why));
     }
+    if (head != null) {
+      Future<RowSet<Row>> first = head;
+      head = null;
+      return first.map(rows -> {
+        more = rows.size() == 1;
+        if (more && !closed) {
+          ahead = fetch();
+        }
+        return new Batch(rows, !more);
+      });
+    }
     Future<RowSet<Row>> next = ahead != null ? ahead : fetch();
     ahead = null;
     return next.map(rows -> {
@@ -82,6 +95,27 @@ final class DeclaredCursor {
       }
       return new Batch(rows, !more);
     });
+  }
+
+  /**
+   * Fetches the first row now, before the first {@link #read}: a parallel export's readers run their ranges' scans,
+   * joins and sorts at once (a sort is done before its first row), and hold one row each until their turn
+   * ({@link SnapshotReads}), so memory stays two batches, whatever the readers. Its own prepared statement, for the
+   * reason {@link #declare} gives. {@link #read} answers that row first, as a batch of one.
+   */
+  Future<Void> prime() {
+    if (closed || !more || head != null || ahead != null) {
+      return Future.succeededFuture();
+    }
+    Future<RowSet<Row>> first = conn.prepare("FETCH FORWARD 1 FROM " + NAME)
+      .compose(ps -> ps.query().execute().eventually(ps::close));
+    head = first;
+    return first.mapEmpty();
+  }
+
+  /** True while a {@code FETCH} of this cursor is under way (sent, not answered). */
+  boolean busy() {
+    return head != null && !head.isComplete() || ahead != null && !ahead.isComplete();
   }
 
   private Future<RowSet<Row>> fetch() {

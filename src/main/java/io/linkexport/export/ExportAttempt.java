@@ -10,15 +10,12 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +36,8 @@ final class ExportAttempt {
   private final Pool pool;
   private final Pool snapshots;
   private final ReadReplicas.Replica replica;
+  /** Connections for the other readers of a parallel export, or null. */
+  private final Pool readers;
   /** What the snapshot is read from: "primary" or a replica's name; recorded on the job with its upload. */
   private final String readSource;
   private final JobStore jobs;
@@ -48,6 +47,7 @@ final class ExportAttempt {
   private final Consumer<ExportAttempt> counted;
   private final AttemptFiles files = new AttemptFiles();
   private volatile SqlConnection conn;
+  private volatile SnapshotReads reads;
   private volatile String stopReason;
   private volatile boolean handedBack;
   /** Set when the commit completing the job may have succeeded unseen: the objects may be the job's files. */
@@ -64,8 +64,9 @@ final class ExportAttempt {
    * (uploads, count, heartbeats, outcome) always go to the primary ({@code pool}).
    */
   ExportAttempt(Job job, Pool pool, JobStore jobs, S3Storage storage, AppConfig config,
-                Consumer<ExportAttempt> counted, ReadReplicas.Replica replica) {
+                Consumer<ExportAttempt> counted, ReadReplicas.Replica replica, Pool readers) {
     this.job = job;
+    this.readers = readers;
     this.replica = replica;
     this.snapshots = replica == null ? pool : replica.snapshots();
     this.readSource = ReadReplicas.name(replica);
@@ -103,9 +104,9 @@ final class ExportAttempt {
           .compose(plan -> recordCount(plan).compose(v -> planner.tagNames(job.projectId(), job.options().columns()))
             .compose(names -> {
               phase = "choosing the read plan";
-              return planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan()).map(r -> names);
-            })
-            .compose(names -> write(plan, query, names)))
+              return planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan())
+                .compose(chosen -> write(plan, query, names, chosen));
+            }))
           .eventually(() -> bounded(tx.rollback())))
         .eventually(() -> bounded(c.close()));
     });
@@ -125,71 +126,57 @@ final class ExportAttempt {
   }
 
   /**
-   * Writes the files from one cursor over the snapshot ({@link RowSlices}): for a split export ordered by file first
-   * (the files' start instants), then in the list's order; each file takes its counted rows.
+   * Writes the files from one stream of the snapshot's rows ({@link SnapshotReads}, {@link RowSlices}): for a split
+   * export one cursor ordered by file first (the files' start instants), then in the list's order, each file taking
+   * its counted rows; an unsplit export may be read by parallel readers of ranges of its order
+   * ({@link ReadPlan#readers}).
    */
-  private Future<AttemptResult> write(ExportPlanner.Plan plan, LinkQuery query, Map<UUID, String> tagNames) {
+  private Future<AttemptResult> write(ExportPlanner.Plan plan, LinkQuery query, Map<UUID, String> tagNames,
+                                      ReadPlan.Chosen read) {
     FileOptions options = job.options();
     String template = SqlStatements.get("links_export").replace("/*COLUMNS*/", options.columns().selectList());
     FileWriter.Scope scope = new FileWriter.Scope(job, jobs, storage, config, watchdog,
       options.format().encoder(options.columns(), tagNames), readSource);
     List<FileSpec> specs = plan.files();
     List<Instant> starts = specs.stream().map(FileSpec::from).distinct().toList();
-    LinkQuery.Sql sql = plan.split() ? query.renderByCreation(template, starts) : query.renderOrdered(template);
-    phase = "declaring the cursor";
     long countMs = (countedNanos - started) / 1_000_000;
-    return watchdog.watched(() -> DeclaredCursor.declare(conn, sql, config.exportFetchSize())).compose(cursor -> {
-      phase = "writing the files";
-      RowSlices<Row> rows = new RowSlices<>(() -> cursor.read().map(b -> new RowSlices.Batch<>(list(b.rows()),
-        b.last())), plan.split() ? r -> r.getInteger(r.size() - 1) : null);
-      Future<Void> chain = Future.succeededFuture();
-      for (int i = 0; i < specs.size(); i++) {
-        FileSpec spec = specs.get(i);
-        int n = i + 1;
-        boolean last = n == specs.size();
-        int file = starts.indexOf(spec.from()) + 1; // width_bucket's number of the file's range
-        chain = chain.compose(v -> files.write(new FileWriter(scope, spec,
-          last ? rows.rest(file) : rows.next(spec.rows(), file), key(plan, n), name(plan, n)), stopReason));
-      }
-      return chain.eventually(() -> bounded(cursor.close()));
-    })
+    SnapshotReads r = new SnapshotReads(conn, config.exportFetchSize(), this::bounded,
+      TimeUnit.SECONDS.toNanos(config.exportStallSeconds()) / 2);
+    reads = r;
+    int parallelism = ReadPlan.readers(readers == null ? 1 : config.exportReadParallelism(), plan.total(),
+      config.exportParallelMinRows(), read.plan(), read.rollupSort(), plan.split(), replica != null);
+    phase = parallelism > 1 ? "opening " + parallelism + " readers of the snapshot" : "declaring the cursor";
+    return watchdog.watched(() -> parallelism > 1
+      ? r.parallel(query, template, SnapshotReads.Sampling.of(plan.total(), read.tables()), parallelism,
+        readers, read.plan()).map(n -> {
+          LOG.info("export {} reads {} ranges of its snapshot in parallel", job.id(), n);
+          return null;
+        })
+      : r.serial(plan.split() ? query.renderByCreation(template, starts) : query.renderOrdered(template)))
+      .compose(opened -> {
+        phase = "writing the files";
+        RowSlices<Row> rows = new RowSlices<>(r::read, plan.split() ? x -> x.getInteger(x.size() - 1) : null);
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < specs.size(); i++) {
+          FileSpec spec = specs.get(i);
+          int n = i + 1;
+          boolean last = n == specs.size();
+          int file = starts.indexOf(spec.from()) + 1; // width_bucket's number of the file's range
+          chain = chain.compose(v -> files.write(new FileWriter(scope, spec,
+            last ? rows.rest(file) : rows.next(spec.rows(), file), AttemptNames.key(job, plan, n),
+            AttemptNames.name(job, plan, n)), stopReason));
+        }
+        return chain;
+      }).eventually(r::close)
       .compose(v -> {
         if (!plan.split()) {
           return Future.<Void>succeededFuture();
         }
         phase = "writing the manifest";
-        return files.manifest(job, plan.total(), storage, manifestKey(), manifestName());
+        return files.manifest(job, plan.total(), storage, AttemptNames.manifestKey(job),
+          AttemptNames.manifestName(job));
       })
       .map(v -> files.result(plan.total(), countMs));
-  }
-
-  private static List<Row> list(RowSet<Row> rows) {
-    List<Row> list = new ArrayList<>(rows.size());
-    rows.forEach(list::add);
-    return list;
-  }
-
-  private String key(ExportPlanner.Plan plan, int n) {
-    String ext = job.options().extension();
-    return plan.split() ? Job.splitKey(job.projectId(), job.id(), job.attempt(), n, ext)
-      : Job.objectKey(job.projectId(), job.id(), job.attempt(), ext);
-  }
-
-  private String name(ExportPlanner.Plan plan, int n) {
-    if (!plan.split()) {
-      return job.baseName() + job.options().extension();
-    }
-    int width = Math.max(2, String.valueOf(plan.files().size()).length());
-    return job.baseName() + "-part-" + String.format(Locale.ROOT, "%0" + width + "d", n)
-      + job.options().extension();
-  }
-
-  private String manifestKey() {
-    return Job.splitKey(job.projectId(), job.id(), job.attempt(), 0, "");
-  }
-
-  private String manifestName() {
-    return job.baseName() + "-manifest.json";
   }
 
   /** Stops the attempt (cancelled, lease lost, node shutting down): the next write or wait of the sink fails. */
@@ -233,6 +220,10 @@ final class ExportAttempt {
 
   /** The heartbeat's stall check: stops the attempt (and cancels its statement) when reading made no progress. */
   void checkStall() {
+    SnapshotReads r = reads;
+    if (r != null) {
+      r.keepAlive();
+    }
     StallWatchdog.Verdict verdict = watchdog.check(files.rows() + files.bytes(), files.partsInFlight());
     if (verdict == StallWatchdog.Verdict.FINE) {
       return;
@@ -245,6 +236,9 @@ final class ExportAttempt {
       // Cancel the statement on the server so the connection answers again (and can be rolled back and reused).
       PgConnection.cast(c).cancelRequest().onFailure(e ->
         LOG.warn("export {} could not cancel its stalled statement: {}", job.id(), e.getMessage()));
+    }
+    if (verdict == StallWatchdog.Verdict.STOPPED_IN_CALL && r != null) {
+      r.cancel(); // a parallel export's other readers
     }
   }
 

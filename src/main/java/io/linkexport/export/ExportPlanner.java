@@ -71,7 +71,7 @@ final class ExportPlanner {
    * Chooses how the export's cursor is planned ({@link ReadPlan}) from the count and the tables' size, and sets it
    * for the rest of the snapshot's transaction.
    */
-  Future<ReadPlan> readPlan(Job job, Plan plan, boolean rollupSort, String configured) {
+  Future<ReadPlan.Chosen> readPlan(Job job, Plan plan, boolean rollupSort, String configured) {
     return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_table_rows")).execute())
       .compose(rows -> {
         Row r = rows.iterator().next();
@@ -80,7 +80,7 @@ final class ExportPlanner {
         LOG.info("export {} (project {}) reads with the {} plan", job.id(), job.projectId(),
           ReadPlan.describe(read, configured, plan.total(), tables, rollupSort, plan.split()));
         return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_read_plan"))
-          .execute(Tuple.of(read.tupleFraction()))).map(v -> read);
+          .execute(Tuple.of(read.tupleFraction()))).map(v -> new ReadPlan.Chosen(read, tables, rollupSort));
       });
   }
 

@@ -39,10 +39,13 @@ final class ExportWorker {
   private Future<Void> current = Future.succeededFuture();
   private volatile ExportAttempt running;
   private final ReadReplicas replicas;
+  /** Connections for a parallel export's other readers, or null (EXPORT_READ_PARALLELISM 1). */
+  private final Pool readers;
 
   ExportWorker(Vertx vertx, Pool pool, S3Storage storage, AppConfig config, String workerId, OutcomePolicy policy,
-    ReadReplicas replicas) {
+    ReadReplicas replicas, Pool readers) {
     this.replicas = replicas;
+    this.readers = readers;
     this.vertx = vertx;
     this.pool = pool;
     this.jobs = new JobStore(pool);
@@ -97,7 +100,8 @@ final class ExportWorker {
     long started = System.nanoTime();
     LOG.info("export {} attempt {} started (project {})", job.id(), job.attempt(), job.projectId());
     events.changed(job.event());
-    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config, events::progress, replicas.current());
+    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config, events::progress, replicas.current(),
+      readers);
     running = attempt;
     long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> heartbeat(attempt));
     Outcome.Failed exhausted = policy.exhausted(job);

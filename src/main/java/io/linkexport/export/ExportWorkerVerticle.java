@@ -44,8 +44,11 @@ public class ExportWorkerVerticle extends ServiceVerticle {
     String workerId = hostTag() + "/" + UUID.randomUUID().toString().substring(0, 8);
     Backoff retries = Backoff.of(Duration.ofMillis(config.exportRetryBaseMillis()),
       Duration.ofMillis(config.exportRetryMaxMillis()), 0.2);
+    // the readers of a parallel export's snapshot besides its own connection (SnapshotReads): the node's bound
+    Pool readers = config.exportReadParallelism() > 1
+      ? pool(config, Db.Workload.READER, config.exportReadParallelism() - 1) : null;
     worker = new ExportWorker(vertx, pool, S3Storage.create(vertx, http, config), config, workerId,
-      new OutcomePolicy(retries, config.exportMaxHandBacks()), replicas);
+      new OutcomePolicy(retries, config.exportMaxHandBacks()), replicas, readers);
     pollTimer = vertx.setPeriodic(config.exportPollMillis(), id -> worker.claimNext());
     return vertx.eventBus().consumer(Addresses.EXPORT_WAKEUP, msg -> worker.claimNext()).completion()
       .onSuccess(v -> vertx.runOnContext(x -> worker.claimNext()));

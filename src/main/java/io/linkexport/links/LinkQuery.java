@@ -95,6 +95,38 @@ public final class LinkQuery {
     return new Sql(text, Tuple.wrap(all));
   }
 
+  /**
+   * Fills the markers of the export's statement for one parallel reader: the matching links of the range
+   * {@code (lower, upper]} of the list's order ({@link SortRange}; a null bound is open), in that order.
+   */
+  public Sql renderRange(String template, SortRange.Bound lower, SortRange.Bound upper) {
+    List<Object> all = new ArrayList<>(where.params());
+    String range = SortRange.condition(sort, ascending, lower, upper, all);
+    return new Sql(fill(template, orderedWhere() + range), Tuple.wrap(all));
+  }
+
+  /**
+   * Fills the markers of {@code sql/export_range_sample.sql}: the sort's value and tie-breaker of the matching links
+   * in a sample, in the list's order; the parallel export cuts its ranges at evenly spaced rows of it. The sample is
+   * {@code share} of the links table's pages ({@code TABLESAMPLE SYSTEM}) when {@code blocks}, else that share of the
+   * matching links ({@code random()}).
+   */
+  public Sql renderSample(String template, double share, boolean blocks) {
+    List<Object> all = new ArrayList<>(where.params());
+    String sample = "";
+    String rows = "";
+    if (blocks) {
+      all.add((float) (100 * share)); // TABLESAMPLE takes a percentage, as a real
+      sample = "TABLESAMPLE SYSTEM ($" + all.size() + ")";
+    } else {
+      all.add(share);
+      rows = " AND random() < $" + all.size();
+    }
+    String text = fill(template.replace("/*KEY*/", sort.column() + " AS v, " + sort.tieBreaker() + " AS id")
+      .replace("/*SAMPLE*/", sample), orderedWhere() + rows);
+    return new Sql(text, Tuple.wrap(all));
+  }
+
   /** Fills the markers of the list's statement and appends the page's LIMIT and OFFSET parameters. */
   public Sql renderPage(String template, LinkFilter page) {
     List<Object> all = new ArrayList<>(where.params());

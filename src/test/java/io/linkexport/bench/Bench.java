@@ -63,7 +63,7 @@ import java.util.function.ToLongFunction;
  * {@code --stock-pg} (Postgres with its own memory settings: shared_buffers 128 MB, work_mem 4 MB), and
  * {@code --only plans} with {@code --plans auto,fast-start,total} (issue 23's plan choice: {@link PlanBench}; the
  * largest size and, with {@code --memory}, 1,000,000 links; {@code --plan-links N,M} for other project sizes, seeded
- * with as many clicks as links when absent).
+ * with as many clicks as links when absent; {@code --parallelism 1,2,4}: the export's readers, EXPORT_READ_PARALLELISM).
  */
 public final class Bench {
 
@@ -112,10 +112,12 @@ public final class Bench {
     }
     // Cursor paging deep in a large project: the page after the link in the middle of it.
     Size deep = quick ? sizes.get(sizes.size() - 1) : new Size(1_000_000, 1_000_000);
-    List<Size> seedSizes = new ArrayList<>(memorySizes);
-    // --plan-links N,M: the plans part at these project sizes (seeded with as many clicks as links when absent)
+    // --plan-links N,M: the plans part at these project sizes (seeded with as many clicks as links when absent);
+    // with --only plans, only those are seeded
     List<Size> planSizes = opt.containsKey("plan-links") ? Arrays.stream(opt.get("plan-links").split(","))
       .map(n -> new Size(Integer.parseInt(n), Integer.parseInt(n))).toList() : null;
+    List<Size> seedSizes = planSizes != null && only.equals(Set.of("plans")) ? new ArrayList<>()
+      : new ArrayList<>(memorySizes);
     if (only.contains("plans") && planSizes != null) {
       planSizes.stream().filter(z -> !seedSizes.contains(z)).forEach(seedSizes::add);
     }
@@ -229,7 +231,8 @@ public final class Bench {
         List<Size> plans = planSizes != null ? planSizes
           : memorySizes.stream().filter(z -> z.links() >= largest.links()).toList();
         report.files(PlanBench.run(services, env, children, plans,
-          Arrays.asList(opt.getOrDefault("plans", "auto").split(",")), runs, dir));
+          Arrays.asList(opt.getOrDefault("plans", "auto").split(",")),
+          Arrays.asList(opt.getOrDefault("parallelism", "1").split(",")), runs, dir));
       }
 
       if (ingestEvents > 0 && only.contains("ingest")) {

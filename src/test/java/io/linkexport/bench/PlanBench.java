@@ -24,48 +24,60 @@ final class PlanBench {
   }
 
   static String run(EmbeddedServices services, Map<String, String> env, List<Process> children, List<Bench.Size> sizes,
-                    List<String> plans, int runs, Path dir) throws Exception {
-    StringBuilder md = new StringBuilder(String.format("Export vs COPY by read plan (service at 256m; issue 23: the"
-      + " export within 1.1x of the parallel COPY of its SELECT at every size, both sorts):%n%n| links | sort | plan"
-      + " | chosen | COPY | export | export / COPY |%n|---|---|---|---|---|---|---|%n"));
+                    List<String> plans, List<String> parallelisms, int runs, Path dir) throws Exception {
+    StringBuilder md = new StringBuilder(String.format("Export vs COPY by read plan and readers (service at 256m;"
+      + " issue 23: the export within 1.1x of the parallel COPY of its SELECT at every size, both sorts):%n%n| links"
+      + " | sort | plan | chosen | readers | COPY | export | export / COPY |%n|---|---|---|---|---|---|---|---|%n"));
     for (String plan : plans) {
-      Map<String, String> e = new HashMap<>(env);
-      e.put("EXPORT_READ_PLAN", plan);
-      Bench.Service service = Bench.Service.start(e, children, "256m");
-      for (Bench.Size s : sizes) {
-        for (String sort : SORTS) {
-          String filter = "{\"showArchived\":true,\"sortBy\":\"" + sort + "\"}";
-          Bench.export(service, s, filter); // unmeasured: the JIT and the cache
-          List<Long> copy = new ArrayList<>();
-          List<Bench.ExportResult> exports = new ArrayList<>();
-          for (int i = 0; i < runs; i++) {
-            copy.add(Bench.copyBaseline(services, s, dir, false, filter)[0]);
-            exports.add(Bench.export(service, s, filter));
+      for (String readers : parallelisms) {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("EXPORT_READ_PLAN", plan);
+        e.put("EXPORT_READ_PARALLELISM", readers);
+        Bench.Service service = Bench.Service.start(e, children, "256m");
+        for (Bench.Size s : sizes) {
+          for (String sort : SORTS) {
+            String filter = "{\"showArchived\":true,\"sortBy\":\"" + sort + "\"}";
+            Bench.export(service, s, filter); // unmeasured: the JIT and the cache
+            List<Long> copy = new ArrayList<>();
+            List<Bench.ExportResult> exports = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+              copy.add(Bench.copyBaseline(services, s, dir, false, filter)[0]);
+              exports.add(Bench.export(service, s, filter));
+            }
+            long c = Bench.median(copy, x -> x);
+            long x = Bench.median(exports, Bench.ExportResult::processingMs);
+            String chosen = chosen("reads with the ", "?");
+            String ranges = chosen("reads ", "1").replaceAll("[^0-9].*", "");
+            md.append(String.format("| %,d | %s | %s | %s | %s | %,d ms | %,d ms | **%.2f** |%n", s.links(), sort,
+              plan, chosen, ranges, c, x, c == 0 ? 0.0 : (double) x / c));
+            System.out.printf("plan %s, %s readers, %,d links by %s (%s, %s ranges): COPY %d ms, export %d ms%n", plan,
+              readers, s.links(), sort, chosen, ranges, c, x);
           }
-          long c = Bench.median(copy, x -> x);
-          long x = Bench.median(exports, Bench.ExportResult::processingMs);
-          String chosen = chosen();
-          md.append(String.format("| %,d | %s | %s | %s | %,d ms | %,d ms | **%.2f** |%n", s.links(), sort, plan,
-            chosen, c, x, c == 0 ? 0.0 : (double) x / c));
-          System.out.printf("plan %s, %,d links by %s (%s): COPY %d ms, export %d ms%n", plan, s.links(), sort,
-            chosen, c, x);
         }
+        service.stop();
       }
-      service.stop();
     }
     return md.append(String.format("%n")).toString();
   }
 
-  /** The plan of the service's last export, from its log ("export ... reads with the total (...) plan"). */
-  private static String chosen() throws Exception {
+  /**
+   * From the service's log, what follows {@code marker} in the last line of the last export that has it: the plan
+   * ("export ... reads with the total (...) plan"), or the ranges read in parallel ("export ... reads 2 ranges of its
+   * snapshot"); {@code none} when the last export has no such line.
+   */
+  private static String chosen(String marker, String none) throws Exception {
     List<String> lines = Files.readAllLines(Path.of("target/bench-service-256m.log"));
     for (int i = lines.size() - 1; i >= 0; i--) {
-      int at = lines.get(i).indexOf("reads with the ");
-      if (at >= 0) {
-        String rest = lines.get(i).substring(at + "reads with the ".length());
+      String line = lines.get(i);
+      if (line.contains("reads with the ") && !marker.equals("reads with the ")) {
+        return none; // the last export's plan line comes before its ranges line: it had none
+      }
+      int at = line.indexOf(marker);
+      if (at >= 0 && (marker.equals("reads with the ") || line.contains("ranges of its snapshot"))) {
+        String rest = line.substring(at + marker.length());
         return rest.substring(0, rest.indexOf(' '));
       }
     }
-    return "?";
+    return none;
   }
 }

@@ -77,4 +77,53 @@ class ReadPlanTest {
     assertThat(ReadPlan.describe(ReadPlan.FAST_START, "fast-start", 1, bench(128), true, false))
       .startsWith("fast-start (EXPORT_READ_PLAN;");
   }
+
+  /**
+   * Verifies when an export is read by parallel readers: an unsplit export of at least the minimum rows from the
+   * primary, sorted by a links column and planned for its total time.
+   */
+  @Test
+  void parallelReadersForALargeUnsplitExportOfThePrimary() {
+    assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.TOTAL, false, false, false)).isEqualTo(4);
+    assertThat(ReadPlan.readers(4, 50_000, 50_000, ReadPlan.TOTAL, false, false, false)).isEqualTo(4);
+    assertThat(ReadPlan.readers(1, 1_000_000, 50_000, ReadPlan.TOTAL, false, false, false)).isEqualTo(1);
+    assertThat(ReadPlan.readers(4, 49_999, 50_000, ReadPlan.TOTAL, false, false, false)).isEqualTo(1);
+    assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.TOTAL, false, true, false)).as("split").isEqualTo(1);
+    assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.TOTAL, false, false, true)).as("replica").isEqualTo(1);
+    assertThat(ReadPlan.readers(4, 1, 1, ReadPlan.TOTAL, false, false, false)).as("one row").isEqualTo(1);
+    assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.FAST_START, false, false, false)).isEqualTo(1);
+    assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.TOTAL, true, false, false)).as("by clicks")
+      .isEqualTo(1);
+  }
+
+  /**
+   * Verifies how the cuts are sampled: by blocks of the table when 2,000 of the export's rows in proportion read at
+   * most as many rows as the export; else from the export's own rows (a small project in a large table).
+   */
+  @Test
+  void aBlockSampleWhenItReadsNoMoreThanTheExport() {
+    assertThat(SnapshotReads.Sampling.of(1_000_000, bench(256)).blocks()).isTrue();
+    assertThat(SnapshotReads.Sampling.of(100_000, bench(256)).blocks()).as("28,200 rows' pages").isTrue();
+    assertThat(SnapshotReads.Sampling.of(50_000, new ReadPlan.Tables(1_250_000, 0, 0)).blocks()).isTrue();
+    assertThat(SnapshotReads.Sampling.of(50_000, new ReadPlan.Tables(1_250_100, 0, 0)).blocks()).isFalse();
+    assertThat(SnapshotReads.Sampling.of(60_000, new ReadPlan.Tables(100_000_000, 0, 0)).blocks()).isFalse();
+    assertThat(SnapshotReads.Sampling.of(700, new ReadPlan.Tables(-1, 0, 0)))
+      .as("no statistics, under 2,000 rows: all of them").isEqualTo(new SnapshotReads.Sampling(1.0, false));
+    assertThat(SnapshotReads.Sampling.of(4_000, new ReadPlan.Tables(-1, 0, 0)))
+      .isEqualTo(new SnapshotReads.Sampling(0.5, false));
+    assertThat(SnapshotReads.Sampling.of(1_500, new ReadPlan.Tables(1_500, 0, 0))).as("every row")
+      .isEqualTo(new SnapshotReads.Sampling(1.0, false));
+  }
+
+  /** Verifies the cuts: n - 1 distinct elements, about evenly spaced, fewer when the sample is short. */
+  @Test
+  void theCutsAreEvenlySpacedRowsOfTheSample() {
+    java.util.List<Integer> sample = java.util.stream.IntStream.range(0, 100).boxed().toList();
+    assertThat(SnapshotReads.evenly(sample, 4)).containsExactly(25, 50, 75);
+    assertThat(SnapshotReads.evenly(sample, 3)).containsExactly(33, 66);
+    assertThat(SnapshotReads.evenly(sample, 1)).isEmpty();
+    assertThat(SnapshotReads.evenly(java.util.List.of(7, 8), 7)).containsExactly(7, 8);
+    assertThat(SnapshotReads.evenly(java.util.List.of(7, 8, 9), 3)).containsExactly(8, 9);
+    assertThat(SnapshotReads.evenly(java.util.List.<Integer>of(), 4)).isEmpty();
+  }
 }

@@ -1,0 +1,293 @@
+package io.linkexport.export;
+
+import io.linkexport.db.SqlStatements;
+import io.linkexport.links.LinkQuery;
+import io.linkexport.links.SortRange;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The export's rows from its snapshot, as one stream of batches in the export's order: one declared cursor on the
+ * snapshot's connection, or N cursors over consecutive ranges of the order, each on its own connection in the same
+ * snapshot (issue 23, parallel snapshot reads).
+ *
+ * <p>The parallel way: the snapshot's transaction exports its snapshot ({@code pg_export_snapshot()}); each other
+ * reader opens a REPEATABLE READ, READ ONLY transaction that imports it ({@code SET TRANSACTION SNAPSHOT}), so every
+ * reader sees exactly the rows the count saw. The order is cut at evenly spaced rows of a block sample
+ * ({@code sql/export_range_sample.sql}); reader i reads the rows after cut i-1 up to cut i ({@link SortRange}: exact
+ * for ties and nulls, whatever the cuts). Every reader fetches its first row at once, so Postgres runs their scans,
+ * joins and sorts side by side, on as many cores (a plan for the total time sorts before its first row: readers run
+ * only with that plan, {@link ReadPlan#readers}); the export then reads range 0 to its end, then range 1, and so on.
+ * The rows reach the encoder in the file's order, so the file, its parts, its gzip stream and its SHA-256 are made
+ * exactly as from one cursor (byte for byte the same file), and no part is ever under S3's 5 MiB minimum in the
+ * middle of the object. Memory: the reader being read holds two batches (the one read and the one read ahead), the
+ * others one row each.
+ * A reader waits for its turn idle in its transaction; the worker pool's {@code idle_in_transaction_session_timeout}
+ * (twice {@code EXPORT_STALL_SECONDS}) bounds that wait, so an export whose earlier ranges take longer than that to
+ * write fails and is retried (240 s by default: some 25 million rows at the benchmark's pace).
+ *
+ * <p>Any reader's failure fails the next read, which fails the attempt (it is retried from scratch); closing rolls
+ * back and closes every reader, after cancelling what a reader still runs.
+ */
+final class SnapshotReads {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotReads.class);
+  /** Rows of the sample the cuts are chosen from: enough for ranges within a few percent of equal. */
+  static final int SAMPLE_ROWS = 2_000;
+  /** What {@code pg_export_snapshot()} answers: hex and dashes (it is written into a statement, never a parameter). */
+  private static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9A-Fa-f-]{1,64}");
+
+  /** One reader: its connection (null for the snapshot's own) and its cursor. */
+  private record Reader(SqlConnection conn, DeclaredCursor cursor) {
+  }
+
+  /** A connection of the reader pool and, once begun, its transaction. */
+  private static final class Opened {
+    final SqlConnection conn;
+    volatile Transaction tx;
+
+    Opened(SqlConnection conn) {
+      this.conn = conn;
+    }
+  }
+
+  private final SqlConnection snapshot;
+  private final int fetchSize;
+  private final Function<Future<?>, Future<Void>> bounded;
+  private final List<Reader> readers = new CopyOnWriteArrayList<>();
+  private final List<Opened> connections = new CopyOnWriteArrayList<>();
+  private final long keepAliveNanos;
+  private int current;
+  private volatile Throwable failure;
+  /** The readers being opened, which {@link #close} waits for; a connection got after the close closes itself. */
+  private volatile Future<?> opening = Future.succeededFuture();
+  private volatile boolean closing;
+  private long keptAlive = System.nanoTime();
+
+  /**
+   * {@code bounded} ends a closing call within the attempt's close timeout, whatever it does; a waiting reader is
+   * kept from its idle limit by a statement every {@code keepAliveNanos} ({@link #keepAlive}).
+   */
+  SnapshotReads(SqlConnection snapshot, int fetchSize, Function<Future<?>, Future<Void>> bounded,
+                long keepAliveNanos) {
+    this.snapshot = snapshot;
+    this.fetchSize = fetchSize;
+    this.bounded = bounded;
+    this.keepAliveNanos = keepAliveNanos;
+  }
+
+  /** Reads {@code sql} through one cursor on the snapshot's connection. */
+  Future<Void> serial(LinkQuery.Sql sql) {
+    return DeclaredCursor.declare(snapshot, sql, fetchSize).map(c -> {
+      readers.add(new Reader(null, c));
+      return null;
+    });
+  }
+
+  /**
+   * Reads the export ({@code template}, {@code links_export.sql} with its columns) in up to {@code parallelism}
+   * ranges, the first on the snapshot's connection, the others on connections of {@code pool}, each planned like the
+   * snapshot's ({@code read}). Fewer ranges when the sample has fewer rows (one: the serial read).
+   */
+  Future<Integer> parallel(LinkQuery query, String template, Sampling sampling, int parallelism, Pool pool,
+                           ReadPlan plan) {
+    Future<Integer> opened = openRanges(query, template, sampling, parallelism, pool, plan);
+    opening = opened;
+    return opened;
+  }
+
+  private Future<Integer> openRanges(LinkQuery query, String template, Sampling sampling, int parallelism, Pool pool,
+                                     ReadPlan plan) {
+    LinkQuery.Sql sample = query.renderSample(SqlStatements.get("export_range_sample"), sampling.share(),
+      sampling.blocks());
+    return snapshot.preparedQuery(sample.text()).execute(sample.params()).compose(rows -> {
+      List<SortRange.Bound> cuts = cuts(rows, parallelism);
+      if (cuts.isEmpty()) {
+        return serial(query.renderOrdered(template)).map(v -> 1);
+      }
+      return snapshot.query("SELECT pg_export_snapshot()").execute().compose(id -> {
+        String snapshotId = id.iterator().next().getString(0);
+        if (!SNAPSHOT_ID.matcher(snapshotId).matches()) {
+          return Future.failedFuture(new IllegalStateException("unexpected snapshot id " + snapshotId));
+        }
+        List<Future<Reader>> opened = new ArrayList<>();
+        opened.add(DeclaredCursor.declare(snapshot, query.renderRange(template, null, cuts.get(0)), fetchSize)
+          .map(c -> new Reader(null, c)));
+        for (int i = 0; i < cuts.size(); i++) {
+          SortRange.Bound upper = i + 1 < cuts.size() ? cuts.get(i + 1) : null;
+          opened.add(open(pool, snapshotId, plan, query.renderRange(template, cuts.get(i), upper)));
+        }
+        return Future.join(opened).compose(x -> {
+          if (closing) {
+            return Future.failedFuture(new IllegalStateException("the export's reads were closed while opening"));
+          }
+          opened.forEach(f -> readers.add(f.result()));
+          readers.forEach(r -> r.cursor().prime().onFailure(this::failed));
+          return Future.succeededFuture(readers.size());
+        }).recover(err -> Future.failedFuture(opened.stream().filter(Future::failed).findFirst()
+          .map(Future::cause).orElse(err)));
+      });
+    });
+  }
+
+  /**
+   * How the cuts are sampled: {@code share} of the links table's pages when {@code blocks}, else that share of the
+   * export's own rows.
+   */
+  record Sampling(double share, boolean blocks) {
+    /**
+     * {@link #SAMPLE_ROWS} of an export of {@code total} rows, by blocks when that reads at most as many rows as the
+     * export (a block sample of a share of the export's rows reads that share of the whole table, page by page,
+     * without the export's sort). Else, a small project in a large table, from the export's own rows: one more pass
+     * over them, without the sort, which still beats the pages of a table many times their size; so is a sample of
+     * every row (an export under SAMPLE_ROWS) and one without the table's statistics.
+     */
+    static Sampling of(long total, ReadPlan.Tables tables) {
+      double share = Math.min(1.0, (double) SAMPLE_ROWS / Math.max(1, total));
+      // without statistics the table's size is unknown: its pages could be many times the export's rows
+      return new Sampling(share, tables.rows() >= 1 && share < 1 && share * Math.max(total, tables.rows()) <= total);
+    }
+  }
+
+  /** The cuts: {@code n - 1} evenly spaced rows of the sample for n ranges, n at most the sample's rows plus one. */
+  static List<SortRange.Bound> cuts(RowSet<Row> sample, int parallelism) {
+    List<SortRange.Bound> rows = new ArrayList<>(sample.size());
+    sample.forEach(r -> rows.add(new SortRange.Bound(r.getValue(0), r.get(UUID.class, 1))));
+    return evenly(rows, parallelism);
+  }
+
+  /** {@code n - 1} distinct, ordered elements of {@code sorted} that cut it into n runs of about equal length. */
+  static <T> List<T> evenly(List<T> sorted, int parallelism) {
+    int n = Math.min(parallelism, sorted.size() + 1);
+    List<T> cuts = new ArrayList<>();
+    for (int i = 1; i < n; i++) {
+      cuts.add(sorted.get((int) ((long) i * sorted.size() / n)));
+    }
+    return cuts;
+  }
+
+  /** A reader of one range: a connection of {@code pool} importing the snapshot, its cursor declared. */
+  private Future<Reader> open(Pool pool, String snapshotId, ReadPlan plan, LinkQuery.Sql sql) {
+    return pool.getConnection().compose(conn -> {
+      if (closing) { // the attempt ended while this connection was on its way: nothing closes it but this
+        return conn.close().transform(v -> Future.failedFuture(new IllegalStateException("closed while opening")));
+      }
+      Opened opened = new Opened(conn);
+      connections.add(opened);
+      // a reader's backend that ends while the reader waits for its turn fails the attempt now, not at its turn
+      conn.closeHandler(v -> failed(new IllegalStateException("a reader of the snapshot lost its connection")));
+      return conn.begin()
+        .compose(tx -> {
+          opened.tx = tx; // rolled back by close(), whatever happens next
+          return conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute();
+        })
+        .compose(v -> conn.query("SET TRANSACTION SNAPSHOT '" + snapshotId + "'").execute())
+        .compose(v -> conn.query(SqlStatements.get("export_snapshot_limits")).execute())
+        .compose(v -> conn.preparedQuery(SqlStatements.get("export_read_plan")).execute(Tuple.of(plan.tupleFraction())))
+        .compose(v -> DeclaredCursor.declare(conn, sql, fetchSize))
+        .map(c -> new Reader(conn, c));
+    });
+  }
+
+  private void failed(Throwable err) {
+    if (failure == null) {
+      failure = err;
+    }
+  }
+
+  /** The next batch in the export's order; the last batch of the last range is the last. */
+  Future<RowSlices.Batch<Row>> read() {
+    Throwable err = failure;
+    if (err != null) {
+      return Future.failedFuture(err);
+    }
+    Reader reader = readers.get(current);
+    return reader.cursor().read().map(b -> {
+      List<Row> rows = new ArrayList<>(b.rows().size());
+      b.rows().forEach(rows::add);
+      boolean last = b.last() && current == readers.size() - 1;
+      if (b.last() && !last) {
+        current++;
+      }
+      return new RowSlices.Batch<>(rows, last);
+    });
+  }
+
+  /** Readers of the export (1: serial). */
+  int size() {
+    return readers.size();
+  }
+
+  /** Cancels what every reader's backend runs (a stalled attempt); the snapshot's own is the caller's. */
+  void cancel() {
+    for (Opened o : connections) {
+      PgConnection.cast(o.conn).cancelRequest().onFailure(e -> LOG.debug("cancelling a reader: {}", e.getMessage()));
+    }
+  }
+
+  /**
+   * Called with every heartbeat: every so often, a statement on each connection that waits idle in its transaction
+   * (the readers before and after the one being read, and the snapshot's own once its range is read), which would
+   * otherwise reach the pool's idle_in_transaction_session_timeout (twice EXPORT_STALL_SECONDS) on a long export.
+   */
+  void keepAlive() {
+    long now = System.nanoTime();
+    if (readers.size() < 2 || closing || now - keptAlive < keepAliveNanos) {
+      return;
+    }
+    keptAlive = now;
+    for (int i = 0; i < readers.size(); i++) {
+      Reader r = readers.get(i);
+      if (i != current && !r.cursor().busy()) {
+        (r.conn() == null ? snapshot : r.conn()).query("SELECT 1").execute()
+          .onFailure(e -> LOG.debug("keeping a reader alive: {}", e.getMessage()));
+      }
+    }
+  }
+
+  /**
+   * Closes every cursor, rolls back and closes the other readers' connections; a reader still running a statement
+   * (the attempt failed before its turn) is cancelled first. Never fails, bounded.
+   */
+  Future<Void> close() {
+    closing = true;
+    return bounded.apply(opening).compose(v -> closeAll());
+  }
+
+  private Future<Void> closeAll() {
+    Future<Void> chain = Future.succeededFuture();
+    for (Reader r : readers) {
+      if (r.conn() == null) {
+        chain = chain.compose(v -> bounded.apply(r.cursor().close()));
+      }
+    }
+    for (Reader r : readers) {
+      if (r.conn() != null && r.cursor().busy()) { // the attempt failed while this reader fetched
+        PgConnection.cast(r.conn()).cancelRequest().onFailure(e -> LOG.debug("cancelling: {}", e.getMessage()));
+      }
+    }
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Opened o : connections) {
+      Transaction tx = o.tx;
+      Future<Void> rolledBack = tx == null ? Future.succeededFuture() : bounded.apply(tx.rollback());
+      closing.add(rolledBack.compose(v -> bounded.apply(o.conn.close())));
+    }
+    Future<Void> cursors = chain;
+    return Future.join(closing).<Void>mapEmpty().otherwiseEmpty().compose(v -> cursors);
+  }
+}

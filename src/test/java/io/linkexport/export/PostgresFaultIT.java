@@ -68,10 +68,14 @@ class PostgresFaultIT {
     try {
       jobId = Exports.start(app, project, token, new JsonObject().put("showArchived", true));
       Await.until("parts 1 and 2 to reach S3", Duration.ofSeconds(60), () -> s3.heldRequests() >= 2);
-      // parts 1 and 2 are held, so the export cannot end: its snapshot's backend is killed mid-export
-      Await.until("the cursor's backend to be found and terminated", Duration.ofSeconds(30), () -> db.strings(
-        "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE datname = ?"
-          + " AND application_name = 'link-export-worker' AND state = 'idle in transaction'", dbName).contains("true"));
+      // parts 1 and 2 are held, so the export cannot end: once its snapshot's backends (its own and, read in
+      // parallel, its other reader's: the one being read may be either) wait idle, all of them are killed
+      String backends = " FROM pg_stat_activity WHERE datname = ? AND application_name IN"
+        + " ('link-export-worker', 'link-export-reader') AND backend_xmin IS NOT NULL";
+      Await.until("the export's backends to wait idle in their transactions", Duration.ofSeconds(30),
+        () -> db.count("SELECT count(*)" + backends + " AND state = 'idle in transaction'", dbName) == 2
+          && db.count("SELECT count(*)" + backends, dbName) == 2);
+      assertThat(db.strings("SELECT pg_terminate_backend(pid)::text" + backends, dbName)).containsOnly("true");
     } finally {
       s3.hold(line -> false);
       s3.release();

@@ -130,6 +130,8 @@ public final class TestApp {
       .put(AppConfig.EXPORT_RETRY_BASE_MS, 200)
       .put(AppConfig.EXPORT_MAX_ATTEMPTS, 3)
       .put(AppConfig.EXPORT_PART_SIZE_MB, 5)
+      // the default is the cores: the same readers on every machine (exports of 50,000 rows on read in parallel)
+      .put(AppConfig.EXPORT_READ_PARALLELISM, 2)
       .put(AppConfig.EXPORT_HOURLY_LIMIT, 1000)
       .put("MAIL_POLL_MS", 200)
       // a test's service stops at once: nothing balances load over it

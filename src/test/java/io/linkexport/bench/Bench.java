@@ -63,7 +63,8 @@ import java.util.function.ToLongFunction;
  * {@code --stock-pg} (Postgres with its own memory settings: shared_buffers 128 MB, work_mem 4 MB), and
  * {@code --only plans} with {@code --plans auto,fast-start,total} (issue 23's plan choice: {@link PlanBench}; the
  * largest size and, with {@code --memory}, 1,000,000 links; {@code --plan-links N,M} for other project sizes, seeded
- * with as many clicks as links when absent; {@code --parallelism 1,2,4}: the export's readers, EXPORT_READ_PARALLELISM).
+ * with as many clicks as links when absent; {@code --parallelism 1,2,4}: the export's readers, EXPORT_READ_PARALLELISM;
+ * {@code --plan-heap 64m}: the service's heap there, 256m by default).
  */
 public final class Bench {
 
@@ -232,7 +233,8 @@ public final class Bench {
           : memorySizes.stream().filter(z -> z.links() >= largest.links()).toList();
         report.files(PlanBench.run(services, env, children, plans,
           Arrays.asList(opt.getOrDefault("plans", "auto").split(",")),
-          Arrays.asList(opt.getOrDefault("parallelism", "1").split(",")), runs, dir));
+          Arrays.asList(opt.getOrDefault("parallelism", "1").split(",")), opt.getOrDefault("plan-heap", "256m"), runs,
+          dir));
       }
 
       if (ingestEvents > 0 && only.contains("ingest")) {

@@ -24,16 +24,17 @@ final class PlanBench {
   }
 
   static String run(EmbeddedServices services, Map<String, String> env, List<Process> children, List<Bench.Size> sizes,
-                    List<String> plans, List<String> parallelisms, int runs, Path dir) throws Exception {
-    StringBuilder md = new StringBuilder(String.format("Export vs COPY by read plan and readers (service at 256m;"
+                    List<String> plans, List<String> parallelisms, String heap, int runs, Path dir) throws Exception {
+    StringBuilder md = new StringBuilder(String.format("Export vs COPY by read plan and readers (service at %s;"
       + " issue 23: the export within 1.1x of the parallel COPY of its SELECT at every size, both sorts):%n%n| links"
-      + " | sort | plan | chosen | readers | COPY | export | export / COPY |%n|---|---|---|---|---|---|---|---|%n"));
+      + " | sort | plan | chosen | readers | COPY | export | export / COPY | peak heap |%n"
+      + "|---|---|---|---|---|---|---|---|---|%n", heap));
     for (String plan : plans) {
       for (String readers : parallelisms) {
         Map<String, String> e = new HashMap<>(env);
         e.put("EXPORT_READ_PLAN", plan);
         e.put("EXPORT_READ_PARALLELISM", readers);
-        Bench.Service service = Bench.Service.start(e, children, "256m");
+        Bench.Service service = Bench.Service.start(e, children, heap);
         for (Bench.Size s : sizes) {
           for (String sort : SORTS) {
             String filter = "{\"showArchived\":true,\"sortBy\":\"" + sort + "\"}";
@@ -46,10 +47,11 @@ final class PlanBench {
             }
             long c = Bench.median(copy, x -> x);
             long x = Bench.median(exports, Bench.ExportResult::processingMs);
-            String chosen = chosen("reads with the ", "?");
-            String ranges = chosen("reads ", "1").replaceAll("[^0-9].*", "");
-            md.append(String.format("| %,d | %s | %s | %s | %s | %,d ms | %,d ms | **%.2f** |%n", s.links(), sort,
-              plan, chosen, ranges, c, x, c == 0 ? 0.0 : (double) x / c));
+            String chosen = chosen(heap, "reads with the ", "?");
+            String ranges = chosen(heap, "reads ", "1").replaceAll("[^0-9].*", "");
+            long peak = exports.stream().mapToLong(Bench.ExportResult::peakHeapBytes).max().orElse(0);
+            md.append(String.format("| %,d | %s | %s | %s | %s | %,d ms | %,d ms | **%.2f** | %d MB |%n", s.links(),
+              sort, plan, chosen, ranges, c, x, c == 0 ? 0.0 : (double) x / c, peak >> 20));
             System.out.printf("plan %s, %s readers, %,d links by %s (%s, %s ranges): COPY %d ms, export %d ms%n", plan,
               readers, s.links(), sort, chosen, ranges, c, x);
           }
@@ -65,8 +67,8 @@ final class PlanBench {
    * ("export ... reads with the total (...) plan"), or the ranges read in parallel ("export ... reads 2 ranges of its
    * snapshot"); {@code none} when the last export has no such line.
    */
-  private static String chosen(String marker, String none) throws Exception {
-    List<String> lines = Files.readAllLines(Path.of("target/bench-service-256m.log"));
+  private static String chosen(String heap, String marker, String none) throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("target/bench-service-" + heap + ".log"));
     for (int i = lines.size() - 1; i >= 0; i--) {
       String line = lines.get(i);
       if (line.contains("reads with the ") && !marker.equals("reads with the ")) {

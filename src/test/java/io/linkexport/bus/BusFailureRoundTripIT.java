@@ -74,7 +74,7 @@ class BusFailureRoundTripIT {
   /** Verifies that every error code keeps its status, code, field and message across the cluster into HTTP. */
   @Test
   void everyFailureKeepsItsCodeFieldAndMessageAcrossTheCluster() throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (ErrorCode code : ErrorCode.values()) {
       boolean retry = code == ErrorCode.RATE_LIMITED || code == ErrorCode.UNAVAILABLE;
       HttpResponse<String> res = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"

@@ -41,7 +41,7 @@ record ChildNode(Process process, int httpPort, String name, File log) {
   }
 
   TestApp.Res get(String path, String token) throws Exception {
-    HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    HttpResponse<String> res = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + httpPort + path)).header("Authorization", "Bearer " + token).build(),
       HttpResponse.BodyHandlers.ofString());
     ApiContract.served("http://127.0.0.1:" + httpPort).check(res);
@@ -50,7 +50,7 @@ record ChildNode(Process process, int httpPort, String name, File log) {
 
   /** Waits until the node answers /health with 200; fails with the end of its log if it exits or takes 90 s. */
   void awaitHealthy() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long deadline = System.currentTimeMillis() + 90_000;
     while (true) {
       if (!process.isAlive()) {

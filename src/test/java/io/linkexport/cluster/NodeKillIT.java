@@ -163,7 +163,7 @@ class NodeKillIT {
     void assertCompleteAndExactlyOnce(JsonObject job, ChildNode node) throws Exception {
       assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
       assertThat(job.getLong("rowCount")).isEqualTo(LINKS);
-      HttpResponse<byte[]> file = HttpClient.newHttpClient().send(
+      HttpResponse<byte[]> file = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(URI.create(job.getString("downloadUrl"))).build(), HttpResponse.BodyHandlers.ofByteArray());
       List<List<String>> rows = Exports.parse(file.body());
       assertThat(rows).hasSize(1 + LINKS);
@@ -186,7 +186,7 @@ class NodeKillIT {
       .isEqualTo(LINKS);
     String token = TestTokens.session(user, email);
     s3.hold(line -> line.startsWith("PUT ") && line.matches(".*[?&]partNumber=2[& ].*"));
-    HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    HttpResponse<String> started = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + nodes.get(0).httpPort() + Exports.base(project)))
       .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
       .POST(HttpRequest.BodyPublishers.ofString("{\"showArchived\":true}")).build(), HttpResponse.BodyHandlers.ofString());

@@ -62,7 +62,7 @@ class ApiContractIT {
 
   /** A response fetched without the validating client. */
   private static HttpResponse<String> raw(TestApp app, String path, String token) throws Exception {
-    return java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(app.url(path)))
+    return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(app.url(path)))
       .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

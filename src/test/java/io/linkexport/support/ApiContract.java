@@ -58,7 +58,7 @@ public final class ApiContract {
   public static ApiContract served(String baseUrl) {
     return SERVED.computeIfAbsent(baseUrl, url -> {
       try {
-        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
+        HttpResponse<String> res = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(url
           + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() != 200) {
           throw new IllegalStateException("GET /openapi.json answered " + res.statusCode());

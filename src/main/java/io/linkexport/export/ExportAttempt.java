@@ -149,7 +149,8 @@ final class ExportAttempt {
     return watchdog.watched(() -> parallelism > 1
       ? r.parallel(query, template, SnapshotReads.Sampling.of(plan.total(), read.tables()), parallelism,
         readers, read.plan()).map(n -> {
-          LOG.info("export {} reads {} ranges of its snapshot in parallel", job.id(), n);
+          LOG.info(n > 1 ? "export {} reads {} ranges of its snapshot in parallel"
+            : "export {} reads {} cursor: its sample of the rows was empty", job.id(), n);
           return null;
         })
       : r.serial(plan.split() ? query.renderByCreation(template, starts) : query.renderOrdered(template)))

@@ -270,24 +270,26 @@ final class SnapshotReads {
   }
 
   private Future<Void> closeAll() {
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> own = Future.succeededFuture();
     for (Reader r : readers) {
       if (r.conn() == null) {
-        chain = chain.compose(v -> bounded.apply(r.cursor().close()));
-      }
-    }
-    for (Reader r : readers) {
-      if (r.conn() != null && r.cursor().busy()) { // the attempt failed while this reader fetched
+        own = bounded.apply(r.cursor().close());
+      } else if (r.cursor().busy()) { // the attempt failed while this reader fetched
         PgConnection.cast(r.conn()).cancelRequest().onFailure(e -> LOG.debug("cancelling: {}", e.getMessage()));
       }
     }
     List<Future<Void>> closing = new ArrayList<>();
     for (Opened o : connections) {
+      // its cursor first: closing it closes its prepared FETCH, which would outlive the transaction on the pooled
+      // connection; then the transaction, then the connection back to the pool
+      Reader r = readers.stream().filter(x -> x.conn() == o.conn).findFirst().orElse(null);
+      Future<Void> cursor = r == null ? Future.succeededFuture() : bounded.apply(r.cursor().close());
       Transaction tx = o.tx;
-      Future<Void> rolledBack = tx == null ? Future.succeededFuture() : bounded.apply(tx.rollback());
-      closing.add(rolledBack.compose(v -> bounded.apply(o.conn.close())));
+      closing.add(cursor.compose(v -> tx == null ? Future.succeededFuture() : bounded.apply(tx.rollback()))
+        .compose(v -> bounded.apply(o.conn.close())));
     }
-    Future<Void> cursors = chain;
-    return Future.join(closing).<Void>mapEmpty().otherwiseEmpty().compose(v -> cursors);
+    Future<Void> snapshotCursor = own;
+    return Future.join(closing).<Void>mapEmpty().otherwiseEmpty().compose(v -> snapshotCursor);
   }
+
 }

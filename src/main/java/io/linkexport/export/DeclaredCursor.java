@@ -43,6 +43,8 @@ final class DeclaredCursor {
   private Future<RowSet<Row>> ahead;
   /** The first row fetched by {@link #prime}, until the first read answers it. */
   private Future<RowSet<Row>> head;
+  /** The last FETCH sent (answered or not): {@link #busy}. */
+  private volatile Future<RowSet<Row>> inFlight;
 
   private DeclaredCursor(SqlConnection conn, PreparedStatement fetch, int fetchSize) {
     this.conn = conn;
@@ -110,20 +112,27 @@ final class DeclaredCursor {
     Future<RowSet<Row>> first = conn.prepare("FETCH FORWARD 1 FROM " + NAME)
       .compose(ps -> ps.query().execute().eventually(ps::close));
     head = first;
+    inFlight = first;
     return first.mapEmpty();
   }
 
   /** True while a {@code FETCH} of this cursor is under way (sent, not answered). */
   boolean busy() {
-    return head != null && !head.isComplete() || ahead != null && !ahead.isComplete();
+    Future<RowSet<Row>> f = inFlight;
+    return f != null && !f.isComplete();
   }
 
   private Future<RowSet<Row>> fetch() {
-    return fetch.query().execute();
+    Future<RowSet<Row>> f = fetch.query().execute();
+    inFlight = f;
+    return f;
   }
 
   /** Closes the cursor and its statement; a batch read ahead is then left unread. */
   Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
     closed = true;
     return conn.query("CLOSE " + NAME).execute().eventually(fetch::close).mapEmpty();
   }

@@ -146,14 +146,11 @@ final class ExportAttempt {
     int parallelism = ReadPlan.readers(readers == null ? 1 : config.exportReadParallelism(), plan.total(),
       config.exportParallelMinRows(), read.plan(), read.rollupSort(), plan.split(), replica != null);
     phase = parallelism > 1 ? "opening " + parallelism + " readers of the snapshot" : "declaring the cursor";
-    return watchdog.watched(() -> parallelism > 1
-      ? r.parallel(query, template, SnapshotReads.Sampling.of(plan.total(), read.tables()), parallelism,
-        readers, read.plan()).map(n -> {
-          LOG.info(n > 1 ? "export {} reads {} ranges of its snapshot in parallel"
-            : "export {} reads {} cursor: its sample of the rows was empty", job.id(), n);
-          return null;
-        })
-      : r.serial(plan.split() ? query.renderByCreation(template, starts) : query.renderOrdered(template)))
+    return watchdog.watched(() -> open(r, parallelism, plan, query, template, starts, read).map(n -> {
+      LOG.info(n > 1 ? "export {} reads {} ranges of its snapshot in parallel"
+        : "export {} reads {} cursor", job.id(), n);
+      return null;
+    }))
       .compose(opened -> {
         phase = "writing the files";
         RowSlices<Row> rows = new RowSlices<>(r::read, plan.split() ? x -> x.getInteger(x.size() - 1) : null);
@@ -178,6 +175,23 @@ final class ExportAttempt {
           AttemptNames.manifestName(job));
       })
       .map(v -> files.result(plan.total(), countMs));
+  }
+
+  /**
+   * Opens the snapshot's reads: one cursor, or {@code parallelism} readers of ranges cut at a sample of the order
+   * or, for a split export, of groups of its files ({@link ReadRanges}); answers how many.
+   */
+  private Future<Integer> open(SnapshotReads r, int parallelism, ExportPlanner.Plan plan, LinkQuery query,
+                               String template, List<Instant> starts, ReadPlan.Chosen read) {
+    if (parallelism < 2) {
+      return r.serial(plan.split() ? query.renderByCreation(template, starts) : query.renderOrdered(template))
+        .map(v -> 1);
+    }
+    if (plan.split()) {
+      return r.parallel(ReadRanges.ofFiles(plan.files(), parallelism).stream()
+        .map(g -> query.renderByCreation(template, starts, g.from(), g.until())).toList(), readers, read.plan());
+    }
+    return r.parallel(query, template, Sampling.of(plan.total(), read.tables()), parallelism, readers, read.plan());
   }
 
   /** Stops the attempt (cancelled, lease lost, node shutting down): the next write or wait of the sink fails. */

@@ -92,18 +92,20 @@ enum ReadPlan {
 
   /**
    * The readers of an export of {@code rows} rows planned as {@code plan} ({@link SnapshotReads}): {@code configured}
-   * ({@code EXPORT_READ_PARALLELISM}) for an unsplit export of at least {@code minRows} rows read from the primary,
-   * sorted by a column of the links and planned for its total time, else 1. Readers run side by side what Postgres
-   * does before a range's first row: the scan, join and sort of a total-time plan; a fast start does its work row by
-   * row as the export reads, one range after the other, so readers would only add the sample (300,000 links by clicks:
+   * ({@code EXPORT_READ_PARALLELISM}) for an export of at least {@code minRows} rows read from the primary and planned
+   * for its total time, sorted by a column of the links or split (a split's ranges are groups of its files: creation
+   * ranges of the links whatever the sort, {@link ReadRanges}); else 1. Readers run side by side what Postgres does
+   * before a range's first row: the scan, join and sort of a total-time plan; a fast start does its work row by row as
+   * the export reads, one range after the other, so readers would only add the sample (300,000 links by clicks:
    * 1.56 s with one reader, 1.85 s with two). A range of a rollup sort (clicks) filters the rollups, not the links,
    * so every reader hashed all of the project's links: 1,000,000 links by clicks took 6.9 s with two readers against
    * 6.0 s with one, while by createdAt two readers took 3.7 s against 4.4 s (docs/benchmarks.md, "Parallel reads").
-   * A split export is ordered by file first and reads serially; so does an export from a replica.
+   * An export from a replica reads serially.
    */
   static int readers(int configured, long rows, long minRows, ReadPlan plan, boolean rollupSort, boolean split,
                      boolean replica) {
-    boolean serial = configured <= 1 || plan != TOTAL || rollupSort || split || replica || rows < Math.max(2, minRows);
+    boolean serial = configured <= 1 || plan != TOTAL || rollupSort && !split || replica
+      || rows < Math.max(2, minRows);
     return serial ? 1 : configured;
   }
 

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
@@ -16,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -60,6 +58,8 @@ final class SnapshotReads {
   private static final class Opened {
     final SqlConnection conn;
     volatile Transaction tx;
+    /** Its cursor once declared, even when another reader failed to open: close() closes it. */
+    volatile DeclaredCursor cursor;
 
     Opened(SqlConnection conn) {
       this.conn = conn;
@@ -77,6 +77,9 @@ final class SnapshotReads {
   /** The readers being opened, which {@link #close} waits for; a connection got after the close closes itself. */
   private volatile Future<?> opening = Future.succeededFuture();
   private volatile boolean closing;
+  /** The snapshot connection's own cursor once declared (range 0, or the one cursor of a serial read). */
+  private volatile DeclaredCursor ownCursor;
+  private Future<Void> closed;
   private long keptAlive = System.nanoTime();
 
   /**
@@ -94,6 +97,7 @@ final class SnapshotReads {
   /** Reads {@code sql} through one cursor on the snapshot's connection. */
   Future<Void> serial(LinkQuery.Sql sql) {
     return DeclaredCursor.declare(snapshot, sql, fetchSize).map(c -> {
+      ownCursor = c;
       readers.add(new Reader(null, c));
       return null;
     });
@@ -106,79 +110,58 @@ final class SnapshotReads {
    */
   Future<Integer> parallel(LinkQuery query, String template, Sampling sampling, int parallelism, Pool pool,
                            ReadPlan plan) {
-    Future<Integer> opened = openRanges(query, template, sampling, parallelism, pool, plan);
+    LinkQuery.Sql sample = query.renderSample(SqlStatements.get("export_range_sample"), sampling.share(),
+      sampling.blocks());
+    Future<Integer> opened = snapshot.preparedQuery(sample.text()).execute(sample.params()).compose(rows -> {
+      List<SortRange.Bound> cuts = Sampling.cuts(rows, parallelism);
+      if (cuts.isEmpty()) {
+        return serial(query.renderOrdered(template)).map(v -> 1);
+      }
+      List<LinkQuery.Sql> ranges = new ArrayList<>();
+      for (int i = 0; i <= cuts.size(); i++) {
+        ranges.add(query.renderRange(template, i == 0 ? null : cuts.get(i - 1), i < cuts.size() ? cuts.get(i) : null));
+      }
+      return openRanges(ranges, pool, plan);
+    });
     opening = opened;
     return opened;
   }
 
-  private Future<Integer> openRanges(LinkQuery query, String template, Sampling sampling, int parallelism, Pool pool,
-                                     ReadPlan plan) {
-    LinkQuery.Sql sample = query.renderSample(SqlStatements.get("export_range_sample"), sampling.share(),
-      sampling.blocks());
-    return snapshot.preparedQuery(sample.text()).execute(sample.params()).compose(rows -> {
-      List<SortRange.Bound> cuts = cuts(rows, parallelism);
-      if (cuts.isEmpty()) {
-        return serial(query.renderOrdered(template)).map(v -> 1);
-      }
-      return snapshot.query("SELECT pg_export_snapshot()").execute().compose(id -> {
-        String snapshotId = id.iterator().next().getString(0);
-        if (!SNAPSHOT_ID.matcher(snapshotId).matches()) {
-          return Future.failedFuture(new IllegalStateException("unexpected snapshot id " + snapshotId));
-        }
-        List<Future<Reader>> opened = new ArrayList<>();
-        opened.add(DeclaredCursor.declare(snapshot, query.renderRange(template, null, cuts.get(0)), fetchSize)
-          .map(c -> new Reader(null, c)));
-        for (int i = 0; i < cuts.size(); i++) {
-          SortRange.Bound upper = i + 1 < cuts.size() ? cuts.get(i + 1) : null;
-          opened.add(open(pool, snapshotId, plan, query.renderRange(template, cuts.get(i), upper)));
-        }
-        return Future.join(opened).compose(x -> {
-          if (closing) {
-            return Future.failedFuture(new IllegalStateException("the export's reads were closed while opening"));
-          }
-          opened.forEach(f -> readers.add(f.result()));
-          readers.forEach(r -> r.cursor().prime().onFailure(this::failed));
-          return Future.succeededFuture(readers.size());
-        }).recover(err -> Future.failedFuture(opened.stream().filter(Future::failed).findFirst()
-          .map(Future::cause).orElse(err)));
-      });
-    });
-  }
-
   /**
-   * How the cuts are sampled: {@code share} of the links table's pages when {@code blocks}, else that share of the
-   * export's own rows.
+   * Reads a split export in {@code ranges}, statements of consecutive groups of its files, in the files' order
+   * ({@link ReadRanges}), the first on the snapshot's connection.
    */
-  record Sampling(double share, boolean blocks) {
-    /**
-     * {@link #SAMPLE_ROWS} of an export of {@code total} rows, by blocks when that reads at most as many rows as the
-     * export (a block sample of a share of the export's rows reads that share of the whole table, page by page,
-     * without the export's sort). Else, a small project in a large table, from the export's own rows: one more pass
-     * over them, without the sort, which still beats the pages of a table many times their size; so is a sample of
-     * every row (an export under SAMPLE_ROWS) and one without the table's statistics.
-     */
-    static Sampling of(long total, ReadPlan.Tables tables) {
-      double share = Math.min(1.0, (double) SAMPLE_ROWS / Math.max(1, total));
-      // without statistics the table's size is unknown: its pages could be many times the export's rows
-      return new Sampling(share, tables.rows() >= 1 && share < 1 && share * Math.max(total, tables.rows()) <= total);
-    }
+  Future<Integer> parallel(List<LinkQuery.Sql> ranges, Pool pool, ReadPlan plan) {
+    Future<Integer> opened = ranges.size() == 1 ? serial(ranges.get(0)).map(v -> 1) : openRanges(ranges, pool, plan);
+    opening = opened;
+    return opened;
   }
 
-  /** The cuts: {@code n - 1} evenly spaced rows of the sample for n ranges, n at most the sample's rows plus one. */
-  static List<SortRange.Bound> cuts(RowSet<Row> sample, int parallelism) {
-    List<SortRange.Bound> rows = new ArrayList<>(sample.size());
-    sample.forEach(r -> rows.add(new SortRange.Bound(r.getValue(0), r.get(UUID.class, 1))));
-    return evenly(rows, parallelism);
-  }
-
-  /** {@code n - 1} distinct, ordered elements of {@code sorted} that cut it into n runs of about equal length. */
-  static <T> List<T> evenly(List<T> sorted, int parallelism) {
-    int n = Math.min(parallelism, sorted.size() + 1);
-    List<T> cuts = new ArrayList<>();
-    for (int i = 1; i < n; i++) {
-      cuts.add(sorted.get((int) ((long) i * sorted.size() / n)));
-    }
-    return cuts;
+  /** The readers of {@code ranges}: the first on the snapshot's connection, each other one importing its snapshot. */
+  private Future<Integer> openRanges(List<LinkQuery.Sql> ranges, Pool pool, ReadPlan plan) {
+    return snapshot.query("SELECT pg_export_snapshot()").execute().compose(id -> {
+      String snapshotId = id.iterator().next().getString(0);
+      if (!SNAPSHOT_ID.matcher(snapshotId).matches()) {
+        return Future.failedFuture(new IllegalStateException("unexpected snapshot id " + snapshotId));
+      }
+      List<Future<Reader>> opened = new ArrayList<>();
+      opened.add(DeclaredCursor.declare(snapshot, ranges.get(0), fetchSize).map(c -> {
+        ownCursor = c;
+        return new Reader(null, c);
+      }));
+      for (LinkQuery.Sql range : ranges.subList(1, ranges.size())) {
+        opened.add(open(pool, snapshotId, plan, range));
+      }
+      return Future.join(opened).compose(x -> {
+        if (closing) {
+          return Future.failedFuture(new IllegalStateException("the export's reads were closed while opening"));
+        }
+        opened.forEach(f -> readers.add(f.result()));
+        readers.forEach(r -> r.cursor().prime().onFailure(this::failed));
+        return Future.succeededFuture(readers.size());
+      }).recover(err -> Future.failedFuture(opened.stream().filter(Future::failed).findFirst()
+        .map(Future::cause).orElse(err)));
+    });
   }
 
   /** A reader of one range: a connection of {@code pool} importing the snapshot, its cursor declared. */
@@ -191,17 +174,27 @@ final class SnapshotReads {
       connections.add(opened);
       // a reader's backend that ends while the reader waits for its turn fails the attempt now, not at its turn
       conn.closeHandler(v -> failed(new IllegalStateException("a reader of the snapshot lost its connection")));
+      // every step checks the close: once close() returned the connection to the pool, nothing may use it
       return conn.begin()
         .compose(tx -> {
           opened.tx = tx; // rolled back by close(), whatever happens next
-          return conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute();
+          return open(() -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute());
         })
-        .compose(v -> conn.query("SET TRANSACTION SNAPSHOT '" + snapshotId + "'").execute())
-        .compose(v -> conn.query(SqlStatements.get("export_snapshot_limits")).execute())
-        .compose(v -> conn.preparedQuery(SqlStatements.get("export_read_plan")).execute(Tuple.of(plan.tupleFraction())))
-        .compose(v -> DeclaredCursor.declare(conn, sql, fetchSize))
-        .map(c -> new Reader(conn, c));
+        .compose(v -> open(() -> conn.query("SET TRANSACTION SNAPSHOT '" + snapshotId + "'").execute()))
+        .compose(v -> open(() -> conn.query(SqlStatements.get("export_snapshot_limits")).execute()))
+        .compose(v -> open(() -> conn.preparedQuery(SqlStatements.get("export_read_plan"))
+          .execute(Tuple.of(plan.tupleFraction()))))
+        .compose(v -> open(() -> DeclaredCursor.declare(conn, sql, fetchSize)))
+        .map(c -> {
+          opened.cursor = c;
+          return new Reader(conn, c);
+        });
     });
+  }
+
+  /** The next step of opening a reader, unless the reads were closed meanwhile. */
+  private <T> Future<T> open(java.util.function.Supplier<Future<T>> step) {
+    return closing ? Future.failedFuture(new IllegalStateException("closed while opening")) : step.get();
   }
 
   private void failed(Throwable err) {
@@ -265,31 +258,31 @@ final class SnapshotReads {
    * (the attempt failed before its turn) is cancelled first. Never fails, bounded.
    */
   Future<Void> close() {
-    closing = true;
-    return bounded.apply(opening).compose(v -> closeAll());
+    if (closed == null) { // once: a second close must not reach connections already back in the pool
+      closing = true;
+      closed = bounded.apply(opening).compose(v -> closeAll());
+    }
+    return closed;
   }
 
   private Future<Void> closeAll() {
-    Future<Void> own = Future.succeededFuture();
-    for (Reader r : readers) {
-      if (r.conn() == null) {
-        own = bounded.apply(r.cursor().close());
-      } else if (r.cursor().busy()) { // the attempt failed while this reader fetched
-        PgConnection.cast(r.conn()).cancelRequest().onFailure(e -> LOG.debug("cancelling: {}", e.getMessage()));
-      }
-    }
+    DeclaredCursor mine = ownCursor;
+    Future<Void> own = mine == null ? Future.succeededFuture() : bounded.apply(mine.close());
     List<Future<Void>> closing = new ArrayList<>();
     for (Opened o : connections) {
+      DeclaredCursor c = o.cursor;
+      if (c != null && c.busy()) { // the attempt failed while this reader fetched
+        PgConnection.cast(o.conn).cancelRequest().onFailure(e -> LOG.debug("cancelling: {}", e.getMessage()));
+      }
       // its cursor first: closing it closes its prepared FETCH, which would outlive the transaction on the pooled
       // connection; then the transaction, then the connection back to the pool
-      Reader r = readers.stream().filter(x -> x.conn() == o.conn).findFirst().orElse(null);
-      Future<Void> cursor = r == null ? Future.succeededFuture() : bounded.apply(r.cursor().close());
+      Future<Void> cursor = c == null ? Future.succeededFuture() : bounded.apply(c.close());
       Transaction tx = o.tx;
       closing.add(cursor.compose(v -> tx == null ? Future.succeededFuture() : bounded.apply(tx.rollback()))
         .compose(v -> bounded.apply(o.conn.close())));
     }
-    Future<Void> snapshotCursor = own;
-    return Future.join(closing).<Void>mapEmpty().otherwiseEmpty().compose(v -> snapshotCursor);
+    return Future.join(closing).<Void>mapEmpty().otherwiseEmpty().compose(v -> own);
   }
+
 
 }

@@ -87,10 +87,27 @@ public final class LinkQuery {
    * order, so Postgres reads the project's rows once and sorts them.
    */
   public Sql renderByCreation(String template, List<Instant> starts) {
+    return renderByCreation(template, starts, null, null);
+  }
+
+  /**
+   * As {@link #renderByCreation(String, List)}, for the links created in {@code [from, until)} only (a null end is
+   * open): the files of one parallel reader of a split export.
+   */
+  public Sql renderByCreation(String template, List<Instant> starts, Instant from, Instant until) {
     List<Object> all = new ArrayList<>(where.params());
     all.add(starts.stream().map(i -> i.atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new));
     String file = "width_bucket(l.created_at, $" + all.size() + "::timestamptz[])";
-    String text = Keyset.fill(template, where(), file + ", " + sort.orderBy(ascending), "")
+    String range = "";
+    if (from != null) {
+      all.add(from.atOffset(ZoneOffset.UTC));
+      range += " AND l.created_at >= $" + all.size();
+    }
+    if (until != null) {
+      all.add(until.atOffset(ZoneOffset.UTC));
+      range += " AND l.created_at < $" + all.size();
+    }
+    String text = Keyset.fill(template, where() + range, file + ", " + sort.orderBy(ascending), "")
       .replace("/*FILE*/", ", " + file);
     return new Sql(text, Tuple.wrap(all));
   }

@@ -88,7 +88,9 @@ class ReadPlanTest {
     assertThat(ReadPlan.readers(4, 50_000, 50_000, ReadPlan.TOTAL, false, false, false)).isEqualTo(4);
     assertThat(ReadPlan.readers(1, 1_000_000, 50_000, ReadPlan.TOTAL, false, false, false)).isEqualTo(1);
     assertThat(ReadPlan.readers(4, 49_999, 50_000, ReadPlan.TOTAL, false, false, false)).isEqualTo(1);
-    assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.TOTAL, false, true, false)).as("split").isEqualTo(1);
+    assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.TOTAL, false, true, false)).as("split").isEqualTo(4);
+    assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.TOTAL, true, true, false)).as("split by clicks")
+      .isEqualTo(4);
     assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.TOTAL, false, false, true)).as("replica").isEqualTo(1);
     assertThat(ReadPlan.readers(4, 1, 1, ReadPlan.TOTAL, false, false, false)).as("one row").isEqualTo(1);
     assertThat(ReadPlan.readers(4, 1_000_000, 50_000, ReadPlan.FAST_START, false, false, false)).isEqualTo(1);
@@ -102,28 +104,28 @@ class ReadPlanTest {
    */
   @Test
   void aBlockSampleWhenItReadsNoMoreThanTheExport() {
-    assertThat(SnapshotReads.Sampling.of(1_000_000, bench(256)).blocks()).isTrue();
-    assertThat(SnapshotReads.Sampling.of(100_000, bench(256)).blocks()).as("28,200 rows' pages").isTrue();
-    assertThat(SnapshotReads.Sampling.of(50_000, new ReadPlan.Tables(1_250_000, 0, 0)).blocks()).isTrue();
-    assertThat(SnapshotReads.Sampling.of(50_000, new ReadPlan.Tables(1_250_100, 0, 0)).blocks()).isFalse();
-    assertThat(SnapshotReads.Sampling.of(60_000, new ReadPlan.Tables(100_000_000, 0, 0)).blocks()).isFalse();
-    assertThat(SnapshotReads.Sampling.of(700, new ReadPlan.Tables(-1, 0, 0)))
-      .as("no statistics, under 2,000 rows: all of them").isEqualTo(new SnapshotReads.Sampling(1.0, false));
-    assertThat(SnapshotReads.Sampling.of(4_000, new ReadPlan.Tables(-1, 0, 0)))
-      .isEqualTo(new SnapshotReads.Sampling(0.5, false));
-    assertThat(SnapshotReads.Sampling.of(1_500, new ReadPlan.Tables(1_500, 0, 0))).as("every row")
-      .isEqualTo(new SnapshotReads.Sampling(1.0, false));
+    assertThat(Sampling.of(1_000_000, bench(256)).blocks()).isTrue();
+    assertThat(Sampling.of(100_000, bench(256)).blocks()).as("28,200 rows' pages").isTrue();
+    assertThat(Sampling.of(50_000, new ReadPlan.Tables(1_250_000, 0, 0)).blocks()).isTrue();
+    assertThat(Sampling.of(50_000, new ReadPlan.Tables(1_250_100, 0, 0)).blocks()).isFalse();
+    assertThat(Sampling.of(60_000, new ReadPlan.Tables(100_000_000, 0, 0)).blocks()).isFalse();
+    assertThat(Sampling.of(700, new ReadPlan.Tables(-1, 0, 0)))
+      .as("no statistics, under 2,000 rows: all of them").isEqualTo(new Sampling(1.0, false));
+    assertThat(Sampling.of(4_000, new ReadPlan.Tables(-1, 0, 0)))
+      .isEqualTo(new Sampling(0.5, false));
+    assertThat(Sampling.of(1_500, new ReadPlan.Tables(1_500, 0, 0))).as("every row")
+      .isEqualTo(new Sampling(1.0, false));
   }
 
   /** Verifies the cuts: n - 1 distinct elements, about evenly spaced, fewer when the sample is short. */
   @Test
   void theCutsAreEvenlySpacedRowsOfTheSample() {
     java.util.List<Integer> sample = java.util.stream.IntStream.range(0, 100).boxed().toList();
-    assertThat(SnapshotReads.evenly(sample, 4)).containsExactly(25, 50, 75);
-    assertThat(SnapshotReads.evenly(sample, 3)).containsExactly(33, 66);
-    assertThat(SnapshotReads.evenly(sample, 1)).isEmpty();
-    assertThat(SnapshotReads.evenly(java.util.List.of(7, 8), 7)).containsExactly(7, 8);
-    assertThat(SnapshotReads.evenly(java.util.List.of(7, 8, 9), 3)).containsExactly(8, 9);
-    assertThat(SnapshotReads.evenly(java.util.List.<Integer>of(), 4)).isEmpty();
+    assertThat(Sampling.evenly(sample, 4)).containsExactly(25, 50, 75);
+    assertThat(Sampling.evenly(sample, 3)).containsExactly(33, 66);
+    assertThat(Sampling.evenly(sample, 1)).isEmpty();
+    assertThat(Sampling.evenly(java.util.List.of(7, 8), 7)).containsExactly(7, 8);
+    assertThat(Sampling.evenly(java.util.List.of(7, 8, 9), 3)).containsExactly(8, 9);
+    assertThat(Sampling.evenly(java.util.List.<Integer>of(), 4)).isEmpty();
   }
 }

@@ -41,7 +41,7 @@ class SnapshotReadsIT {
   private static final Function<Future<?>, Future<Void>> BOUNDED =
     f -> f.timeout(10, TimeUnit.SECONDS).<Void>mapEmpty().otherwiseEmpty();
   /** A sample of every row: the cuts are exact quantiles. */
-  private static final SnapshotReads.Sampling ALL = new SnapshotReads.Sampling(1.0, false);
+  private static final Sampling ALL = new Sampling(1.0, false);
   private static Vertx vertx;
   private static Pool snapshots;
   private static Pool readers;
@@ -92,7 +92,7 @@ class SnapshotReadsIT {
   }
 
   private static Future<Read> read(SqlConnection conn, LinkQuery query, int n, int fetchSize,
-                                   SnapshotReads.Sampling sampling) {
+                                   Sampling sampling) {
     SnapshotReads reads = new SnapshotReads(conn, fetchSize, BOUNDED, Long.MAX_VALUE);
     Future<Integer> opened = n == 1 ? reads.serial(query.renderOrdered(TEMPLATE)).map(v -> 1)
       : reads.parallel(query, TEMPLATE, sampling, n, readers, ReadPlan.TOTAL);
@@ -113,7 +113,7 @@ class SnapshotReadsIT {
     return inSnapshot(query, n, fetchSize, ALL);
   }
 
-  private static Read inSnapshot(LinkQuery query, int n, int fetchSize, SnapshotReads.Sampling sampling)
+  private static Read inSnapshot(LinkQuery query, int n, int fetchSize, Sampling sampling)
     throws Exception {
     return snapshots.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute().compose(v -> read(conn, query, n, fetchSize, sampling)))
@@ -168,7 +168,7 @@ class SnapshotReadsIT {
       Read serial = inSnapshot(query, 1, 29);
       for (int run = 0; run < 5; run++) {
         for (boolean blocks : new boolean[] {true, false}) {
-          Read parallel = inSnapshot(query, 4, 29, new SnapshotReads.Sampling(0.05, blocks));
+          Read parallel = inSnapshot(query, 4, 29, new Sampling(0.05, blocks));
           assertThat(parallel.readers()).isBetween(1, 4);
           assertThat(parallel.rows()).as("%s, sampled by %s", sort, blocks ? "blocks" : "rows")
             .containsExactlyElementsOf(serial.rows());
@@ -339,5 +339,43 @@ class SnapshotReadsIT {
       });
       return later.future().compose(v -> slowly(reads, into, batches - 1, keepAlive));
     });
+  }
+
+  /**
+   * Verifies that when one reader fails to open (its statement is wrong), the attempt fails and closing leaves
+   * nothing on the pooled connections of the readers that did open: no transaction, no prepared FETCH.
+   */
+  @Test
+  void aReaderThatFailsToOpenLeavesNothingOnThePooledConnections() throws Exception {
+    Pool two = Db.pool(vertx, CONFIG, Db.Workload.READER, 2);
+    try {
+      LinkQuery query = query("createdAt", true);
+      List<LinkQuery.Sql> ranges = List.of(query.renderOrdered(TEMPLATE), query.renderOrdered(TEMPLATE),
+        new LinkQuery.Sql("SELECT no_such_column FROM links", io.vertx.sqlclient.Tuple.tuple()));
+      Future<Integer> opened = snapshots.withTransaction(conn -> conn.query(
+          "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+        .compose(v -> {
+          SnapshotReads reads = new SnapshotReads(conn, 13, BOUNDED, Long.MAX_VALUE);
+          return reads.parallel(ranges, two, ReadPlan.TOTAL).eventually(reads::close);
+        }));
+      assertThatThrownBy(() -> opened.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS))
+        .hasMessageContaining("no_such_column");
+      // both connections of the pool at once: the one that opened its reader and the one that failed
+      List<String> left = two.getConnection().compose(a -> two.getConnection().compose(b -> Future.all(
+            leftOn(a), leftOn(b)).map(all -> List.of(all.<String>resultAt(0), all.<String>resultAt(1)))
+          .eventually(b::close))
+        .eventually(a::close))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(left).containsOnly("idle 0");
+    } finally {
+      two.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** "idle" and the prepared FETCH statements left on a connection, or its transaction state. */
+  private static Future<String> leftOn(SqlConnection c) {
+    return c.query("SELECT (CASE WHEN now() = statement_timestamp() THEN 'idle' ELSE 'in a transaction' END)"
+      + " || ' ' || (SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'FETCH%')").execute()
+      .map(rows -> rows.iterator().next().getString(0));
   }
 }

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Split at the cap (issue 20), with a cap of 40 links per file and 400 per split export, on the service's own copy
- * (S3 through a fault proxy): files cut by month, day and fixed-size parts, all from one snapshot, with a manifest;
+ * (S3 through a fault proxy), read by three parallel readers of groups of files (issue 23): files cut by month, day
+ * and fixed-size parts, all from one snapshot, with a manifest;
  * the total cap; a retried attempt rewriting every file; progress while a file waits for S3.
  */
 class SplitExportIT {
@@ -56,7 +57,10 @@ class SplitExportIT {
       .put(AppConfig.S3_ENDPOINT, "http://127.0.0.1:" + s3.port())
       .put(AppConfig.S3_MAX_ATTEMPTS, 1)
       .put(AppConfig.EXPORT_MAX_ROWS, CAP)
-      .put(AppConfig.EXPORT_MAX_TOTAL_ROWS, 400));
+      .put(AppConfig.EXPORT_MAX_TOTAL_ROWS, 400)
+      // every split export here is read by three readers of groups of its files (ReadRanges), from the first row on
+      .put(AppConfig.EXPORT_READ_PARALLELISM, 3)
+      .put(AppConfig.EXPORT_PARALLEL_MIN_ROWS, 1));
     db = Fixtures.of(app);
     String s = UUID.randomUUID().toString().substring(0, 8);
     project = db.project("Split " + s, "pro");

@@ -205,12 +205,14 @@ public final class AppConfig implements ConfigKeys {
     return oneOf(EXPORT_READ_PLAN, "AUTO", List.of("AUTO", "FAST-START", "TOTAL")).toLowerCase(Locale.ROOT);
   }
   /**
-   * Readers of one unsplit export's snapshot (export.SnapshotReads), each a connection of the worker's reader pool:
-   * by default the cores, at most 4; 1 reads through one cursor. A node holds at most EXPORT_WORKERS x (this - 1)
-   * reader connections besides its pools.
+   * Readers of one export's snapshot (export.SnapshotReads), each a connection of the worker's reader pool: by
+   * default half the cores, at most 4 (1 on 2 cores: there two readers saved 0-16% alone and slowed exports and list
+   * pages under load, docs/benchmarks.md "Parallel reads"); 1 reads through one cursor. A node holds at most
+   * EXPORT_WORKERS x (this - 1) reader connections besides its pools.
    */
   public int exportReadParallelism() {
-    return integer(EXPORT_READ_PARALLELISM, Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 16);
+    int half = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    return integer(EXPORT_READ_PARALLELISM, half, 1, 16);
   }
   /** An export of fewer rows reads through one cursor (cutting ranges costs more than it saves). */
   public long exportParallelMinRows() { return longValue(EXPORT_PARALLEL_MIN_ROWS, 50_000L, 1, Long.MAX_VALUE); }

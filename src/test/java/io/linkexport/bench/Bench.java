@@ -64,7 +64,8 @@ import java.util.function.ToLongFunction;
  * {@code --only plans} with {@code --plans auto,fast-start,total} (issue 23's plan choice: {@link PlanBench}; the
  * largest size and, with {@code --memory}, 1,000,000 links; {@code --plan-links N,M} for other project sizes, seeded
  * with as many clicks as links when absent; {@code --parallelism 1,2,4}: the export's readers, EXPORT_READ_PARALLELISM;
- * {@code --plan-heap 64m}: the service's heap there, 256m by default).
+ * {@code --plan-heap 64m}: the service's heap there, 256m by default; {@code --plan-split}: split exports of those
+ * sizes, ten files each, by readers; {@code --plan-list-load N}: the list's p99 beside two exports of N readers).
  */
 public final class Bench {
 
@@ -235,6 +236,13 @@ public final class Bench {
           Arrays.asList(opt.getOrDefault("plans", "auto").split(",")),
           Arrays.asList(opt.getOrDefault("parallelism", "1").split(",")), opt.getOrDefault("plan-heap", "256m"), runs,
           dir));
+        if (opt.containsKey("plan-list-load")) {
+          report.files(PlanBench.listBeside(env, children, plans, opt.getOrDefault("plan-list-load", "2"), seconds));
+        }
+        if (opt.containsKey("plan-split")) {
+          report.files(PlanBench.split(env, children, plans, Arrays.asList(opt.getOrDefault("parallelism", "1")
+            .split(",")), opt.getOrDefault("plan-heap", "256m"), runs));
+        }
       }
 
       if (ingestEvents > 0 && only.contains("ingest")) {

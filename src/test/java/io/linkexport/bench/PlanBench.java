@@ -63,6 +63,89 @@ final class PlanBench {
   }
 
   /**
+   * {@code --plan-split}: each size exported with {@code split=auto} at a cap of a tenth of it (ten files by creation
+   * date, issue 20) with each number of readers (issue 23: a split's readers read groups of its files), by clicks.
+   */
+  static String split(Map<String, String> env, List<Process> children, List<Bench.Size> sizes,
+                      List<String> parallelisms, String heap, int runs) throws Exception {
+    StringBuilder md = new StringBuilder(String.format("Split exports by readers (service at %s, EXPORT_MAX_ROWS a"
+      + " tenth of the export, by clicks):%n%n| links | readers | ranges | export | peak heap |%n"
+      + "|---|---|---|---|---|%n", heap));
+    for (String readers : parallelisms) {
+      for (Bench.Size s : sizes) {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("EXPORT_READ_PARALLELISM", readers);
+        e.put("EXPORT_MAX_ROWS", String.valueOf(s.links() / 10));
+        e.put("EXPORT_MAX_TOTAL_ROWS", String.valueOf(s.links()));
+        Bench.Service service = Bench.Service.start(e, children, heap);
+        io.vertx.core.json.JsonObject split = new io.vertx.core.json.JsonObject().put("split", "auto");
+        FileBench.export(service, s, split); // unmeasured: the JIT and the cache
+        List<Bench.ExportResult> exports = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+          exports.add(FileBench.export(service, s, split));
+        }
+        long x = Bench.median(exports, Bench.ExportResult::processingMs);
+        long peak = exports.stream().mapToLong(Bench.ExportResult::peakHeapBytes).max().orElse(0);
+        String ranges = chosen(heap, "reads ", "1").replaceAll("[^0-9].*", "");
+        md.append(String.format("| %,d | %s | %s | %,d ms | %d MB |%n", s.links(), readers, ranges, x, peak >> 20));
+        System.out.printf("split, %s readers (%s ranges), %,d links: %d ms%n", readers, ranges, s.links(), x);
+        service.stop();
+      }
+    }
+    return md.append(String.format("%n")).toString();
+  }
+
+  /**
+   * {@code --plan-list-load}: the clicks-sorted list page of the largest size under load (32 connections) alone, then
+   * while two exports by creation date (of the two largest sizes, with {@code readers} readers each) run one after
+   * another in a loop each (issue 23: p99 within 1.5x of its value without them). Alternated twice.
+   */
+  static String listBeside(Map<String, String> env, List<Process> children, List<Bench.Size> sizes, String readers,
+                           int seconds) throws Exception {
+    Map<String, String> e = new HashMap<>(env);
+    e.put("EXPORT_READ_PARALLELISM", readers);
+    Bench.Service service = Bench.Service.start(e, children, "256m");
+    Bench.Size listed = sizes.get(sizes.size() - 1);
+    String page = service.api(listed) + "/links?sortBy=clicks&pageSize=100";
+    Load.run(page, service.token, 32, seconds); // unmeasured: the JIT
+    StringBuilder md = new StringBuilder(String.format("List page beside two parallel exports (service at 256m,"
+      + " %s readers an export; clicks-sorted page of the %,d-link project, 32 connections, %d s each):%n%n"
+      + "| round | exports | req/s | p99 |%n|---|---|---|---|%n", readers, listed.links(), seconds));
+    for (int round = 1; round <= 2; round++) {
+      Bench.LoadResult alone = Load.run(page, service.token, 32, seconds);
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      List<Thread> exporters = new ArrayList<>();
+      java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+      for (Bench.Size s : sizes.subList(Math.max(0, sizes.size() - 2), sizes.size())) {
+        Thread t = new Thread(() -> {
+          while (!stop.get()) {
+            try {
+              Bench.export(service, s, "{\"showArchived\":true,\"sortBy\":\"createdAt\"}");
+              done.incrementAndGet();
+            } catch (Exception ex) {
+              throw new IllegalStateException(ex);
+            }
+          }
+        });
+        t.start();
+        exporters.add(t);
+      }
+      Thread.sleep(1_000); // both exports under way
+      Bench.LoadResult beside = Load.run(page, service.token, 32, seconds);
+      stop.set(true);
+      for (Thread t : exporters) {
+        t.join();
+      }
+      md.append(String.format("| %d | none | %,.0f | %.1f ms |%n| %d | two (%d done) | %,.0f | %.1f ms (**%.2fx**) |%n",
+        round, alone.rps(), alone.p99ms(), round, done.get(), beside.rps(), beside.p99ms(),
+        beside.p99ms() / alone.p99ms()));
+      System.out.printf("list p99 alone %.1f ms, beside two exports %.1f ms%n", alone.p99ms(), beside.p99ms());
+    }
+    service.stop();
+    return md.append(String.format("%n")).toString();
+  }
+
+  /**
    * From the service's log, what follows {@code marker} in the last line of the last export that has it: the plan
    * ("export ... reads with the total (...) plan"), or the ranges read in parallel ("export ... reads 2 ranges of its
    * snapshot"); {@code none} when the last export has no such line.

@@ -10,7 +10,8 @@
 #                                the export vs the COPY of its SELECT per read plan, by createdAt and by clicks, at
 #                                100,000 and 1,000,000 links (issue 23); --plan-links N,M other sizes (seeded when
 #                                absent), --parallelism 1,2,4 the export's readers, --plan-heap 64m the service's heap,
-#                                --plan-split split exports of those sizes (ten files) by readers
+#                                --plan-split split exports of those sizes (ten files) by readers,
+#                                --plan-list-load N the list's p99 alone and beside two exports of N readers
 #   --only metrics,replica       only the list load with metrics off vs on (issue 22: on within 3%), and from a
 #                                streaming standby of the bench database (PG_READ_URL) beside the primary's rows
 set -euo pipefail

@@ -183,15 +183,12 @@ final class ExportAttempt {
    */
   private Future<Integer> open(SnapshotReads r, int parallelism, ExportPlanner.Plan plan, LinkQuery query,
                                String template, List<Instant> starts, ReadPlan.Chosen read) {
-    if (parallelism < 2) {
-      return r.serial(plan.split() ? query.renderByCreation(template, starts) : query.renderOrdered(template))
-        .map(v -> 1);
-    }
-    if (plan.split()) {
+    if (plan.split()) { // one reader: one range of every file, read through the snapshot's own cursor
       return r.parallel(ReadRanges.ofFiles(plan.files(), parallelism).stream()
         .map(g -> query.renderByCreation(template, starts, g.from(), g.until())).toList(), readers, read.plan());
     }
-    return r.parallel(query, template, Sampling.of(plan.total(), read.tables()), parallelism, readers, read.plan());
+    return parallelism < 2 ? r.serial(query.renderOrdered(template)).map(v -> 1)
+      : r.parallel(query, template, Sampling.of(plan.total(), read.tables()), parallelism, readers, read.plan());
   }
 
   /** Stops the attempt (cancelled, lease lost, node shutting down): the next write or wait of the sink fails. */

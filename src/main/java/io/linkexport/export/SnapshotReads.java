@@ -26,18 +26,18 @@ import java.util.regex.Pattern;
  *
  * <p>The parallel way: the snapshot's transaction exports its snapshot ({@code pg_export_snapshot()}); each other
  * reader opens a REPEATABLE READ, READ ONLY transaction that imports it ({@code SET TRANSACTION SNAPSHOT}), so every
- * reader sees exactly the rows the count saw. The order is cut at evenly spaced rows of a block sample
- * ({@code sql/export_range_sample.sql}); reader i reads the rows after cut i-1 up to cut i ({@link SortRange}: exact
- * for ties and nulls, whatever the cuts). Every reader fetches its first row at once, so Postgres runs their scans,
+ * reader sees exactly the rows the count saw. An unsplit export's order is cut at evenly spaced rows of a sample
+ * ({@code sql/export_range_sample.sql}, {@link Sampling}); reader i reads the rows after cut i-1 up to cut i
+ * ({@link SortRange}: exact for ties and nulls, whatever the cuts). A split export's ranges are groups of its files
+ * ({@link ReadRanges}). Every reader fetches its first row at once, so Postgres runs their scans,
  * joins and sorts side by side, on as many cores (a plan for the total time sorts before its first row: readers run
  * only with that plan, {@link ReadPlan#readers}); the export then reads range 0 to its end, then range 1, and so on.
  * The rows reach the encoder in the file's order, so the file, its parts, its gzip stream and its SHA-256 are made
  * exactly as from one cursor (byte for byte the same file), and no part is ever under S3's 5 MiB minimum in the
  * middle of the object. Memory: the reader being read holds two batches (the one read and the one read ahead), the
  * others one row each.
- * A reader waits for its turn idle in its transaction; the worker pool's {@code idle_in_transaction_session_timeout}
- * (twice {@code EXPORT_STALL_SECONDS}) bounds that wait, so an export whose earlier ranges take longer than that to
- * write fails and is retried (240 s by default: some 25 million rows at the benchmark's pace).
+ * A reader waits for its turn idle in its transaction, kept from the pool's
+ * {@code idle_in_transaction_session_timeout} by {@link #keepAlive}, which a frozen node no longer sends.
  *
  * <p>Any reader's failure fails the next read, which fails the attempt (it is retried from scratch); closing rolls
  * back and closes every reader, after cancelling what a reader still runs.
@@ -50,35 +50,33 @@ final class SnapshotReads {
   /** What {@code pg_export_snapshot()} answers: hex and dashes (it is written into a statement, never a parameter). */
   private static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9A-Fa-f-]{1,64}");
 
-  /** One reader: its connection (null for the snapshot's own) and its cursor. */
-  private record Reader(SqlConnection conn, DeclaredCursor cursor) {
-  }
-
-  /** A connection of the reader pool and, once begun, its transaction. */
-  private static final class Opened {
-    final SqlConnection conn;
+  /**
+   * The reader of one range, as far as it got: its connection (the snapshot's own for range 0, else one of the
+   * reader pool), its transaction (null for the snapshot's: the attempt ends that one) and its cursor, which close()
+   * ends even when another reader failed to open.
+   */
+  private static final class Reader {
+    final boolean own;
+    volatile SqlConnection conn;
     volatile Transaction tx;
-    /** Its cursor once declared, even when another reader failed to open: close() closes it. */
     volatile DeclaredCursor cursor;
 
-    Opened(SqlConnection conn) {
-      this.conn = conn;
+    Reader(boolean own) {
+      this.own = own;
     }
   }
 
   private final SqlConnection snapshot;
   private final int fetchSize;
   private final Function<Future<?>, Future<Void>> bounded;
+  /** In the order of their ranges, from the start of their opening. */
   private final List<Reader> readers = new CopyOnWriteArrayList<>();
-  private final List<Opened> connections = new CopyOnWriteArrayList<>();
   private final long keepAliveNanos;
   private int current;
   private volatile Throwable failure;
   /** The readers being opened, which {@link #close} waits for; a connection got after the close closes itself. */
   private volatile Future<?> opening = Future.succeededFuture();
   private volatile boolean closing;
-  /** The snapshot connection's own cursor once declared (range 0, or the one cursor of a serial read). */
-  private volatile DeclaredCursor ownCursor;
   private Future<Void> closed;
   private long keptAlive = System.nanoTime();
 
@@ -96,11 +94,7 @@ final class SnapshotReads {
 
   /** Reads {@code sql} through one cursor on the snapshot's connection. */
   Future<Void> serial(LinkQuery.Sql sql) {
-    return DeclaredCursor.declare(snapshot, sql, fetchSize).map(c -> {
-      ownCursor = c;
-      readers.add(new Reader(null, c));
-      return null;
-    });
+    return declareOwn(sql).mapEmpty();
   }
 
   /**
@@ -145,39 +139,47 @@ final class SnapshotReads {
         return Future.failedFuture(new IllegalStateException("unexpected snapshot id " + snapshotId));
       }
       List<Future<Reader>> opened = new ArrayList<>();
-      opened.add(DeclaredCursor.declare(snapshot, ranges.get(0), fetchSize).map(c -> {
-        ownCursor = c;
-        return new Reader(null, c);
-      }));
+      opened.add(declareOwn(ranges.get(0)));
       for (LinkQuery.Sql range : ranges.subList(1, ranges.size())) {
-        opened.add(open(pool, snapshotId, plan, range));
+        Reader slot = new Reader(false);
+        readers.add(slot);
+        opened.add(open(slot, pool, snapshotId, plan, range));
       }
       return Future.join(opened).compose(x -> {
         if (closing) {
           return Future.failedFuture(new IllegalStateException("the export's reads were closed while opening"));
         }
-        opened.forEach(f -> readers.add(f.result()));
-        readers.forEach(r -> r.cursor().prime().onFailure(this::failed));
+        readers.forEach(r -> r.cursor.prime().onFailure(this::failed));
         return Future.succeededFuture(readers.size());
       }).recover(err -> Future.failedFuture(opened.stream().filter(Future::failed).findFirst()
         .map(Future::cause).orElse(err)));
     });
   }
 
-  /** A reader of one range: a connection of {@code pool} importing the snapshot, its cursor declared. */
-  private Future<Reader> open(Pool pool, String snapshotId, ReadPlan plan, LinkQuery.Sql sql) {
+  /** The reader of range 0 (or of the serial read): a cursor on the snapshot's own connection, first in order. */
+  private Future<Reader> declareOwn(LinkQuery.Sql sql) {
+    Reader own = new Reader(true);
+    own.conn = snapshot;
+    readers.add(own);
+    return DeclaredCursor.declare(snapshot, sql, fetchSize).map(c -> {
+      own.cursor = c;
+      return own;
+    });
+  }
+
+  /** {@code slot}, the reader of one range: a connection of {@code pool} importing the snapshot, its cursor. */
+  private Future<Reader> open(Reader slot, Pool pool, String snapshotId, ReadPlan plan, LinkQuery.Sql sql) {
     return pool.getConnection().compose(conn -> {
       if (closing) { // the attempt ended while this connection was on its way: nothing closes it but this
         return conn.close().transform(v -> Future.failedFuture(new IllegalStateException("closed while opening")));
       }
-      Opened opened = new Opened(conn);
-      connections.add(opened);
+      slot.conn = conn;
       // a reader's backend that ends while the reader waits for its turn fails the attempt now, not at its turn
       conn.closeHandler(v -> failed(new IllegalStateException("a reader of the snapshot lost its connection")));
       // every step checks the close: once close() returned the connection to the pool, nothing may use it
       return conn.begin()
         .compose(tx -> {
-          opened.tx = tx; // rolled back by close(), whatever happens next
+          slot.tx = tx; // rolled back by close(), whatever happens next
           return open(() -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute());
         })
         .compose(v -> open(() -> conn.query("SET TRANSACTION SNAPSHOT '" + snapshotId + "'").execute()))
@@ -186,8 +188,8 @@ final class SnapshotReads {
           .execute(Tuple.of(plan.tupleFraction()))))
         .compose(v -> open(() -> DeclaredCursor.declare(conn, sql, fetchSize)))
         .map(c -> {
-          opened.cursor = c;
-          return new Reader(conn, c);
+          slot.cursor = c;
+          return slot;
         });
     });
   }
@@ -209,8 +211,7 @@ final class SnapshotReads {
     if (err != null) {
       return Future.failedFuture(err);
     }
-    Reader reader = readers.get(current);
-    return reader.cursor().read().map(b -> {
+    return readers.get(current).cursor.read().map(b -> {
       List<Row> rows = new ArrayList<>(b.rows().size());
       b.rows().forEach(rows::add);
       boolean last = b.last() && current == readers.size() - 1;
@@ -221,15 +222,15 @@ final class SnapshotReads {
     });
   }
 
-  /** Readers of the export (1: serial). */
-  int size() {
-    return readers.size();
-  }
-
   /** Cancels what every reader's backend runs (a stalled attempt); the snapshot's own is the caller's. */
   void cancel() {
-    for (Opened o : connections) {
-      PgConnection.cast(o.conn).cancelRequest().onFailure(e -> LOG.debug("cancelling a reader: {}", e.getMessage()));
+    readers.forEach(r -> cancel(r, "cancelling a reader"));
+  }
+
+  private static void cancel(Reader r, String what) {
+    SqlConnection c = r.conn;
+    if (!r.own && c != null) {
+      PgConnection.cast(c).cancelRequest().onFailure(e -> LOG.debug("{}: {}", what, e.getMessage()));
     }
   }
 
@@ -246,9 +247,8 @@ final class SnapshotReads {
     keptAlive = now;
     for (int i = 0; i < readers.size(); i++) {
       Reader r = readers.get(i);
-      if (i != current && !r.cursor().busy()) {
-        (r.conn() == null ? snapshot : r.conn()).query("SELECT 1").execute()
-          .onFailure(e -> LOG.debug("keeping a reader alive: {}", e.getMessage()));
+      if (i != current && !r.cursor.busy()) {
+        r.conn.query("SELECT 1").execute().onFailure(e -> LOG.debug("keeping a reader alive: {}", e.getMessage()));
       }
     }
   }
@@ -265,24 +265,27 @@ final class SnapshotReads {
     return closed;
   }
 
+  /**
+   * Each reader's cursor first: closing it closes its prepared FETCH, which would outlive the transaction on a pooled
+   * connection; then a pool reader's transaction, then its connection back to the pool. A reader still waiting for
+   * its connection closes that itself ({@link #open}).
+   */
   private Future<Void> closeAll() {
-    DeclaredCursor mine = ownCursor;
-    Future<Void> own = mine == null ? Future.succeededFuture() : bounded.apply(mine.close());
-    List<Future<Void>> closing = new ArrayList<>();
-    for (Opened o : connections) {
-      DeclaredCursor c = o.cursor;
+    List<Future<Void>> all = new ArrayList<>();
+    for (Reader r : readers) {
+      DeclaredCursor c = r.cursor;
       if (c != null && c.busy()) { // the attempt failed while this reader fetched
-        PgConnection.cast(o.conn).cancelRequest().onFailure(e -> LOG.debug("cancelling: {}", e.getMessage()));
+        cancel(r, "cancelling");
       }
-      // its cursor first: closing it closes its prepared FETCH, which would outlive the transaction on the pooled
-      // connection; then the transaction, then the connection back to the pool
-      Future<Void> cursor = c == null ? Future.succeededFuture() : bounded.apply(c.close());
-      Transaction tx = o.tx;
-      closing.add(cursor.compose(v -> tx == null ? Future.succeededFuture() : bounded.apply(tx.rollback()))
-        .compose(v -> bounded.apply(o.conn.close())));
+      Future<Void> ended = c == null ? Future.succeededFuture() : bounded.apply(c.close());
+      SqlConnection conn = r.conn;
+      if (!r.own && conn != null) {
+        Transaction tx = r.tx;
+        ended = ended.compose(v -> tx == null ? Future.succeededFuture() : bounded.apply(tx.rollback()))
+          .compose(v -> bounded.apply(conn.close()));
+      }
+      all.add(ended);
     }
-    return Future.join(closing).<Void>mapEmpty().otherwiseEmpty().compose(v -> own);
+    return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
   }
-
-
 }

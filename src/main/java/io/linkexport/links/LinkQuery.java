@@ -84,15 +84,8 @@ public final class LinkQuery {
    * its creation time falls in ({@code width_bucket} over the files' ascending start instants: bucket i holds
    * {@code [starts[i-1], starts[i])}, also selected as the last column), then in the list's order, so one pass reads
    * every file in turn (RowSlices cuts it and checks each row's file). Scoped on {@code links}: no index gives this
-   * order, so Postgres reads the project's rows once and sorts them.
-   */
-  public Sql renderByCreation(String template, List<Instant> starts) {
-    return renderByCreation(template, starts, null, null);
-  }
-
-  /**
-   * As {@link #renderByCreation(String, List)}, for the links created in {@code [from, until)} only (a null end is
-   * open): the files of one parallel reader of a split export.
+   * order, so Postgres reads the project's rows once and sorts them. Only the links created in {@code [from, until)}
+   * (a null end is open): the files of one parallel reader of a split export, or all of them.
    */
   public Sql renderByCreation(String template, List<Instant> starts, Instant from, Instant until) {
     List<Object> all = new ArrayList<>(where.params());

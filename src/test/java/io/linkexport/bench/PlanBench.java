@@ -116,6 +116,7 @@ final class PlanBench {
       java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
       List<Thread> exporters = new ArrayList<>();
       java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+      // each loop exports for the whole window: the load below measures beside both from their first statements on
       for (Bench.Size s : sizes.subList(Math.max(0, sizes.size() - 2), sizes.size())) {
         Thread t = new Thread(() -> {
           while (!stop.get()) {
@@ -130,7 +131,6 @@ final class PlanBench {
         t.start();
         exporters.add(t);
       }
-      Thread.sleep(1_000); // both exports under way
       Bench.LoadResult beside = Load.run(page, service.token, 32, seconds);
       stop.set(true);
       for (Thread t : exporters) {

@@ -11,7 +11,7 @@ public enum ColumnType {
   /** A whole number; never guarded. */
   INTEGER("integer", "integer"),
   /** An instant, ISO-8601 UTC with milliseconds ({@code links.IsoTime}). */
-  TIMESTAMP("timestamp (ISO-8601 UTC, milliseconds)", "string"),
+  TIMESTAMP("timestamp (ISO-8601, milliseconds; UTC, or the timezone's local time and offset)", "string"),
   /** true or false. */
   BOOLEAN("boolean (true / false)", "boolean"),
   /** A UUID in its canonical text form. */

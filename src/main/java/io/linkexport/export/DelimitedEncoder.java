@@ -3,6 +3,7 @@ package io.linkexport.export;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,8 +31,10 @@ final class DelimitedEncoder implements RowEncoder {
   private final char separator;
   private final boolean excel;
   private final Cell[] cells;
+  private final ZoneId zone;
 
-  DelimitedEncoder(ColumnSet columns, Map<UUID, String> tagNames, char separator, boolean excel) {
+  DelimitedEncoder(ColumnSet columns, Map<UUID, String> tagNames, ZoneId zone, char separator, boolean excel) {
+    this.zone = zone;
     this.columns = columns;
     this.separator = separator;
     this.excel = excel;
@@ -78,7 +81,7 @@ final class DelimitedEncoder implements RowEncoder {
           CsvEncoder.number(out, n);
         }
       };
-      case TIMESTAMP -> (row, i, out) -> CsvEncoder.timestamp(out, row.getOffsetDateTime(i));
+      case TIMESTAMP -> (row, i, out) -> CsvEncoder.timestamp(out, row.getOffsetDateTime(i), zone);
       case BOOLEAN -> (row, i, out) -> {
         Boolean b = row.getBoolean(i);
         if (b != null) {

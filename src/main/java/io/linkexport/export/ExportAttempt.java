@@ -136,7 +136,7 @@ final class ExportAttempt {
     FileOptions options = job.options();
     String template = SqlStatements.get("links_export").replace("/*COLUMNS*/", options.columns().selectList());
     FileWriter.Scope scope = new FileWriter.Scope(job, jobs, storage, config, watchdog,
-      options.format().encoder(options.columns(), tagNames), readSource);
+      options.format().encoder(options.columns(), tagNames, query.zone()), readSource);
     List<FileSpec> specs = plan.files();
     List<Instant> starts = specs.stream().map(FileSpec::from).distinct().toList();
     long countMs = (countedNanos - started) / 1_000_000;

@@ -2,10 +2,11 @@ package io.linkexport.export;
 
 import io.linkexport.bus.ServiceException;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BiFunction;
 
 /**
  * The file formats of an export ({@code format}), each with its file extension, its download's Content-Type and its
@@ -14,11 +15,12 @@ import java.util.function.BiFunction;
  */
 public enum FileFormat {
   /** RFC 4180: comma, CRLF, UTF-8 without a byte-order mark. The default. */
-  CSV("csv", "csv", "text/csv; charset=utf-8", (c, t) -> new DelimitedEncoder(c, t, ',', false)),
+  CSV("csv", "csv", "text/csv; charset=utf-8", (c, t, z) -> new DelimitedEncoder(c, t, z, ',', false)),
   /** CSV for Excel: UTF-8 with a byte-order mark, CRLF, digit-only text that Excel would turn into a number kept. */
-  CSV_EXCEL("csv-excel", "csv", "text/csv; charset=utf-8", (c, t) -> new DelimitedEncoder(c, t, ',', true)),
+  CSV_EXCEL("csv-excel", "csv", "text/csv; charset=utf-8", (c, t, z) -> new DelimitedEncoder(c, t, z, ',', true)),
   /** Tab-separated: RFC 4180's rules with a tab as the separator. */
-  TSV("tsv", "tsv", "text/tab-separated-values; charset=utf-8", (c, t) -> new DelimitedEncoder(c, t, '\t', false)),
+  TSV("tsv", "tsv", "text/tab-separated-values; charset=utf-8",
+    (c, t, z) -> new DelimitedEncoder(c, t, z, '\t', false)),
   /** JSON Lines: one JSON object per link, typed values, null for no value. */
   JSONL("jsonl", "jsonl", "application/x-ndjson", JsonLinesEncoder::new);
 
@@ -28,10 +30,10 @@ public enum FileFormat {
   private final String id;
   private final String extension;
   private final String contentType;
-  private final BiFunction<ColumnSet, Map<UUID, String>, RowEncoder> encoder;
+  private final Factory encoder;
 
   FileFormat(String id, String extension, String contentType,
-             BiFunction<ColumnSet, Map<UUID, String>, RowEncoder> encoder) {
+             Factory encoder) {
     this.id = id;
     this.extension = extension;
     this.contentType = contentType;
@@ -52,9 +54,23 @@ public enum FileFormat {
     return contentType;
   }
 
-  /** A new encoder of the columns; {@code tagNames} names the tags by id (empty when no column writes tags). */
+  /** A new encoder of the columns, timestamps in UTC. */
   public RowEncoder encoder(ColumnSet columns, Map<UUID, String> tagNames) {
-    return encoder.apply(columns, tagNames);
+    return encoder(columns, tagNames, ZoneOffset.UTC);
+  }
+
+  /**
+   * A new encoder of the columns; {@code tagNames} names the tags by id (empty when no column writes tags);
+   * timestamps are written in {@code zone} ({@code links.IsoTime}: UTC with Z, any other zone with its offset).
+   */
+  public RowEncoder encoder(ColumnSet columns, Map<UUID, String> tagNames, ZoneId zone) {
+    return encoder.create(columns, tagNames, zone);
+  }
+
+  /** How a format builds its encoder. */
+  @FunctionalInterface
+  private interface Factory {
+    RowEncoder create(ColumnSet columns, Map<UUID, String> tagNames, ZoneId zone);
   }
 
   /** Whether cells are guarded against formulas (the text formats). */

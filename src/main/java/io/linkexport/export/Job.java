@@ -1,11 +1,13 @@
 package io.linkexport.export;
 
+import io.linkexport.links.FilterParam;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Locale;
@@ -96,7 +98,8 @@ public record Job(
 
   /**
    * {@code links-<project>-<yyyy-mm-dd>}: the project's name as a slug (its id when the name has no letters) and the
-   * day the export was asked for; the files' names add a part number and the extension.
+   * day the export was asked for, in the export's {@code timezone}; the files' names add a part number and the
+   * extension.
    */
   public String baseName() {
     String slug = projectName == null ? "" : projectName.toLowerCase(Locale.ROOT)
@@ -107,8 +110,9 @@ public record Job(
     if (slug.isEmpty()) {
       slug = projectId.toString();
     }
+    String tz = filters == null ? null : filters.getString(FilterParam.TIMEZONE.param());
     LocalDate day = (createdAt == null ? OffsetDateTime.now(ZoneOffset.UTC) : createdAt)
-      .withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+      .atZoneSameInstant(tz == null ? ZoneOffset.UTC : ZoneId.of(tz)).toLocalDate();
     return "links-" + slug + "-" + day;
   }
 

@@ -6,16 +6,17 @@ import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * JSON Lines (jsonl): one JSON object per link and line ({@code \n}), its members the columns' ids in the export's
- * order, with typed values: numbers for counts, true/false, ISO-8601 UTC timestamps as strings, tags as an array of
- * names, and null for no value. No header and no formula guard (a guard would change the data; JSON is read by
- * programs, not spreadsheets). UTF-8 without a byte-order mark. Member names are encoded once per file; strings that
- * need no escape are written byte by byte.
+ * order, with typed values: numbers for counts, true/false, ISO-8601 timestamps as strings (UTC, or in the export's
+ * timezone with their offset), tags as an array of names, and null for no value. No header and no formula guard (a
+ * guard would change the data; JSON is read by programs, not spreadsheets). UTF-8 without a byte-order mark. Member
+ * names are encoded once per file; strings that need no escape are written byte by byte.
  */
 final class JsonLinesEncoder implements RowEncoder {
 
@@ -31,7 +32,7 @@ final class JsonLinesEncoder implements RowEncoder {
   private final byte[][] names;
   private final Value[] values;
 
-  JsonLinesEncoder(ColumnSet columns, Map<UUID, String> tagNames) {
+  JsonLinesEncoder(ColumnSet columns, Map<UUID, String> tagNames, ZoneId zone) {
     List<Column> list = columns.columns();
     this.names = new byte[list.size()][];
     this.values = new Value[list.size()];
@@ -41,7 +42,7 @@ final class JsonLinesEncoder implements RowEncoder {
       string(name, list.get(i).id());
       name.appendByte((byte) ':');
       names[i] = name.getBytes();
-      values[i] = value(list.get(i).type(), tagNames);
+      values[i] = value(list.get(i).type(), tagNames, zone);
     }
   }
 
@@ -59,7 +60,7 @@ final class JsonLinesEncoder implements RowEncoder {
     out.appendByte((byte) '}').appendByte((byte) '\n');
   }
 
-  private static Value value(ColumnType type, Map<UUID, String> tagNames) {
+  private static Value value(ColumnType type, Map<UUID, String> tagNames, ZoneId zone) {
     return switch (type) {
       case TEXT -> (row, i, out) -> string(out, row.getString(i));
       case INTEGER -> (row, i, out) -> {
@@ -70,7 +71,7 @@ final class JsonLinesEncoder implements RowEncoder {
           CsvEncoder.number(out, n);
         }
       };
-      case TIMESTAMP -> (row, i, out) -> time(out, row.getOffsetDateTime(i));
+      case TIMESTAMP -> (row, i, out) -> time(out, row.getOffsetDateTime(i), zone);
       case BOOLEAN -> (row, i, out) -> {
         Boolean b = row.getBoolean(i);
         CsvEncoder.appendAscii(out, b == null ? "null" : b ? "true" : "false");
@@ -93,12 +94,12 @@ final class JsonLinesEncoder implements RowEncoder {
     };
   }
 
-  private static void time(Buffer out, OffsetDateTime t) {
+  private static void time(Buffer out, OffsetDateTime t, ZoneId zone) {
     if (t == null) {
       out.appendBytes(NULL);
       return;
     }
-    out.appendByte((byte) '"').appendBytes(IsoTime.bytes(t)).appendByte((byte) '"');
+    out.appendByte((byte) '"').appendBytes(IsoTime.bytes(t, zone)).appendByte((byte) '"');
   }
 
   /** A JSON string (RFC 8259): {@code "} and {@code \} and control characters escaped; null as null. */

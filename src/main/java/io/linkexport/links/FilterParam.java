@@ -32,9 +32,13 @@ public enum FilterParam {
   TYPE("type", ParamType.choice(List.of("dynamic", "unified"), s -> s, null), Condition.equal("l.type"), Use.FILTER,
     "Links of this type only."),
   CREATED_AFTER("createdAfter", ParamType.instant(false), Condition.compare("l.created_at", ">="), Use.FILTER,
-    "Links created at or after this instant; a date means the start of that UTC day."),
+    "Links created at or after this instant; a date means the start of that day in timezone."),
   CREATED_BEFORE("createdBefore", ParamType.instant(true), Condition.compare("l.created_at", "<="), Use.FILTER,
-    "Links created at or before this instant; a date means the end of that UTC day."),
+    "Links created at or before this instant; a date means the end of that day in timezone."),
+  TIMEZONE("timezone", ParamType.zone(), Condition.NONE, Use.FILTER,
+    "The IANA time zone (Europe/Berlin) of date-only values, whole local days even when the clocks change (a day of"
+      + " 23 or 25 hours), and of the export file's timestamps, written with their offset"
+      + " (2026-11-05T09:12:33.120+01:00). UTC by default. The list API's JSON keeps UTC timestamps."),
   SORT_BY("sortBy", ParamType.choice(List.of(SortKey.values()), SortKey::param, SortKey.CREATED_AT), Condition.NONE,
     Use.ORDER, "The sort; ties are broken by link id, so pages never overlap."),
   SORT_ORDER("sortOrder", ParamType.choice(List.of("asc", "desc"), s -> s, "desc"), Condition.NONE, Use.ORDER,

@@ -4,6 +4,7 @@ import io.linkexport.bus.ServiceException;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +18,9 @@ import java.util.UUID;
  *
  * <p>Decisions: unknown parameters are rejected (a typo such as {@code sortby} must not silently return another
  * order); list parameters accept repeated parameters, comma-separated values or a JSON array; a date-only
- * {@code createdAfter}/{@code createdBefore} means the whole UTC day, inclusive; the export ignores {@code page} and
- * {@code pageSize}. Its one serialised form is {@link #toJson()} (what travels on the bus, what a job stores and
- * shows), read back by {@link #fromJson}.
+ * {@code createdAfter}/{@code createdBefore} means the whole day in {@code timezone} (UTC by default), inclusive;
+ * the export ignores {@code page} and {@code pageSize}. Its one serialised form is {@link #toJson()} (what travels
+ * on the bus, what a job stores and shows), read back by {@link #fromJson}.
  */
 public final class LinkFilter {
 
@@ -54,14 +55,15 @@ public final class LinkFilter {
     for (FilterParam p : FilterParam.values()) {
       values.put(p, p.type().parse(p.param(), source.values(p.param())));
     }
-    Instant after = (Instant) values.get(FilterParam.CREATED_AFTER);
-    Instant before = (Instant) values.get(FilterParam.CREATED_BEFORE);
+    LinkFilter f = new LinkFilter(values);
+    Instant after = f.instant(FilterParam.CREATED_AFTER);
+    Instant before = f.instant(FilterParam.CREATED_BEFORE);
     if (after != null && before != null && after.isAfter(before)) {
       throw ServiceException.badRequest(FilterParam.CREATED_AFTER.param(),
         "createdAfter must not be later than createdBefore");
     }
     requireOnePaging(source, values);
-    return new LinkFilter(values);
+    return f;
   }
 
   /** A page is one of: an offset page ({@code page}), the page after a link, the page before a link. */
@@ -101,6 +103,24 @@ public final class LinkFilter {
   /** The parsed value of a parameter (its default when it was not given). */
   public Object get(FilterParam p) {
     return values.get(p);
+  }
+
+  /**
+   * The instant of a bound parameter ({@code createdAfter}, {@code createdBefore}): a timestamp as given, a date
+   * resolved in {@link #zone()}; null when absent.
+   */
+  public Instant instant(FilterParam p) {
+    return ((ValueParams.At) p.type()).resolve(values.get(p), zone());
+  }
+
+  /** The value a parameter's SQL condition binds: bounds as instants, everything else as parsed. */
+  Object bound(FilterParam p) {
+    return p.type() instanceof ValueParams.At ? instant(p) : values.get(p);
+  }
+
+  /** The time zone of date-only values and of the file's timestamps ({@code timezone}; UTC by default). */
+  public ZoneId zone() {
+    return (ZoneId) values.get(FilterParam.TIMEZONE);
   }
 
   public SortKey sortBy() {

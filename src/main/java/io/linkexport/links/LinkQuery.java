@@ -4,6 +4,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,19 +36,21 @@ public final class LinkQuery {
   private final Where where;
   private final SortKey sort;
   private final boolean ascending;
+  private final ZoneId zone;
 
-  private LinkQuery(Where where, SortKey sort, boolean ascending) {
+  private LinkQuery(Where where, SortKey sort, boolean ascending, ZoneId zone) {
     this.where = where;
     this.sort = sort;
     this.ascending = ascending;
+    this.zone = zone;
   }
 
   public static LinkQuery of(UUID projectId, LinkFilter f) {
     Where where = new Where(projectId);
     for (FilterParam p : FilterParam.values()) {
-      p.condition().apply(f.get(p), where);
+      p.condition().apply(f.bound(p), where);
     }
-    return new LinkQuery(where, f.sortBy(), f.ascending());
+    return new LinkQuery(where, f.sortBy(), f.ascending(), f.zone());
   }
 
   /**
@@ -67,6 +70,11 @@ public final class LinkQuery {
   /** The WHERE of an ordered read, a list page or the export: scoped on the table its sort walks. */
   String orderedWhere() {
     return (sort.rollups() ? ROLLUPS_SCOPE : LINKS_SCOPE) + where.text();
+  }
+
+  /** The filter's time zone: how the export's file writes timestamps. */
+  public ZoneId zone() {
+    return zone;
   }
 
   /** Fills the markers of the count's statement. */

@@ -82,9 +82,15 @@ public interface ParamType {
     return new ValueParams.Choice<>(values, wire, def);
   }
 
-  /** A date (the whole UTC day: its start, or with {@code endOfDay} its last microsecond) or a timestamp. */
+  /** A date (the whole day in the filter's zone: its start, or with {@code endOfDay} its last microsecond) or a
+   * timestamp. */
   static ParamType instant(boolean endOfDay) {
     return new ValueParams.At(endOfDay);
+  }
+
+  /** An IANA time zone name; UTC when absent. */
+  static ParamType zone() {
+    return new ValueParams.Zone();
   }
 
   /** An OpenAPI schema of one JSON type. */

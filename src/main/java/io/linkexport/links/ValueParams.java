@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Function;
@@ -142,7 +142,12 @@ final class ValueParams {
     }
   }
 
-  /** An ISO date (a whole UTC day, inclusive) or an ISO-8601 timestamp with offset. */
+  /**
+   * An ISO date or an ISO-8601 timestamp with offset. A timestamp parses to its {@link Instant}; a date stays a
+   * {@link LocalDate}, as given, because its instant depends on the filter's {@code timezone} ({@link
+   * LinkFilter#instant} resolves it: the day's start, or with {@code endOfDay} its last microsecond, in that zone).
+   * The canonical JSON keeps the date, so a stored job shows what was asked for.
+   */
   record At(boolean endOfDay) implements ParamType {
     private static final long MIN_SECOND = -62135596800L;
     private static final long MAX_SECOND = 253402300799L;
@@ -156,10 +161,7 @@ final class ValueParams {
       s = s.strip();
       try {
         if (s.length() == 10) {
-          LocalDate d = LocalDate.parse(s);
-          return endOfDay
-            ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1000)
-            : d.atStartOfDay(ZoneOffset.UTC).toInstant();
+          return LocalDate.parse(s);
         }
         Instant t = OffsetDateTime.parse(s).toInstant();
         if (t.getEpochSecond() < MIN_SECOND || t.getEpochSecond() > MAX_SECOND) {
@@ -172,6 +174,17 @@ final class ValueParams {
       }
     }
 
+    /** The instant of a parsed value in {@code zone}: a timestamp as it is, a date by {@link #endOfDay}. */
+    Instant resolve(Object value, ZoneId zone) {
+      if (value instanceof LocalDate d) {
+        // atStartOfDay(zone) is DST-correct: a day that starts in a gap starts at the gap's end, and a day is
+        // 23 or 25 hours when the clocks change on it.
+        return endOfDay ? d.plusDays(1).atStartOfDay(zone).toInstant().minusNanos(1000) : d.atStartOfDay(zone)
+          .toInstant();
+      }
+      return (Instant) value;
+    }
+
     @Override
     public String describe() {
       return "date or timestamp";
@@ -179,8 +192,50 @@ final class ValueParams {
 
     @Override
     public JsonObject schema() {
-      return openApi("string").put("description", "an ISO date (the whole UTC day, inclusive) or an ISO-8601 "
+      return openApi("string").put("description", "an ISO date (the whole day in timezone, inclusive) or an ISO-8601 "
         + "timestamp with offset");
+    }
+  }
+
+  /**
+   * An IANA time zone name ({@code Europe/Berlin}, {@code UTC}), exactly as the tz database spells it; {@code UTC}
+   * when absent. Fixed offsets ({@code +01:00}) are refused: a date-only bound needs the zone's rules (its DST), and a
+   * stored job must say which zone it used.
+   */
+  record Zone() implements ParamType {
+    static final ZoneId UTC = ZoneId.of("UTC");
+
+    @Override
+    public Object parse(String name, List<String> raw) {
+      String s = single(name, raw);
+      if (s == null) {
+        return UTC;
+      }
+      if (s.length() > 64 || !ZoneId.getAvailableZoneIds().contains(s)) {
+        throw ServiceException.badRequest(name, name + " must be an IANA time zone name such as Europe/Berlin or UTC"
+          + " ('" + LinkFilter.clip(s) + "' is not one)");
+      }
+      return ZoneId.of(s);
+    }
+
+    @Override
+    public Object defaultValue() {
+      return UTC;
+    }
+
+    @Override
+    public Object toJson(Object value) {
+      return ((ZoneId) value).getId();
+    }
+
+    @Override
+    public String describe() {
+      return "IANA time zone name";
+    }
+
+    @Override
+    public JsonObject schema() {
+      return openApi("string").put("default", "UTC").put("example", "Europe/Berlin");
     }
   }
 }

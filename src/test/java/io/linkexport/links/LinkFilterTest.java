@@ -38,8 +38,46 @@ class LinkFilterTest {
   @Test
   void dateOnlyBoundsCoverTheWholeUtcDay() {
     LinkFilter f = parse("createdAfter", "2025-01-01", "createdBefore", "2025-01-31");
-    assertThat(f.get(FilterParam.CREATED_AFTER)).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
-    assertThat(f.get(FilterParam.CREATED_BEFORE)).isEqualTo(Instant.parse("2025-01-31T23:59:59.999999Z"));
+    assertThat(f.instant(FilterParam.CREATED_AFTER)).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
+    assertThat(f.instant(FilterParam.CREATED_BEFORE)).isEqualTo(Instant.parse("2025-01-31T23:59:59.999999Z"));
+    assertThat(f.toExportJson().getString("createdAfter")).isEqualTo("2025-01-01");
+    assertThat(f.toExportJson().containsKey("timezone")).isFalse();
+  }
+
+  /**
+   * Verifies that a date-only bound is the whole local day of the timezone, DST-correct: Berlin's 2026-03-29 is 23
+   * hours long and its 2026-10-25 25 hours; Kathmandu is +05:45; the canonical JSON keeps the date and the zone.
+   */
+  @Test
+  void dateOnlyBoundsAreWholeDaysOfTheTimeZone() {
+    LinkFilter spring = parse("timezone", "Europe/Berlin", "createdAfter", "2026-03-29", "createdBefore", "2026-03-29");
+    assertThat(spring.instant(FilterParam.CREATED_AFTER)).isEqualTo(Instant.parse("2026-03-28T23:00:00Z"));
+    assertThat(spring.instant(FilterParam.CREATED_BEFORE)).isEqualTo(Instant.parse("2026-03-29T21:59:59.999999Z"));
+    LinkFilter autumn = parse("timezone", "Europe/Berlin", "createdAfter", "2026-10-25", "createdBefore", "2026-10-25");
+    assertThat(autumn.instant(FilterParam.CREATED_AFTER)).isEqualTo(Instant.parse("2026-10-24T22:00:00Z"));
+    assertThat(autumn.instant(FilterParam.CREATED_BEFORE)).isEqualTo(Instant.parse("2026-10-25T22:59:59.999999Z"));
+    assertThat(parse("timezone", "Asia/Kathmandu", "createdAfter", "2026-11-01").instant(FilterParam.CREATED_AFTER))
+      .isEqualTo(Instant.parse("2026-10-31T18:15:00Z"));
+    assertThat(parse("timezone", "Europe/Berlin", "createdAfter", "2026-11-01T00:00:00Z")
+      .instant(FilterParam.CREATED_AFTER)).as("a timestamp keeps its own offset")
+      .isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+    JsonObject json = spring.toExportJson();
+    assertThat(json.getString("timezone")).isEqualTo("Europe/Berlin");
+    assertThat(json.getString("createdAfter")).isEqualTo("2026-03-29");
+    assertThat(LinkFilter.fromJson(json)).isEqualTo(spring);
+    assertThat(spring.zone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+    assertThat(LinkFilter.defaults().zone().getId()).isEqualTo("UTC");
+  }
+
+  /** Verifies that the order check compares the resolved instants: a later local day is later whatever the zone. */
+  @Test
+  void theOrderOfDateBoundsIsCheckedInTheTimeZone() {
+    assertThat(parse("timezone", "Pacific/Kiritimati", "createdAfter", "2026-11-02",
+      "createdBefore", "2026-11-01T12:00:00Z").instant(FilterParam.CREATED_AFTER))
+      .isEqualTo(Instant.parse("2026-11-01T10:00:00Z"));
+    assertThatThrownBy(() -> parse("timezone", "America/St_Johns", "createdAfter", "2026-11-02",
+      "createdBefore", "2026-11-02T03:00:00Z"))
+      .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.field()).isEqualTo("createdAfter"));
   }
 
   @Test
@@ -74,7 +112,8 @@ class LinkFilterTest {
   @CsvSource({
     "sortBy, clickz", "sortOrder, up", "page, 0", "page, x", "pageSize, 101", "pageSize, 0", "showArchived, maybe",
     "createdAfter, 2025-13-01", "createdBefore, yesterday", "folderId, 123", "userId, not-a-uuid", "tagIds, abc",
-    "type, static", "sortby, clicks"
+    "type, static", "sortby, clicks", "timezone, Mars/Olympus", "timezone, +01:00", "timezone, europe/berlin",
+    "timezone, CET'; DROP TABLE links"
   })
   void rejectsBadValuesNamingTheField(String name, String value) {
     assertThatThrownBy(() -> parse(name, value))

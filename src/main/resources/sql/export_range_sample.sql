@@ -6,6 +6,6 @@
 -- ranges less even, never wrong (links.SortRange). Run in the export's snapshot.
 SELECT /*KEY*/
   FROM links l /*SAMPLE*/
-  JOIN link_stats s ON s.link_id = l.id
+  JOIN /*STATS*/ s ON s.link_id = l.id
  WHERE /*WHERE*/
  ORDER BY /*ORDER*/

@@ -1,5 +1,6 @@
 -- One page of a project's links with their rollups and tags. Filled in by io.linkexport.links.LinkQuery (a cursor
--- page repeats it per branch: Keyset). LinkFields reads the columns by position: keep their order.
+-- page repeats it per branch: Keyset); STATS is link_stats, or link_window_stats for a metrics window (V12).
+-- LinkFields reads the columns by position: keep their order.
 SELECT l.id, l.domain, l.slug, l.url, l.name, l.type, l.archived, l.expires_at, l.folder_id, l.tenant_id,
        l.external_id, l.user_id, l.ios, l.android, l.utm_source, l.utm_medium, l.utm_campaign, l.utm_term,
        l.utm_content, l.created_at, l.updated_at,
@@ -14,6 +15,6 @@ SELECT l.id, l.domain, l.slug, l.url, l.name, l.type, l.archived, l.expires_at, 
        s.leads, s.conversions, s.sales, s.sale_amount/*PART*/
   FROM links l
   -- By primary key only; the project is scoped on one side in WHERE (LinkQuery explains why).
-  JOIN link_stats s ON s.link_id = l.id
+  JOIN /*STATS*/ s ON s.link_id = l.id
  WHERE /*WHERE*/
  ORDER BY /*ORDER*/

@@ -143,8 +143,9 @@ final class ExportAttempt {
     SnapshotReads r = new SnapshotReads(conn, config.exportFetchSize(), this::bounded,
       TimeUnit.SECONDS.toNanos(config.exportStallSeconds()) / 2);
     reads = r;
-    int parallelism = ReadPlan.readers(readers == null ? 1 : config.exportReadParallelism(), plan.total(),
-      config.exportParallelMinRows(), read.plan(), read.rollupSort(), plan.split(), replica != null);
+    // A window's analytics are one aggregation of the project (link_window_stats): each reader would redo it whole.
+    int parallelism = ReadPlan.readers(readers == null || query.windowed() ? 1 : config.exportReadParallelism(),
+      plan.total(), config.exportParallelMinRows(), read.plan(), read.rollupSort(), plan.split(), replica != null);
     phase = parallelism > 1 ? "opening " + parallelism + " readers of the snapshot" : "declaring the cursor";
     return watchdog.watched(() -> open(r, parallelism, plan, query, template, starts, read).map(n -> {
       LOG.info(n > 1 ? "export {} reads {} ranges of its snapshot in parallel"

@@ -98,8 +98,8 @@ public record Job(
 
   /**
    * {@code links-<project>-<yyyy-mm-dd>}: the project's name as a slug (its id when the name has no letters) and the
-   * day the export was asked for, in the export's {@code timezone}; the files' names add a part number and the
-   * extension.
+   * day the export was asked for, in the export's {@code timezone}, or the metrics window's days ({@link Period});
+   * the files' names add a part number and the extension.
    */
   public String baseName() {
     String slug = projectName == null ? "" : projectName.toLowerCase(Locale.ROOT)
@@ -109,6 +109,10 @@ public record Job(
     }
     if (slug.isEmpty()) {
       slug = projectId.toString();
+    }
+    String period = Period.fileSuffix(filters);
+    if (period != null) {
+      return "links-" + slug + "-" + period;
     }
     String tz = filters == null ? null : filters.getString(FilterParam.TIMEZONE.param());
     LocalDate day = (createdAt == null ? OffsetDateTime.now(ZoneOffset.UTC) : createdAt)

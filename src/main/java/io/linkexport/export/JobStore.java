@@ -158,6 +158,7 @@ public final class JobStore {
         .put(Fields.JOB_ID, job.id().toString()).put(Fields.PROJECT_ID, job.projectId().toString())
         .put("projectName", job.projectName()).put("rowCount", job.rowCount()).put("objectKey", job.objectKey())
         .put("filename", job.filename()).put("contentType", job.contentType()).put("error", job.error())
+        .put("period", Period.sentence(job.filters()))
         .put("bytes", job.bytes()).put("sha256", job.sha256()).put("files", JobJson.files(job.files()))
         .put("createdAt", IsoTime.format(job.createdAt())).put("finishedAt", IsoTime.format(job.finishedAt()))))
       .map(job);

@@ -35,8 +35,17 @@ public enum FilterParam {
     "Links created at or after this instant; a date means the start of that day in timezone."),
   CREATED_BEFORE("createdBefore", ParamType.instant(true), Condition.compare("l.created_at", "<="), Use.FILTER,
     "Links created at or before this instant; a date means the end of that day in timezone."),
+  METRICS_FROM("metricsFrom", ParamType.instant(false), Condition.NONE, Use.FILTER,
+    "The start of the metrics window (inclusive): every analytics field (clicks, installs, returning users, attributed"
+      + " clicks, the tops, last clicked, and the sorts by them) counts only the events at or after it; a date means"
+      + " the start of that day in timezone. Leads and sales stay all-time. Without metricsFrom and metricsTo the"
+      + " numbers are all-time; either end may be left open. It selects no links: the filters do."),
+  METRICS_TO("metricsTo", ParamType.instant(false), Condition.NONE, Use.FILTER,
+    "The end of the metrics window (exclusive): events before it count; a date means the start of that day in"
+      + " timezone (metricsFrom=2026-11-01&metricsTo=2026-12-01 is November). Not before metricsFrom."),
   TIMEZONE("timezone", ParamType.zone(), Condition.NONE, Use.FILTER,
-    "The IANA time zone (Europe/Berlin) of date-only values, whole local days even when the clocks change (a day of"
+    "The IANA time zone (Europe/Berlin) of date-only values (createdAfter, createdBefore, metricsFrom, metricsTo),"
+      + " whole local days even when the clocks change (a day of"
       + " 23 or 25 hours), and of the export file's timestamps, written with their offset"
       + " (2026-11-05T09:12:33.120+01:00). UTC by default. The list API's JSON keeps UTC timestamps."),
   SORT_BY("sortBy", ParamType.choice(List.of(SortKey.values()), SortKey::param, SortKey.CREATED_AT), Condition.NONE,

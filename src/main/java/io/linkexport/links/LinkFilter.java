@@ -62,6 +62,12 @@ public final class LinkFilter {
       throw ServiceException.badRequest(FilterParam.CREATED_AFTER.param(),
         "createdAfter must not be later than createdBefore");
     }
+    Instant from = f.instant(FilterParam.METRICS_FROM);
+    Instant to = f.instant(FilterParam.METRICS_TO);
+    if (from != null && to != null && from.isAfter(to)) {
+      throw ServiceException.badRequest(FilterParam.METRICS_FROM.param(),
+        "metricsFrom must not be later than metricsTo (the window is [metricsFrom, metricsTo))");
+    }
     requireOnePaging(source, values);
     return f;
   }
@@ -111,6 +117,11 @@ public final class LinkFilter {
    */
   public Instant instant(FilterParam p) {
     return ((ValueParams.At) p.type()).resolve(values.get(p), zone());
+  }
+
+  /** True when the analytics are those of a window ({@code metricsFrom} or {@code metricsTo}), not all-time. */
+  public boolean windowed() {
+    return values.get(FilterParam.METRICS_FROM) != null || values.get(FilterParam.METRICS_TO) != null;
   }
 
   /** The value a parameter's SQL condition binds: bounds as instants, everything else as parsed. */

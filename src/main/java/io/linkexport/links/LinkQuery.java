@@ -37,12 +37,15 @@ public final class LinkQuery {
   private final SortKey sort;
   private final boolean ascending;
   private final ZoneId zone;
+  /** The metrics window's bounds (null: open), or null for all-time analytics. */
+  private final OffsetDateTime[] window;
 
-  private LinkQuery(Where where, SortKey sort, boolean ascending, ZoneId zone) {
+  private LinkQuery(Where where, SortKey sort, boolean ascending, ZoneId zone, OffsetDateTime[] window) {
     this.where = where;
     this.sort = sort;
     this.ascending = ascending;
     this.zone = zone;
+    this.window = window;
   }
 
   public static LinkQuery of(UUID projectId, LinkFilter f) {
@@ -50,7 +53,13 @@ public final class LinkQuery {
     for (FilterParam p : FilterParam.values()) {
       p.condition().apply(f.bound(p), where);
     }
-    return new LinkQuery(where, f.sortBy(), f.ascending(), f.zone());
+    OffsetDateTime[] window = f.windowed() ? new OffsetDateTime[] {utc(f.instant(FilterParam.METRICS_FROM)),
+      utc(f.instant(FilterParam.METRICS_TO))} : null;
+    return new LinkQuery(where, f.sortBy(), f.ascending(), f.zone(), window);
+  }
+
+  private static OffsetDateTime utc(Instant t) {
+    return t == null ? null : t.atOffset(ZoneOffset.UTC);
   }
 
   /**
@@ -59,7 +68,38 @@ public final class LinkQuery {
    * cursor page's cursor is not a filter value: its plan (index range scans from the cursor) fits every cursor.
    */
   public boolean bindsOnlyTheProject() {
-    return where.params().size() == 1;
+    return where.params().size() == 1 && window == null;
+  }
+
+  /** True when the analytics are a metrics window's (V12's link_window_stats), not the all-time link_stats. */
+  public boolean windowed() {
+    return window != null;
+  }
+
+  /**
+   * The parameters of an ordered read: the filters', then the window's two bounds when there is one (the
+   * {@code /*STATS*}{@code /} source reads them; the count, which reads no analytics, binds the filters' alone).
+   */
+  private List<Object> orderedParams() {
+    List<Object> all = new ArrayList<>(where.params());
+    if (window != null) {
+      all.add(window[0]);
+      all.add(window[1]);
+    }
+    return all;
+  }
+
+  /**
+   * The analytics every ordered read joins as {@code s}: link_stats, or for a window link_window_stats over the
+   * project with the window's bounds (the parameters right after the filters', {@link #orderedParams}), whose
+   * columns are link_stats' own.
+   */
+  private String stats() {
+    if (window == null) {
+      return "link_stats";
+    }
+    int n = where.params().size();
+    return "link_window_stats($1, $" + (n + 1) + "::timestamptz, $" + (n + 2) + "::timestamptz)";
   }
 
   /** The WHERE of the count: scoped on {@code links}. */
@@ -84,7 +124,7 @@ public final class LinkQuery {
 
   /** Fills the markers of the export's statement: every matching link, in the list's order. */
   public Sql renderOrdered(String template) {
-    return new Sql(fill(template, orderedWhere()), Tuple.wrap(new ArrayList<>(where.params())));
+    return new Sql(fill(template, orderedWhere()), Tuple.wrap(orderedParams()));
   }
 
   /**
@@ -96,7 +136,7 @@ public final class LinkQuery {
    * (a null end is open): the files of one parallel reader of a split export, or all of them.
    */
   public Sql renderByCreation(String template, List<Instant> starts, Instant from, Instant until) {
-    List<Object> all = new ArrayList<>(where.params());
+    List<Object> all = orderedParams();
     all.add(starts.stream().map(i -> i.atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new));
     String file = "width_bucket(l.created_at, $" + all.size() + "::timestamptz[])";
     String range = "";
@@ -109,7 +149,7 @@ public final class LinkQuery {
       range += " AND l.created_at < $" + all.size();
     }
     String text = Keyset.fill(template, where() + range, file + ", " + sort.orderBy(ascending), "")
-      .replace("/*FILE*/", ", " + file);
+      .replace("/*FILE*/", ", " + file).replace("/*STATS*/", stats());
     return new Sql(text, Tuple.wrap(all));
   }
 
@@ -118,7 +158,7 @@ public final class LinkQuery {
    * {@code (lower, upper]} of the list's order ({@link SortRange}; a null bound is open), in that order.
    */
   public Sql renderRange(String template, SortRange.Bound lower, SortRange.Bound upper) {
-    List<Object> all = new ArrayList<>(where.params());
+    List<Object> all = orderedParams();
     String range = SortRange.condition(sort, ascending, lower, upper, all);
     return new Sql(fill(template, orderedWhere() + range), Tuple.wrap(all));
   }
@@ -130,7 +170,7 @@ public final class LinkQuery {
    * matching links ({@code random()}).
    */
   public Sql renderSample(String template, double share, boolean blocks) {
-    List<Object> all = new ArrayList<>(where.params());
+    List<Object> all = orderedParams();
     String sample = "";
     String rows = "";
     if (blocks) {
@@ -147,7 +187,7 @@ public final class LinkQuery {
 
   /** Fills the markers of the list's statement and appends the page's LIMIT and OFFSET parameters. */
   public Sql renderPage(String template, LinkFilter page) {
-    List<Object> all = new ArrayList<>(where.params());
+    List<Object> all = orderedParams();
     // One row more than asked tells whether another page exists without a count query.
     all.add(page.pageSize() + 1);
     all.add(page.offset());
@@ -161,14 +201,16 @@ public final class LinkQuery {
    * {@code limit} rows.
    */
   public Sql renderCursorPage(String template, UUID cursor, boolean backward, int limit) {
-    List<Object> all = new ArrayList<>(where.params());
+    List<Object> all = orderedParams();
     all.add(cursor);
     all.add(limit);
-    String text = Keyset.render(template, orderedWhere(), sort, ascending, backward, all.size() - 1, all.size());
+    String text = Keyset.render(template, orderedWhere(), sort, ascending, backward, all.size() - 1, all.size())
+      .replace("/*STATS*/", stats());
     return new Sql(text, Tuple.wrap(all));
   }
 
   private String fill(String template, String where) {
-    return Keyset.fill(template, where, sort.orderBy(ascending), "").replace("/*FILE*/", "");
+    return Keyset.fill(template, where, sort.orderBy(ascending), "").replace("/*FILE*/", "")
+      .replace("/*STATS*/", stats());
   }
 }

@@ -192,8 +192,8 @@ final class ValueParams {
 
     @Override
     public JsonObject schema() {
-      return openApi("string").put("description", "an ISO date (the whole day in timezone, inclusive) or an ISO-8601 "
-        + "timestamp with offset");
+      return openApi("string").put("description", "an ISO date (a day in timezone) or an ISO-8601 timestamp with "
+        + "offset");
     }
   }
 

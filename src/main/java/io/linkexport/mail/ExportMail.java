@@ -42,7 +42,8 @@ public final class ExportMail {
       "size", size(payload.getLong("bytes")),
       "sha256", String.valueOf(payload.getString("sha256", "(not recorded)")),
       "downloadUrl", downloadUrl,
-      "dashboardUrl", dashboardUrl);
+      "dashboardUrl", dashboardUrl,
+      "period", payload.getString("period", ""));
     return new Rendered(subject(rows), fill("export_ready.txt", values, false),
       fill("export_ready.html", values, true));
   }
@@ -74,7 +75,8 @@ public final class ExportMail {
     String link = dashboardUrl.replaceAll("/+$", "") + "/#project=" + payload.getString("projectId", "");
     // the list is rendered here (escaped line by line in the HTML part): the template gets a marker for it
     Map<String, String> values = Map.of("rowCount", count(rows), "projectName", projectName(payload),
-      "fileCount", String.valueOf(files.size()), "dashboardUrl", link, "files", FILES_MARKER);
+      "fileCount", String.valueOf(files.size()), "dashboardUrl", link, "files", FILES_MARKER,
+      "period", payload.getString("period", "").strip());
     return new Rendered(subject(rows), fill("export_ready_split.txt", values, false).replace(FILES_MARKER, text),
       fill("export_ready_split.html", values, true).replace(FILES_MARKER, html));
   }

@@ -75,7 +75,10 @@ class ExportIT {
     "showArchived=true&sortBy=lastClicked",
     "search=sale&type=dynamic",
     "createdAfter=2025-01-02&createdBefore=2025-01-05&domain=go.acme.com",
-    "tagNames=campaign&sortBy=installs"
+    "tagNames=campaign&sortBy=installs",
+    "metricsFrom=2025-01-03&metricsTo=2025-01-05&timezone=Asia/Kathmandu&sortBy=clicks",
+    "metricsFrom=2025-01-02T13:30:00Z&metricsTo=2025-01-04T07:45:00Z&sortBy=lastClicked",
+    "metricsTo=2025-01-03&timezone=America/St_Johns&sortBy=installs&sortOrder=asc&showArchived=true"
   })
   void exportEqualsTheListApiForTheSameFilters(String query) {
     JsonObject filters = new JsonObject();

@@ -1,0 +1,175 @@
+package io.linkexport.db;
+
+import io.linkexport.support.StatsReference;
+import io.linkexport.support.TestServices;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import static io.linkexport.db.RollupPropertyIT.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Verifies that the analytics of any window (V12's link_window_stats: whole UTC days from link_day_stats, the edges
+ * from the raw events) equal a plain aggregation of the raw events in the window ({@code StatsReference}'s oracle,
+ * written without the rollups), for random events placed around UTC midnights, local midnights and DST changes of
+ * zones with odd offsets (Kathmandu +05:45, St John's -03:30 with DST, Lord Howe's 30-minute DST), random writes
+ * (inserts, deletes, moves across days, re-pointed installs, rollbacks) and random windows in random zones, date-only
+ * or instants, open or closed; and that the day rows themselves equal the raw events of each day after every batch.
+ */
+class WindowPropertyIT {
+
+  private static final List<ZoneId> ZONES = List.of(ZoneId.of("UTC"), ZoneId.of("Europe/Berlin"),
+    ZoneId.of("Asia/Kathmandu"), ZoneId.of("America/St_Johns"), ZoneId.of("Australia/Lord_Howe"));
+  /** Days of the 2026 DST changes (Berlin: 29 Mar, 25 Oct; Lord Howe: 5 Apr, 4 Oct; St John's: 8 Mar, 1 Nov). */
+  private static final List<LocalDate> DAYS = List.of(LocalDate.parse("2026-03-08"), LocalDate.parse("2026-03-29"),
+    LocalDate.parse("2026-04-05"), LocalDate.parse("2026-10-04"), LocalDate.parse("2026-10-25"),
+    LocalDate.parse("2026-11-01"));
+  private static final long[] NUDGES_MS = {0, 1, -1, 1_000, -1_000, 59 * 60_000, -59 * 60_000, 2 * 3_600_000,
+    -5 * 3_600_000, 13 * 3_600_000};
+  private static final String[] DEVICES = {"desktop", "mobile", "tablet", null};
+  private static final String[] COUNTRIES = {"US", "DE", "NP", "CA", "AU", null};
+
+  @Test
+  void windowStatsEqualTheRawEventsInTheWindow() throws Exception {
+    TestServices.get();
+    long seed = Long.getLong("window.seed", System.nanoTime());
+    Random rnd = new Random(seed);
+    try (Connection c = RollupPropertyIT.connect()) {
+      UUID project = RollupPropertyIT.createProject(c);
+      List<UUID> links = RollupPropertyIT.createLinks(c, project, 4);
+      c.setAutoCommit(false);
+      for (int batch = 0; batch < 30; batch++) {
+        List<String> ops = new ArrayList<>();
+        for (int i = 1 + rnd.nextInt(4); i > 0; i--) {
+          ops.add(operation(c, rnd, links));
+        }
+        if (rnd.nextInt(8) == 0) {
+          c.rollback();
+          ops.add("ROLLBACK");
+        } else {
+          c.commit();
+        }
+        List<String> diff = new ArrayList<>(StatsReference.differences(c, project));
+        for (int w = 0; w < 12; w++) {
+          Instant[] window = window(rnd);
+          diff.addAll(StatsReference.windowDifferences(c, project, window[0], window[1]));
+        }
+        c.commit();
+        assertThat(diff).as("seed %d (rerun with -Dwindow.seed=%d), batch %d after %s", seed, seed, batch, ops)
+          .isEmpty();
+      }
+    }
+  }
+
+  /** An instant near an edge: a UTC or local midnight of a DST-change day, or the change itself, nudged. */
+  private static Instant edge(Random rnd) {
+    ZoneId zone = ZONES.get(rnd.nextInt(ZONES.size()));
+    LocalDate day = DAYS.get(rnd.nextInt(DAYS.size())).plusDays(rnd.nextInt(3) - 1);
+    Instant base = day.atStartOfDay(zone).toInstant();
+    var change = zone.getRules().nextTransition(base.minus(Duration.ofDays(2)));
+    if (change != null && rnd.nextInt(5) == 0) {
+      base = change.getInstant();
+    }
+    return base.plusMillis(NUDGES_MS[rnd.nextInt(NUDGES_MS.length)]);
+  }
+
+  /** A window [from, to) of a random kind: local whole days of a zone, two instants, or open at one end. */
+  private static Instant[] window(Random rnd) {
+    ZoneId zone = ZONES.get(rnd.nextInt(ZONES.size()));
+    Instant a;
+    Instant b;
+    if (rnd.nextBoolean()) {
+      LocalDate from = DAYS.get(rnd.nextInt(DAYS.size())).plusDays(rnd.nextInt(3) - 1);
+      a = from.atStartOfDay(zone).toInstant();
+      b = from.plusDays(rnd.nextInt(40)).atStartOfDay(zone).toInstant();
+    } else {
+      a = edge(rnd);
+      b = edge(rnd);
+    }
+    if (a.isAfter(b)) {
+      Instant t = a;
+      a = b;
+      b = t;
+    }
+    int open = rnd.nextInt(8);
+    return new Instant[] {open == 0 ? null : a, open == 1 ? null : b};
+  }
+
+  private static String operation(Connection c, Random rnd, List<UUID> links) throws SQLException {
+    int op = rnd.nextInt(100);
+    if (op < 35) {
+      int n = 1 + rnd.nextInt(20);
+      for (int i = 0; i < n; i++) {
+        exec(c, "INSERT INTO link_clicks (link_id, clicked_at, device, country) VALUES (?, ?, ?, ?)",
+          links.get(rnd.nextInt(links.size())), Timestamp.from(edge(rnd)), one(rnd, DEVICES), one(rnd, COUNTRIES));
+      }
+      return "insertClicks" + n;
+    } else if (op < 55) {
+      List<Long> clicks = ids(c, "link_clicks", links);
+      int n = 1 + rnd.nextInt(6);
+      for (int i = 0; i < n; i++) {
+        exec(c, "INSERT INTO link_installs (link_id, click_id, kind, occurred_at) VALUES (?, ?, ?, ?)",
+          links.get(rnd.nextInt(links.size())),
+          clicks.isEmpty() || rnd.nextInt(4) == 0 ? null : clicks.get(rnd.nextInt(clicks.size())),
+          rnd.nextInt(3) == 0 ? "reopen" : "install", Timestamp.from(edge(rnd)));
+      }
+      return "insertInstalls" + n;
+    } else if (op < 65) {
+      exec(c, "DELETE FROM link_clicks WHERE id = ANY (?)", (Object) pick(rnd, ids(c, "link_clicks", links), 4));
+      return "deleteClicks";
+    } else if (op < 72) {
+      exec(c, "DELETE FROM link_installs WHERE id = ANY (?)", (Object) pick(rnd, ids(c, "link_installs", links), 3));
+      return "deleteInstalls";
+    } else if (op < 85) {
+      // clicks moved in time (often across a midnight) and sometimes to another link: their matches follow
+      exec(c, "UPDATE link_clicks SET clicked_at = ?, link_id = CASE WHEN random() < 0.3 THEN ? ELSE link_id END,"
+          + " device = CASE WHEN random() < 0.3 THEN 'tv' ELSE device END WHERE id = ANY (?)",
+        Timestamp.from(edge(rnd)), links.get(rnd.nextInt(links.size())), pick(rnd, ids(c, "link_clicks", links), 3));
+      return "moveClicks";
+    } else {
+      List<Long> clicks = ids(c, "link_clicks", links);
+      exec(c, "UPDATE link_installs SET occurred_at = ?, click_id = ?, kind = CASE WHEN random() < 0.5 THEN 'install'"
+          + " ELSE 'reopen' END WHERE id = ANY (?)", Timestamp.from(edge(rnd)),
+        clicks.isEmpty() || rnd.nextBoolean() ? null : clicks.get(rnd.nextInt(clicks.size())),
+        pick(rnd, ids(c, "link_installs", links), 2));
+      return "changeInstalls";
+    }
+  }
+
+  private static List<Long> ids(Connection c, String table, List<UUID> links) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (var ps = c.prepareStatement("SELECT id FROM " + table + " WHERE link_id = ANY (?) ORDER BY id")) {
+      ps.setArray(1, c.createArrayOf("uuid", links.toArray()));
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Long[] pick(Random rnd, List<Long> from, int max) {
+    List<Long> copy = new ArrayList<>(from);
+    List<Long> out = new ArrayList<>();
+    for (int n = 1 + rnd.nextInt(max); out.size() < n && !copy.isEmpty(); ) {
+      out.add(copy.remove(rnd.nextInt(copy.size())));
+    }
+    return out.toArray(Long[]::new);
+  }
+
+  private static String one(Random rnd, String[] values) {
+    return values[rnd.nextInt(values.length)];
+  }
+}

@@ -13,8 +13,8 @@
 --   * Statement-level AFTER triggers with transition tables aggregate a statement's events per (link, day) and upsert
 --     the deltas (link_day_apply). They are named link_*_window_* so that they fire after the link_*_stats_* triggers
 --     of V2/V5/V6 (same event: alphabetical order), i.e. after those took the link_stats row locks of the statement's
---     links, in link order: every writer of a link's day rows first holds that link's link_stats lock, so writers of
---     day rows cannot deadlock against the link_stats protocol.
+--     links, in link order: a writer of a link's own events holds that link's link_stats lock before it touches its
+--     day rows (lock order: step 3).
 --
 -- Why the day rows stay exact under concurrent READ COMMITTED writers (the proof)
 --   1. Every change is additive: a statement's delta (new events counted +1, removed events -1, an UPDATE as both)
@@ -27,10 +27,15 @@
 --      go by the foreign key). The rows it needs exist: the events it removes were visible to it, hence committed,
 --      and the transaction that committed them committed their day rows with them; the trigger's UPDATE runs in a
 --      later snapshot than the DELETE's, so it sees them.
---   3. The matched click's time (link_click_matches.clicked_at) is read when the match row is created, with FOR SHARE
---      on the click: a concurrent UPDATE of that click's clicked_at waits for the match to commit (and then moves it,
---      step 4) or commits first (and the match reads its new time). An UPDATE of clicked_at moves every match of
+--   3. The matched click's time (link_click_matches.clicked_at) is read when the match row is created, after the
+--      install statement has locked its clicks FOR SHARE (link_installs_click_lock, in click id order, before any
+--      link_stats lock): a concurrent UPDATE of that click's clicked_at waits for the match to commit (and then
+--      moves it) or commits first (and the match reads its new time). An UPDATE of clicked_at moves every match of
 --      the click to the new time, whose trigger moves the attributed count from the old day to the new one.
+--      Deadlocks: the lock order is click rows, then link_stats rows (V2), then day rows, for every writer of a
+--      link's own events. One case writes another link's day rows without its link_stats lock: a click moved in
+--      time whose installs belong to another link (the move follows the matches); two such moves crossing between
+--      the same two links at once can deadlock, and one of them is retried, as V2 allows for multi-row writers.
 --   4. So after any interleaving of committed writers, every day row = f(the raw events of that link and day).
 --   A day row whose counters all return to zero is left in place (harmless: it adds zero; rebuild-stats removes it).
 --
@@ -224,14 +229,28 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- The matched click's time, read with FOR SHARE (step 3).
+-- The matched click's time. An install statement has already locked its clicks (link_installs_click_lock, step 3).
 CREATE FUNCTION link_click_matches_time() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.clicked_at IS NULL THEN
-    SELECT c.clicked_at INTO NEW.clicked_at FROM link_clicks c WHERE c.id = NEW.click_id FOR SHARE;
+    SELECT c.clicked_at INTO NEW.clicked_at FROM link_clicks c WHERE c.id = NEW.click_id;
   END IF;
   RETURN NEW;
+END $$;
+
+-- Step 3's lock: the clicks an install statement carries, FOR SHARE in id order, before V2's trigger locks the
+-- statement's link_stats rows (this trigger's name sorts before link_installs_stats_*, so it fires first). A click
+-- UPDATE takes its click row, then its link's link_stats row: taking the click first here too keeps one lock order
+-- (reading the click's time under the link_stats lock, after it, deadlocked against such an UPDATE).
+CREATE FUNCTION link_installs_click_lock() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM link_clicks c
+  WHERE c.id IN (SELECT e.click_id FROM new_rows e WHERE e.click_id IS NOT NULL)
+  ORDER BY c.id
+  FOR SHARE OF c;
+  RETURN NULL;
 END $$;
 
 -- TRUNCATE holds an ACCESS EXCLUSIVE lock on the table, so no event writer runs concurrently: zero its counters. The
@@ -268,6 +287,10 @@ CREATE TRIGGER link_installs_window_update AFTER UPDATE ON link_installs
 CREATE TRIGGER link_installs_window_truncate AFTER TRUNCATE ON link_installs
   FOR EACH STATEMENT EXECUTE FUNCTION link_installs_window_truncate();
 
+CREATE TRIGGER link_installs_click_lock_insert AFTER INSERT ON link_installs
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION link_installs_click_lock();
+CREATE TRIGGER link_installs_click_lock_update AFTER UPDATE ON link_installs
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION link_installs_click_lock();
 CREATE TRIGGER link_click_matches_time BEFORE INSERT ON link_click_matches
   FOR EACH ROW EXECUTE FUNCTION link_click_matches_time();
 CREATE TRIGGER link_matches_window_insert AFTER INSERT ON link_click_matches
@@ -306,17 +329,22 @@ BEGIN
   END IF;
 END $$;
 
--- Every link of the project with its analytics in [p_from, p_to), in link_stats' columns (so that the list and the
--- export read it in place of link_stats). See the head of this file for the exactness argument.
-CREATE FUNCTION link_window_stats(p_project uuid, p_from timestamptz, p_to timestamptz)
-RETURNS TABLE (link_id uuid, project_id uuid, clicks bigint, new_installs bigint, returning_users bigint,
-               attributed_clicks bigint, top_device text, top_os text, top_browser text, top_country text,
-               last_clicked_at timestamptz, leads bigint, conversions bigint, sales bigint, sale_amount bigint)
+-- A link's analytics, in link_stats' columns.
+CREATE TYPE link_window_row AS (link_id uuid, project_id uuid, clicks bigint, new_installs bigint,
+                                returning_users bigint, attributed_clicks bigint, top_device text, top_os text,
+                                top_browser text, top_country text, last_clicked_at timestamptz, leads bigint,
+                                conversions bigint, sales bigint, sale_amount bigint);
+
+-- The links p_links with their analytics in [p_from, p_to), in link_stats' columns (so that the list and the export
+-- read it in place of link_stats). See the head of this file for the exactness argument.
+CREATE FUNCTION link_window_stats_of(p_links uuid[], p_from timestamptz, p_to timestamptz)
+RETURNS SETOF link_window_row
 LANGUAGE sql STABLE AS $$
   WITH b AS MATERIALIZED (
     SELECT * FROM link_window_bounds(p_from, p_to)
   ), p AS MATERIALIZED (
-    SELECT s.link_id, s.leads, s.conversions, s.sales, s.sale_amount FROM link_stats s WHERE s.project_id = p_project
+    SELECT s.link_id, s.project_id, s.leads, s.conversions, s.sales, s.sale_amount
+    FROM link_stats s WHERE s.link_id = ANY (p_links)
   ), parts AS (
     SELECT d.link_id, d.clicks, d.new_installs, d.returning_users, d.attributed_clicks, d.dim_counts
     FROM b, p JOIN link_day_stats d ON d.link_id = p.link_id
@@ -364,7 +392,7 @@ LANGUAGE sql STABLE AS $$
           ORDER BY x.link_id, left(x.k, 1), x.n DESC, substr(x.k, 3) COLLATE "C") t
     GROUP BY t.link_id
   )
-  SELECT p.link_id, p_project, coalesce(w.clicks, 0), coalesce(w.new_installs, 0), coalesce(w.returning_users, 0),
+  SELECT p.link_id, p.project_id, coalesce(w.clicks, 0), coalesce(w.new_installs, 0), coalesce(w.returning_users, 0),
          coalesce(w.attributed_clicks, 0), t.top_device, t.top_os, t.top_browser, t.top_country,
          CASE WHEN w.clicks > 0 THEN (
            SELECT max(k.clicked_at) FROM link_clicks k
@@ -376,47 +404,74 @@ LANGUAGE sql STABLE AS $$
   LEFT JOIN tops t ON t.link_id = p.link_id
 $$;
 
+-- Every link of the project: what an export and a list page sorted by an analytics number read (the sort needs every
+-- link's number).
+CREATE FUNCTION link_window_stats(p_project uuid, p_from timestamptz, p_to timestamptz)
+RETURNS SETOF link_window_row
+LANGUAGE sql STABLE AS $$
+  SELECT * FROM link_window_stats_of(ARRAY(SELECT s.link_id FROM link_stats s WHERE s.project_id = p_project), p_from,
+                                     p_to)
+$$;
+
+-- One link, for a list page in an order of the links' own columns (createdAt, name): joined LATERAL to the page's
+-- links, so only the links of the page are aggregated. plpgsql, so that the planner cannot inline it into a join
+-- over the whole project; ROWS 1 tells it one row comes back.
+CREATE FUNCTION link_window_link(p_link uuid, p_from timestamptz, p_to timestamptz)
+RETURNS SETOF link_window_row
+LANGUAGE plpgsql STABLE ROWS 1 AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM link_window_stats_of(ARRAY[p_link], p_from, p_to);
+END $$;
+
 -- ---- rebuild ---------------------------------------------------------------------------------------------------------
 -- Recomputes the matches' click times and the day rows of the scope from the raw events. Run by link_stats_rebuild
 -- after V10's steps, under the link_stats locks they took (the lock protocol of V2): no event writer of the scope
 -- runs meanwhile.
 CREATE FUNCTION link_day_stats_rebuild(p_project uuid) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+  scope uuid[];
 BEGIN
+  -- The links rebuilt are the ones locked now (a link created since the first lock is locked here too): their event
+  -- writers wait; a link created after this is left to its own triggers.
+  scope := ARRAY(SELECT s.link_id FROM link_stats s JOIN links l ON l.id = s.link_id
+                 WHERE p_project IS NULL OR l.project_id = p_project
+                 ORDER BY s.link_id FOR UPDATE OF s);
   UPDATE link_click_matches m SET clicked_at = c.clicked_at
-  FROM link_clicks c, links l
-  WHERE c.id = m.click_id AND l.id = m.link_id AND (p_project IS NULL OR l.project_id = p_project)
-    AND m.clicked_at IS DISTINCT FROM c.clicked_at;
-  DELETE FROM link_day_stats d USING links l
-  WHERE l.id = d.link_id AND (p_project IS NULL OR l.project_id = p_project);
-  INSERT INTO link_day_stats (link_id, day, clicks, new_installs, returning_users, attributed_clicks, dim_counts)
+  FROM link_clicks c
+  WHERE c.id = m.click_id AND m.link_id = ANY (scope) AND m.clicked_at IS DISTINCT FROM c.clicked_at;
+  DELETE FROM link_day_stats d WHERE d.link_id = ANY (scope);
+  -- ON CONFLICT: a click of another link moved in time writes this link's day rows without its lock (step 3); if it
+  -- committed a row since the DELETE, this statement's snapshot already holds its events: the recomputed row wins.
+  INSERT INTO link_day_stats AS t (link_id, day, clicks, new_installs, returning_users, attributed_clicks,
+                                   dim_counts)
   SELECT u.link_id, u.day, sum(u.clicks), sum(u.installs), sum(u.reopens), sum(u.attributed),
          coalesce(jsonb_object_agg(u.k, u.n) FILTER (WHERE u.k IS NOT NULL), '{}'::jsonb)
   FROM (
     SELECT k.link_id, link_utc_day(k.clicked_at) AS day, count(*) AS clicks, 0 AS installs, 0 AS reopens,
            0 AS attributed, NULL::text AS k, NULL::bigint AS n
-    FROM link_clicks k JOIN links l ON l.id = k.link_id
-    WHERE p_project IS NULL OR l.project_id = p_project
+    FROM link_clicks k WHERE k.link_id = ANY (scope)
     GROUP BY 1, 2
     UNION ALL
     SELECT k.link_id, link_utc_day(k.clicked_at), 0, 0, 0, 0, v.k, count(*)
-    FROM link_clicks k JOIN links l ON l.id = k.link_id
+    FROM link_clicks k
     CROSS JOIN LATERAL (VALUES ('d:' || k.device), ('o:' || k.os), ('b:' || k.browser), ('c:' || k.country)) v(k)
-    WHERE v.k IS NOT NULL AND (p_project IS NULL OR l.project_id = p_project)
+    WHERE v.k IS NOT NULL AND k.link_id = ANY (scope)
     GROUP BY 1, 2, 7
     UNION ALL
     SELECT i.link_id, link_utc_day(i.occurred_at), 0, count(*) FILTER (WHERE i.kind = 'install'),
            count(*) FILTER (WHERE i.kind = 'reopen'), 0, NULL, NULL
-    FROM link_installs i JOIN links l ON l.id = i.link_id
-    WHERE p_project IS NULL OR l.project_id = p_project
+    FROM link_installs i WHERE i.link_id = ANY (scope)
     GROUP BY 1, 2
     UNION ALL
     SELECT m.link_id, link_utc_day(m.clicked_at), 0, 0, 0, count(*), NULL, NULL
-    FROM link_click_matches m JOIN links l ON l.id = m.link_id
-    WHERE m.clicked_at IS NOT NULL AND (p_project IS NULL OR l.project_id = p_project)
+    FROM link_click_matches m WHERE m.clicked_at IS NOT NULL AND m.link_id = ANY (scope)
     GROUP BY 1, 2
   ) u
-  GROUP BY u.link_id, u.day;
+  GROUP BY u.link_id, u.day
+  ON CONFLICT (link_id, day) DO UPDATE SET
+    clicks = excluded.clicks, new_installs = excluded.new_installs, returning_users = excluded.returning_users,
+    attributed_clicks = excluded.attributed_clicks, dim_counts = excluded.dim_counts;
 END $$;
 
 CREATE OR REPLACE FUNCTION link_stats_rebuild(p_project uuid) RETURNS bigint

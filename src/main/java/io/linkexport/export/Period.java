@@ -47,6 +47,10 @@ final class Period {
     }
     String zone = filters.getString(FilterParam.TIMEZONE.param(), "UTC");
     LocalDate toDate = date(filters, FilterParam.METRICS_TO);
+    LocalDate fromDate = date(filters, FilterParam.METRICS_FROM);
+    if (fromDate != null && toDate != null && !toDate.isAfter(fromDate)) {
+      return " No clicks counted: the period from " + from + " to " + to + " is empty (" + zone + ").";
+    }
     // a date-only end is exclusive: the period's last day is the day before it
     String until = toDate != null ? "to " + toDate.minusDays(1) : "up to " + to;
     String range = from == null ? until : to == null ? "from " + from + " on" : "from " + from + " " + until;

@@ -90,16 +90,20 @@ public final class LinkQuery {
   }
 
   /**
-   * The analytics every ordered read joins as {@code s}: link_stats, or for a window link_window_stats over the
-   * project with the window's bounds (the parameters right after the filters', {@link #orderedParams}), whose
-   * columns are link_stats' own.
+   * The analytics every ordered read joins as {@code s}: link_stats, or for a window V12's functions, whose columns
+   * are link_stats' own, with the window's bounds (the parameters right after the filters', {@link #orderedParams}).
+   * An export, or a list page sorted by an analytics number, reads the whole project's window
+   * ({@code link_window_stats}: the sort needs every link's number); a list page in an order of the links' own
+   * columns joins {@code link_window_link} LATERAL to its links, so only the page's links are aggregated.
    */
-  private String stats() {
+  private String stats(boolean page) {
     if (window == null) {
       return "link_stats";
     }
     int n = where.params().size();
-    return "link_window_stats($1, $" + (n + 1) + "::timestamptz, $" + (n + 2) + "::timestamptz)";
+    String bounds = "$" + (n + 1) + "::timestamptz, $" + (n + 2) + "::timestamptz)";
+    return page && !sort.rollups() ? "LATERAL link_window_link(l.id, " + bounds
+      : "link_window_stats($1, " + bounds;
   }
 
   /** The WHERE of the count: scoped on {@code links}. */
@@ -149,7 +153,7 @@ public final class LinkQuery {
       range += " AND l.created_at < $" + all.size();
     }
     String text = Keyset.fill(template, where() + range, file + ", " + sort.orderBy(ascending), "")
-      .replace("/*FILE*/", ", " + file).replace("/*STATS*/", stats());
+      .replace("/*FILE*/", ", " + file).replace("/*STATS*/", stats(false));
     return new Sql(text, Tuple.wrap(all));
   }
 
@@ -191,7 +195,7 @@ public final class LinkQuery {
     // One row more than asked tells whether another page exists without a count query.
     all.add(page.pageSize() + 1);
     all.add(page.offset());
-    String text = fill(template, orderedWhere()) + "\nLIMIT $" + (all.size() - 1) + " OFFSET $" + all.size();
+    String text = fill(template, orderedWhere(), true) + "\nLIMIT $" + (all.size() - 1) + " OFFSET $" + all.size();
     return new Sql(text, Tuple.wrap(all));
   }
 
@@ -204,13 +208,24 @@ public final class LinkQuery {
     List<Object> all = orderedParams();
     all.add(cursor);
     all.add(limit);
-    String text = Keyset.render(template, orderedWhere(), sort, ascending, backward, all.size() - 1, all.size())
-      .replace("/*STATS*/", stats());
+    String text = Keyset.render(template, orderedWhere(), sort, ascending, backward, all.size() - 1, all.size());
+    if (window != null && sort.rollups()) {
+      // The cursor's value and every branch read the project's window: aggregate it once for the statement.
+      text = "WITH w AS MATERIALIZED (SELECT * FROM " + stats(true) + "),\n" + text.substring("WITH ".length())
+        .replace("/*STATS*/", "w");
+    } else {
+      text = text.replace("/*STATS*/", stats(true));
+    }
     return new Sql(text, Tuple.wrap(all));
   }
 
   private String fill(String template, String where) {
+    return fill(template, where, false);
+  }
+
+  /** Fills the markers; {@code page}: a list page (its analytics source may be per link, {@link #stats}). */
+  private String fill(String template, String where, boolean page) {
     return Keyset.fill(template, where, sort.orderBy(ascending), "").replace("/*FILE*/", "")
-      .replace("/*STATS*/", stats());
+      .replace("/*STATS*/", stats(page));
   }
 }

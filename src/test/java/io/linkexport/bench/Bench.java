@@ -102,7 +102,7 @@ public final class Bench {
     // runs of one; metrics = the list load with metrics off and on, replica = the list load from a standby.
     // plans (issue 23: export vs COPY per read plan, createdAt and clicks) runs only when asked for
     Set<String> parts = Set.of("export", "list", "cursor", "metrics", "replica", "memory", "ingest", "files",
-      "plans");
+      "plans", "window");
     Set<String> only = opt.containsKey("only") ? new HashSet<>(Arrays.asList(opt.get("only").split(",")))
       : new HashSet<>(Set.of("export", "list", "cursor", "metrics", "replica", "memory", "ingest", "files"));
     if (!parts.containsAll(only)) {
@@ -119,6 +119,7 @@ public final class Bench {
     List<Size> planSizes = opt.containsKey("plan-links") ? Arrays.stream(opt.get("plan-links").split(","))
       .map(n -> new Size(Integer.parseInt(n), Integer.parseInt(n))).toList() : null;
     List<Size> seedSizes = planSizes != null && only.equals(Set.of("plans")) ? new ArrayList<>()
+      : only.equals(Set.of("window")) ? new ArrayList<>(List.of(sizes.get(sizes.size() - 1)))
       : new ArrayList<>(memorySizes);
     if (only.contains("plans") && planSizes != null) {
       planSizes.stream().filter(z -> !seedSizes.contains(z)).forEach(seedSizes::add);
@@ -245,6 +246,10 @@ public final class Bench {
         }
       }
 
+      if (only.contains("window")) {
+        report.files(WindowBench.run(services, env, children, largest, runs, seconds, dir, report));
+      }
+
       if (ingestEvents > 0 && only.contains("ingest")) {
         report.ingest(RollupIngest.run(services.jdbcUrl(), quick ? 1_000 : 10_000, ingestEvents, 10));
         report.ingest(RollupIngest.sales(services.jdbcUrl(), quick ? 1_000 : 10_000, ingestEvents / 10, 10));
@@ -348,10 +353,17 @@ public final class Bench {
       throws Exception {
     LinkQuery.Sql sql = LinkQuery.of(s.project(), LinkFilter.fromJson(new JsonObject(filter)))
       .renderOrdered(SqlStatements.get("links_export").replace("/*COLUMNS*/", ColumnSet.DEFAULT.selectList()));
-    if (sql.params().size() != 1) {
-      throw new IllegalStateException("the bench filter should bind only the project id: " + sql.text());
+    String select = sql.text().replaceAll("--[^\n]*\n", "\n");
+    // COPY takes no parameters: each is written as a literal, from the last ($10 before $1)
+    for (int i = sql.params().size(); i >= 1; i--) {
+      Object v = sql.params().getValue(i - 1);
+      String literal = v == null ? "NULL" : v instanceof UUID ? "'" + v + "'::uuid"
+        : v instanceof java.time.OffsetDateTime ? "'" + v + "'::timestamptz" : null;
+      if (literal == null) {
+        throw new IllegalStateException("the bench filter binds a " + v.getClass() + ": " + sql.text());
+      }
+      select = select.replace("$" + i, literal);
     }
-    String select = sql.text().replaceAll("--[^\n]*\n", "\n").replace("$1", "'" + s.project() + "'::uuid");
     Path out = dir.resolve("copy.csv");
     try (Connection c = DriverManager.getConnection(services.jdbcUrl());
          OutputStream os = Files.newOutputStream(out)) {

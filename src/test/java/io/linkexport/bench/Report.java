@@ -73,8 +73,10 @@ final class Report {
 
   void ingest(RollupIngest.Result[] results) {
     for (RollupIngest.Result r : results) {
-      ingest.append(String.format("| %s | %,d | %,d x %,d | %,.0f ev/s | %,.0f ev/s | **%.2f** |%n", r.spread(),
-        r.links(), r.batches(), r.events() / r.batches(), r.events() * 1000.0 / r.offMs(),
+      String lifetime = r.lifetimeMs() < 0 ? "-" : String.format("%,.0f ev/s (%.2f)",
+        r.events() * 1000.0 / r.lifetimeMs(), (double) r.lifetimeMs() / r.offMs());
+      ingest.append(String.format("| %s | %,d | %,d x %,d | %,.0f ev/s | %s | %,.0f ev/s | **%.2f** |%n", r.spread(),
+        r.links(), r.batches(), r.events() / r.batches(), r.events() * 1000.0 / r.offMs(), lifetime,
         r.events() * 1000.0 / r.onMs(), r.ratio()));
     }
   }
@@ -115,7 +117,8 @@ final class Report {
     if (!ingest.isEmpty()) {
       b.append("\nRollup maintenance cost on bulk ingestion (triggers on vs off; sales: each converting a lead of its"
           + " link, or none for a fifth of them):\n\n")
-        .append("| spread | links | batches x events | off | on | on/off |\n|---|---|---|---|---|---|\n").append(ingest);
+        .append("| spread | links | batches x events | off | all-time rollups only (/off) | on (with V12's day rollups)"
+          + " | on/off |\n|---|---|---|---|---|---|---|\n").append(ingest);
     }
     return b.toString();
   }

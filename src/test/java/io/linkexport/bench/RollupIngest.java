@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * What the rollup triggers cost bulk click ingestion: {@code events} clicks in {@code batches} INSERT statements over
- * a fresh project of {@code links} links, with the triggers on and off: three rounds of (off, on), medians compared.
+ * a fresh project of {@code links} links, with the triggers off, all on, and the all-time rollups alone (V12's day
+ * rollups off): three rounds of (off, on, all-time only), medians compared.
  * Every leg starts from the same state: its project is deleted and the tables vacuumed afterwards (without that, a
  * leg inserted into whatever the previous leg's deleted million rows left behind, depending on when autovacuum ran,
  * and the "off" legs alone varied 4.0-6.6 s for 300,000 events).
@@ -24,17 +25,21 @@ import java.util.UUID;
  */
 final class RollupIngest {
 
-  record Result(String spread, int links, long events, int batches, long offMs, long onMs) {
+  /** {@code lifetimeMs}: with the all-time rollups on and V12's day rollups off (-1 when not measured). */
+  record Result(String spread, int links, long events, int batches, long offMs, long onMs, long lifetimeMs) {
     double ratio() {
       return (double) onMs / offMs;
     }
   }
 
+  /** The triggers of V12 (the day rollups of a metrics window) on link_clicks. */
+  private static final String WINDOW_TRIGGERS = "link_clicks_window_insert";
+
   private static final int ROUNDS = 3;
 
   private static final String INSERT = """
     INSERT INTO link_clicks (link_id, clicked_at, device, os, browser, country)
-    SELECT ids[1 + floor(%s * cardinality(ids))::int], now() - random() * interval '90 days',
+    SELECT ids[1 + floor(%s * cardinality(ids))::int], now() - random() * interval '%s',
            (ARRAY['desktop', 'mobile', 'tablet', NULL])[1 + floor(random() * 4)::int],
            (ARRAY['iOS', 'Android', 'Windows', 'macOS', 'Linux', NULL])[1 + floor(random() * 6)::int],
            (ARRAY['Chrome', 'Safari', 'Firefox', 'Edge', NULL])[1 + floor(random() * 5)::int],
@@ -67,11 +72,11 @@ final class RollupIngest {
       List<Long> off = new ArrayList<>();
       List<Long> on = new ArrayList<>();
       for (int i = 0; i < ROUNDS; i++) {
-        off.add(ingest(c, "link_sales", SALES, LEADS, links, events, batches, false));
-        on.add(ingest(c, "link_sales", SALES, LEADS, links, events, batches, true));
+        off.add(ingest(c, "link_sales", SALES, LEADS, links, events, batches, "USER"));
+        on.add(ingest(c, "link_sales", SALES, LEADS, links, events, batches, null));
       }
       Result r = new Result("sales (skewed)", links, events, batches, Bench.median(off, x -> x),
-        Bench.median(on, x -> x));
+        Bench.median(on, x -> x), -1);
       System.out.printf("rollup ingest (sales): %,d sales in %d batches over %,d links: off %s ms, on %s ms;"
         + " medians %,d / %,d ms, ratio %.2f%n", events, batches, links, off, on, r.offMs(), r.onMs(), r.ratio());
       return new Result[] {r};
@@ -81,33 +86,40 @@ final class RollupIngest {
   static Result[] run(String jdbcUrl, int links, long events, int batches) throws Exception {
     try (Connection c = DriverManager.getConnection(jdbcUrl)) {
       return new Result[] {
-        measure(c, "uniform", "random()", links, events, batches),
-        measure(c, "skewed", "power(random(), 4)", links, events, batches)};
+        measure(c, "uniform", "random()", "90 days", links, events, batches),
+        measure(c, "skewed", "power(random(), 4)", "90 days", links, events, batches),
+        // as clicks arrive: the last hour, so a statement touches one or two days of each link
+        measure(c, "skewed, last hour", "power(random(), 4)", "1 hour", links, events, batches)};
     }
   }
 
-  private static Result measure(Connection c, String spread, String pick, int links, long events, int batches)
-      throws Exception {
+  private static Result measure(Connection c, String spread, String pick, String span, int links, long events,
+                                int batches) throws Exception {
     List<Long> off = new ArrayList<>();
     List<Long> on = new ArrayList<>();
+    List<Long> lifetime = new ArrayList<>();
+    String insert = String.format(INSERT, pick, span);
     for (int i = 0; i < ROUNDS; i++) {
-      off.add(ingest(c, "link_clicks", String.format(INSERT, pick), null, links, events, batches, false));
-      on.add(ingest(c, "link_clicks", String.format(INSERT, pick), null, links, events, batches, true));
+      off.add(ingest(c, "link_clicks", insert, null, links, events, batches, "USER"));
+      on.add(ingest(c, "link_clicks", insert, null, links, events, batches, null));
+      lifetime.add(ingest(c, "link_clicks", insert, null, links, events, batches, WINDOW_TRIGGERS));
     }
-    Result r = new Result(spread, links, events, batches, Bench.median(off, x -> x), Bench.median(on, x -> x));
-    System.out.printf("rollup ingest (%s): %,d clicks in %d batches over %,d links: off %s ms, on %s ms;"
-        + " medians %,d / %,d ms, ratio %.2f%n", spread, events, batches, links, off, on, r.offMs(), r.onMs(),
-      r.ratio());
+    Result r = new Result(spread, links, events, batches, Bench.median(off, x -> x), Bench.median(on, x -> x),
+      Bench.median(lifetime, x -> x));
+    System.out.printf("rollup ingest (%s): %,d clicks in %d batches over %,d links: off %s ms, all on %s ms, all-time"
+        + " only %s ms; medians %,d / %,d / %,d ms, ratio %.2f%n", spread, events, batches, links, off, on, lifetime,
+      r.offMs(), r.onMs(), r.lifetimeMs(), r.ratio());
     return r;
   }
 
   /**
    * One leg: a fresh project of {@code links} links ({@code setup}, untimed, when given: the leads sales convert,
    * events / 2 of them), then {@code events} rows into {@code table} by {@code insert} in {@code batches} statements,
-   * its user triggers on or off; answers the milliseconds of the inserts.
+   * with the triggers {@code disabled} off ({@code USER}: all of them; null: none); answers the milliseconds of the
+   * inserts.
    */
   private static long ingest(Connection c, String table, String insert, String setup, int links, long events,
-                             int batches, boolean triggers) throws Exception {
+                             int batches, String disabled) throws Exception {
     UUID project = UUID.randomUUID();
     try (Statement st = c.createStatement()) {
       st.execute("INSERT INTO projects (id, name) VALUES ('" + project + "', 'rollup ingest bench')");
@@ -127,8 +139,8 @@ final class RollupIngest {
     }
     try (Statement st = c.createStatement()) {
       st.execute("CHECKPOINT");
-      if (!triggers) {
-        st.execute("ALTER TABLE " + table + " DISABLE TRIGGER USER");
+      if (disabled != null) {
+        st.execute("ALTER TABLE " + table + " DISABLE TRIGGER " + disabled);
       }
     }
     try (PreparedStatement ps = c.prepareStatement(insert)) {
@@ -144,7 +156,7 @@ final class RollupIngest {
         st.execute("ALTER TABLE " + table + " ENABLE TRIGGER USER");
         // Leave no bench project behind (cascades to links, events and rollups).
         st.execute("DELETE FROM projects WHERE id = '" + project + "'");
-        st.execute("VACUUM link_clicks, link_leads, link_sales, link_lead_sales, link_stats, links");
+        st.execute("VACUUM link_clicks, link_leads, link_sales, link_lead_sales, link_stats, link_day_stats, links");
       }
     }
   }

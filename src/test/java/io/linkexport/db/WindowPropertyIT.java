@@ -72,6 +72,64 @@ class WindowPropertyIT {
     }
   }
 
+  /**
+   * Verifies that an install carrying a click and a change of that click's time, in two transactions at once, wait
+   * for each other instead of deadlocking (the click row is locked before the link's rollups on both paths), and that
+   * the attributed click lands on the click's new day.
+   */
+  @Test
+  void anInstallAndAMoveOfItsClickDoNotDeadlock() throws Exception {
+    TestServices.get();
+    try (Connection mover = RollupPropertyIT.connect(); Connection installer = RollupPropertyIT.connect()) {
+      UUID project = RollupPropertyIT.createProject(mover);
+      UUID link = RollupPropertyIT.createLinks(mover, project, 1).get(0);
+      exec(mover, "INSERT INTO link_clicks (link_id, clicked_at, device) VALUES (?, ?, 'mobile')", link,
+        Timestamp.from(Instant.parse("2026-03-28T23:30:00Z")));
+      long click = ids(mover, "link_clicks", List.of(link)).get(0);
+      mover.setAutoCommit(false);
+      installer.setAutoCommit(false);
+      // the mover holds the click row, as its UPDATE does before its trigger locks the link's rollups
+      exec(mover, "SELECT 1 FROM link_clicks WHERE id = ? FOR NO KEY UPDATE", click);
+      var install = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          exec(installer, "INSERT INTO link_installs (link_id, click_id, kind) VALUES (?, ?, 'install')", link, click);
+          installer.commit();
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      // the installer now waits for the click row (before V12's fix it held the link's rollups and waited here)
+      awaitWaiting(mover, "link_clicks");
+      exec(mover, "UPDATE link_clicks SET clicked_at = ? WHERE id = ?", Timestamp.from(
+        Instant.parse("2026-03-29T00:30:00Z")), click);
+      mover.commit();
+      install.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      mover.setAutoCommit(true);
+      assertThat(StatsReference.differences(mover, project)).isEmpty();
+      assertThat(StatsReference.windowDifferences(mover, project, Instant.parse("2026-03-29T00:00:00Z"), null))
+        .isEmpty();
+    }
+  }
+
+  /** Waits until a backend waits for a lock on {@code table} (pg_locks), as the test's other transaction must. */
+  private static void awaitWaiting(Connection c, String table) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try (var ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE NOT granted AND (relation = ?::regclass"
+        + " OR locktype = 'transactionid')")) {
+        ps.setString(1, table);
+        try (var rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) > 0) {
+            return;
+          }
+        }
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("no backend waited for a lock on " + table);
+  }
+
   /** An instant near an edge: a UTC or local midnight of a DST-change day, or the change itself, nudged. */
   private static Instant edge(Random rnd) {
     ZoneId zone = ZONES.get(rnd.nextInt(ZONES.size()));

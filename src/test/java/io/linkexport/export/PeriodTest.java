@@ -45,5 +45,7 @@ class PeriodTest {
     assertThat(Period.sentence(window("2026-11-01", null, null)))
       .isEqualTo(" Clicks and installs counted from 2026-11-01 on (UTC).");
     assertThat(Period.sentence(window(null, null, "Europe/Berlin"))).isEmpty();
+    assertThat(Period.sentence(window("2026-11-05", "2026-11-05", null)))
+      .isEqualTo(" No clicks counted: the period from 2026-11-05 to 2026-11-05 is empty (UTC).");
   }
 }

@@ -6,6 +6,6 @@
 -- ranges less even, never wrong (links.SortRange). Run in the export's snapshot.
 SELECT /*KEY*/
   FROM links l /*SAMPLE*/
-  JOIN /*STATS*/ s ON s.link_id = l.id
+  JOIN /*STATS*/
  WHERE /*WHERE*/
  ORDER BY /*ORDER*/

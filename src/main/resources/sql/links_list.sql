@@ -15,6 +15,6 @@ SELECT l.id, l.domain, l.slug, l.url, l.name, l.type, l.archived, l.expires_at, 
        s.leads, s.conversions, s.sales, s.sale_amount/*PART*/
   FROM links l
   -- By primary key only; the project is scoped on one side in WHERE (LinkQuery explains why).
-  JOIN /*STATS*/ s ON s.link_id = l.id
+  JOIN /*STATS*/
  WHERE /*WHERE*/
  ORDER BY /*ORDER*/

@@ -61,7 +61,54 @@ function filters() {
   f.sortBy = form.elements.sortBy.value;
   f.sortOrder = form.elements.sortOrder.value;
   if (form.elements.showArchived.checked) f.showArchived = true;
+  const zone = $('f-tz').value;
+  // dates (created and the period) are whole days of this zone, and the file writes its times in it
+  if (zone && zone !== 'UTC') f.timezone = zone;
+  Object.assign(f, period(zone || 'UTC'));
   return f;
+}
+
+/** A date "YYYY-MM-DD" moved by days or months (calendar arithmetic on the date alone, no time zone involved). */
+function shift(day, days, months) {
+  const [y, m, d] = day.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1 + (months || 0), d + (days || 0)));
+  return t.toISOString().slice(0, 10);
+}
+
+/** Today's date in the zone. */
+function today(zone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date());
+}
+
+/**
+ * The analytics window of the period picker, as the API's metricsFrom (inclusive) and metricsTo (exclusive) dates,
+ * read by the API as whole days of the zone: the last N days include today; a month is its first day to the next
+ * month's first day; custom is its first and last day, inclusive.
+ */
+function period(zone) {
+  const p = $('f-period').value;
+  const now = today(zone);
+  const first = now.slice(0, 8) + '01';
+  if (/^[0-9]+$/.test(p)) return { metricsFrom: shift(now, 1 - Number(p)), metricsTo: shift(now, 1) };
+  if (p === 'this-month') return { metricsFrom: first, metricsTo: shift(first, 0, 1) };
+  if (p === 'last-month') return { metricsFrom: shift(first, 0, -1), metricsTo: first };
+  if (p === 'custom') {
+    const w = {};
+    if ($('f-mfrom').value) w.metricsFrom = $('f-mfrom').value;
+    if ($('f-mto').value) w.metricsTo = shift($('f-mto').value, 1);
+    return w;
+  }
+  return {};
+}
+
+/** The time-zone picker: every zone the browser knows, the browser's own selected. */
+function renderZones() {
+  const own = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const zones = (Intl.supportedValuesOf ? Intl.supportedValuesOf('timeZone') : [own]).slice();
+  for (const z of ['UTC', own]) if (!zones.includes(z)) zones.unshift(z);
+  const select = $('f-tz');
+  select.replaceChildren(...zones.map((z) => new Option(z, z, false, z === own)));
 }
 
 function base() { return '/api/v1/projects/' + encodeURIComponent(state.project) + '/links'; }
@@ -102,7 +149,8 @@ function cell(tr, text, cls) {
   return td;
 }
 
-function when(iso) { return iso ? new Date(iso).toLocaleString() : null; }
+// times are shown in the zone picked for the filters, as the export writes them
+function when(iso) { return iso ? new Date(iso).toLocaleString(undefined, { timeZone: $('f-tz').value || 'UTC' }) : null; }
 function num(n) { return n === null || n === undefined ? null : Number(n).toLocaleString(); }
 // saleAmount is in cents of the reporting currency, US dollars (as dub records it).
 const USD = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
@@ -457,10 +505,12 @@ document.addEventListener('DOMContentLoaded', () => {
       loadCount();
     }
   });
+  $('f-period').addEventListener('change', () => { $('f-period-custom').hidden = $('f-period').value !== 'custom'; });
   $('prev').addEventListener('click', () => { state.page = Math.max(1, state.page - 1); loadLinks(); });
   $('next').addEventListener('click', () => { state.page += 1; loadLinks(); });
   $('export').addEventListener('click', startExport);
   renderColumns(DEFAULT_COLUMNS);
+  renderZones();
   $('columns-reset').addEventListener('click', () => renderColumns(DEFAULT_COLUMNS));
   $('file-options').addEventListener('submit', (e) => e.preventDefault());
   signIn();

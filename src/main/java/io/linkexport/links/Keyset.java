@@ -40,8 +40,8 @@ final class Keyset {
     String op = walkDescending ? " <= " : " >= ";
     String column = key.column();
     String id = key.tieBreaker();
-    String k = "WITH k AS MATERIALIZED (SELECT " + column + " AS v, l.id AS id FROM links l JOIN /*STATS*/ s ON"
-      + " s.link_id = l.id WHERE l.id = $" + cursor + " AND l.project_id = $1)";
+    String k = "WITH k AS MATERIALIZED (SELECT " + column + " AS v, l.id AS id FROM links l JOIN /*STATS*/"
+      + " WHERE l.id = $" + cursor + " AND l.project_id = $1)";
     String after = " AND (" + column + ", " + id + ")" + op + "(" + V + ", " + ID + ")";
     String lim = "\nLIMIT $" + limit;
     if (!key.nullable()) {

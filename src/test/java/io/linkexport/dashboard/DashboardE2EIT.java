@@ -47,8 +47,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ({@link DevStack#start}, the same code {@code mvn -Pdev} runs): sign in through the URL the dev stack prints, filter
  * with the keyboard, Export -> CSV, watch it complete, click the download link and read the file Chromium saved; the
  * recent-exports panel mints a fresh link; the free project's export is refused in plain words; a custom column set
- * in csv-excel, a gzip export (unzipped) and, over the per-file cap, the offered split with every file listed. Screenshots (laptop
- * and phone width) go to {@code target/screenshots/}.
+ * in csv-excel, a gzip export (unzipped) and, over the per-file cap, the offered split with every file listed; the
+ * analytics period and time-zone pickers (table and file against the list API). Screenshots (laptop and phone width)
+ * go to {@code target/screenshots/}.
  *
  * <p>Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} ({@code .ci/run} installs them). Without them
  * the test is skipped on a developer machine but fails on CI ({@code CI} set), so it cannot silently stop running.
@@ -365,6 +366,47 @@ class DashboardE2EIT {
   // ---- helpers -------------------------------------------------------------------------------------------------------
 
   /** The ids of the checked columns, in the picker's order. */
+  /**
+   * Verifies the period and zone pickers: the last 30 days of Kathmandu (+05:45, so every day's edges fall inside the
+   * API's UTC-day rollups) drive the table's numbers, which equal the list API's for that window; the export sends
+   * exactly what is on screen, and the downloaded CSV holds the list's rows with the window's numbers and its times in
+   * Kathmandu's offset.
+   */
+  @Test
+  @Order(8)
+  void aPeriodInAnotherZoneDrivesTheTableAndTheExport() throws Exception {
+    fresh();
+    // the browser lists the zones by CLDR's canonical names, which keep older spellings (Asia/Katmandu)
+    Select zones = new Select(browser.findElement(By.id("f-tz")));
+    String zone = zones.getOptions().stream().map(o -> o.getDomAttribute("value"))
+      .filter(z -> z.equals("Asia/Kathmandu") || z.equals("Asia/Katmandu")).findFirst().orElseThrow();
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of(zone));
+    String window = "metricsFrom=" + today.minusDays(29) + "&metricsTo=" + today.plusDays(1) + "&timezone=" + zone;
+    zones.selectByValue(zone);
+    new Select(browser.findElement(By.id("f-period"))).selectByValue("30");
+    browser.findElement(By.id("f-search")).sendKeys("sale", Keys.ENTER);
+    new Select(browser.findElement(By.id("f-sort"))).selectByValue("clicks");
+    awaitList(DevStack.DEMO_PROJECT, "search=sale", "sortBy=clicks", "timezone=" + zone.replace("/", "%2F"),
+      "metricsFrom=" + today.minusDays(29), "metricsTo=" + today.plusDays(1));
+    String query = "?search=sale&sortBy=clicks&sortOrder=desc&" + window;
+    List<List<String>> expected = listed(query);
+    assertThat(firstColumn()).isEqualTo(names(expected.subList(0, 25)));
+    List<String> clicksShown = browser.findElements(By.cssSelector("#links tbody tr td:nth-child(4)")).stream()
+      .map(WebElement::getText).toList();
+    assertThat(clicksShown).isEqualTo(expected.subList(0, 25).stream()
+      .map(r -> String.format(Locale.US, "%,d", Long.parseLong(r.get(5)))).toList());
+    List<List<String>> allTime = listed("?search=sale&sortBy=clicks&sortOrder=desc");
+    assertThat(expected.stream().mapToLong(r -> Long.parseLong(r.get(5))).sum()).as("the window counts fewer clicks")
+      .isPositive().isLessThan(allTime.stream().mapToLong(r -> Long.parseLong(r.get(5))).sum());
+    shot("dashboard-period");
+
+    List<List<String>> rows = Exports.parse(Files.readAllBytes(exportAndDownload(".csv")));
+    assertThat(rows.get(0)).isEqualTo(CsvEncoder.HEADER);
+    assertThat(rows.get(1).get(4)).endsWith("+05:45");
+    assertThat(rows.subList(1, rows.size()).stream().map(Exports::comparable).toList())
+      .isEqualTo(Exports.comparableList(expected));
+  }
+
   private static List<String> checkedColumns() {
     return browser.findElements(By.cssSelector("#columns li")).stream()
       .filter(li -> li.findElement(By.tagName("input")).isSelected()).map(li -> li.getDomAttribute("data-id")).toList();

@@ -70,16 +70,24 @@ CREATE TABLE link_day_stats (
 ) WITH (fillfactor = 90); -- no counter is indexed: updates of today's row stay HOT while the page has room
 
 -- The sum of two counter maps, key by key; keys whose sum is not positive are dropped (as in link_stats.dim_counts).
+-- Adding only positive counts (new clicks, the common case) merges the changed keys into a with || instead of
+-- rebuilding the whole map.
 CREATE FUNCTION link_dims_add(a jsonb, b jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN b = '{}'::jsonb THEN a ELSE (
-    SELECT coalesce(jsonb_object_agg(x.k, x.n), '{}'::jsonb)
-    FROM (SELECT u.k, sum(u.n) AS n
-          FROM (SELECT e.key AS k, e.value::bigint AS n FROM jsonb_each_text(a) e
-                UNION ALL
-                SELECT e.key, e.value::bigint FROM jsonb_each_text(b) e) u
-          GROUP BY u.k
-          HAVING sum(u.n) > 0) x) END
+  SELECT CASE
+    WHEN b = '{}'::jsonb THEN a
+    WHEN NOT jsonb_path_exists(b, '$.* ? (@ <= 0)') THEN
+      CASE WHEN a = '{}'::jsonb THEN b ELSE a || (
+        SELECT jsonb_object_agg(e.key, coalesce((a ->> e.key)::bigint, 0) + e.value::bigint)
+        FROM jsonb_each_text(b) e) END
+    ELSE (
+      SELECT coalesce(jsonb_object_agg(x.k, x.n), '{}'::jsonb)
+      FROM (SELECT u.k, sum(u.n) AS n
+            FROM (SELECT e.key AS k, e.value::bigint AS n FROM jsonb_each_text(a) e
+                  UNION ALL
+                  SELECT e.key, e.value::bigint FROM jsonb_each_text(b) e) u
+            GROUP BY u.k
+            HAVING sum(u.n) > 0) x) END
 $$;
 
 -- One statement's change of one (link, day).
@@ -126,7 +134,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (t AT TIME ZONE 'UTC')::date $
 -- An UPDATE is its old rows removed and its new rows added; deltas that cancel out are dropped. The events travel to
 -- the aggregation as one array (transition tables are visible only in the trigger function itself).
 
-CREATE TYPE link_click_ev AS (link_id uuid, day date, device text, os text, browser text, country text, sign int);
+CREATE TYPE link_click_ev AS (link_id uuid, day date, device text, os text, browser text, country text,
+                              sign bigint); -- sign: the signed number of such events
 CREATE TYPE link_install_ev AS (link_id uuid, day date, kind text, sign int);
 CREATE TYPE link_match_ev AS (link_id uuid, day date, sign int);
 
@@ -170,18 +179,27 @@ LANGUAGE plpgsql AS $$
 DECLARE
   ev link_click_ev[];
 BEGIN
+  -- Events of the same link, day and dimensions travel as one element with their count (a statement of live clicks
+  -- has many per link and day), so the array and its aggregation are as small as the statement allows.
   IF TG_OP = 'INSERT' THEN
-    ev := ARRAY(SELECT ROW(e.link_id, link_utc_day(e.clicked_at), e.device, e.os, e.browser, e.country, 1)
-                FROM new_rows e);
+    ev := ARRAY(SELECT ROW(g.link_id, g.day, g.device, g.os, g.browser, g.country, g.n)
+                FROM (SELECT e.link_id, link_utc_day(e.clicked_at) AS day, e.device, e.os, e.browser, e.country,
+                             count(*) AS n
+                      FROM new_rows e GROUP BY 1, 2, 3, 4, 5, 6) g);
   ELSIF TG_OP = 'DELETE' THEN
-    ev := ARRAY(SELECT ROW(e.link_id, link_utc_day(e.clicked_at), e.device, e.os, e.browser, e.country, -1)
-                FROM old_rows e);
+    ev := ARRAY(SELECT ROW(g.link_id, g.day, g.device, g.os, g.browser, g.country, -g.n)
+                FROM (SELECT e.link_id, link_utc_day(e.clicked_at) AS day, e.device, e.os, e.browser, e.country,
+                             count(*) AS n
+                      FROM old_rows e GROUP BY 1, 2, 3, 4, 5, 6) g);
   ELSE
-    ev := ARRAY(SELECT ROW(e.link_id, link_utc_day(e.clicked_at), e.device, e.os, e.browser, e.country, 1)
-                FROM new_rows e
-                UNION ALL
-                SELECT ROW(e.link_id, link_utc_day(e.clicked_at), e.device, e.os, e.browser, e.country, -1)
-                FROM old_rows e);
+    ev := ARRAY(SELECT ROW(g.link_id, g.day, g.device, g.os, g.browser, g.country, g.n)
+                FROM (SELECT u.link_id, u.day, u.device, u.os, u.browser, u.country, sum(u.sign) AS n
+                      FROM (SELECT e.link_id, link_utc_day(e.clicked_at) AS day, e.device, e.os, e.browser,
+                                   e.country, 1 AS sign FROM new_rows e
+                            UNION ALL
+                            SELECT e.link_id, link_utc_day(e.clicked_at), e.device, e.os, e.browser, e.country, -1
+                            FROM old_rows e) u
+                      GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(u.sign) <> 0) g);
     -- A click moved in time moves its matches (step 3): their trigger moves the attributed counts between days.
     UPDATE link_click_matches m SET clicked_at = n.clicked_at
     FROM new_rows n JOIN old_rows o ON o.id = n.id
@@ -339,7 +357,11 @@ CREATE TYPE link_window_row AS (link_id uuid, project_id uuid, clicks bigint, ne
 -- read it in place of link_stats). See the head of this file for the exactness argument.
 CREATE FUNCTION link_window_stats_of(p_links uuid[], p_from timestamptz, p_to timestamptz)
 RETURNS SETOF link_window_row
-LANGUAGE sql STABLE AS $$
+-- plpgsql, not sql: plpgsql keeps the statement's plan for the session, where a sql function plans its body anew at
+-- every call (most of the time of a call for one link, as a list page makes 100 of them).
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY
   WITH b AS MATERIALIZED (
     SELECT * FROM link_window_bounds(p_from, p_to)
   ), e AS MATERIALIZED (
@@ -404,8 +426,8 @@ LANGUAGE sql STABLE AS $$
          p.leads, p.conversions, p.sales, p.sale_amount
   FROM p
   LEFT JOIN sums w ON w.link_id = p.link_id
-  LEFT JOIN tops t ON t.link_id = p.link_id
-$$;
+  LEFT JOIN tops t ON t.link_id = p.link_id;
+END $$;
 
 -- Every link of the project: what an export and a list page sorted by an analytics number read (the sort needs every
 -- link's number).

@@ -447,7 +447,7 @@ BEGIN
   RETURN QUERY SELECT * FROM link_window_stats_of(ARRAY[p_link], p_from, p_to);
 END $$;
 
--- ---- rebuild ---------------------------------------------------------------------------------------------------------
+-- ---- rebuild --------------------------------------------------------------------------------------------------------
 -- Recomputes the matches' click times and the day rows of the scope from the raw events. Run by link_stats_rebuild
 -- after V10's steps, under the link_stats locks they took (the lock protocol of V2): no event writer of the scope
 -- runs meanwhile.

@@ -44,7 +44,7 @@ public final class IsoTime {
   }
 
   /** True when {@code zone} is UTC itself (UTC, Etc/UTC, GMT...): its times are written with {@code Z}. */
-  public static boolean isUtc(ZoneId zone) {
+  private static boolean isUtc(ZoneId zone) {
     return zone.normalized().equals(ZoneOffset.UTC);
   }
 

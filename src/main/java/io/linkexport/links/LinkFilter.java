@@ -56,20 +56,20 @@ public final class LinkFilter {
       values.put(p, p.type().parse(p.param(), source.values(p.param())));
     }
     LinkFilter f = new LinkFilter(values);
-    Instant after = f.instant(FilterParam.CREATED_AFTER);
-    Instant before = f.instant(FilterParam.CREATED_BEFORE);
-    if (after != null && before != null && after.isAfter(before)) {
-      throw ServiceException.badRequest(FilterParam.CREATED_AFTER.param(),
-        "createdAfter must not be later than createdBefore");
-    }
-    Instant from = f.instant(FilterParam.METRICS_FROM);
-    Instant to = f.instant(FilterParam.METRICS_TO);
-    if (from != null && to != null && from.isAfter(to)) {
-      throw ServiceException.badRequest(FilterParam.METRICS_FROM.param(),
-        "metricsFrom must not be later than metricsTo (the window is [metricsFrom, metricsTo))");
-    }
+    f.requireOrder(FilterParam.CREATED_AFTER, FilterParam.CREATED_BEFORE, "");
+    f.requireOrder(FilterParam.METRICS_FROM, FilterParam.METRICS_TO, " (the window is [metricsFrom, metricsTo))");
     requireOnePaging(source, values);
     return f;
+  }
+
+  /** A 400 naming {@code first} when both bounds are given and {@code first} resolves after {@code last}. */
+  private void requireOrder(FilterParam first, FilterParam last, String why) {
+    Instant a = instant(first);
+    Instant b = instant(last);
+    if (a != null && b != null && a.isAfter(b)) {
+      throw ServiceException.badRequest(first.param(),
+        first.param() + " must not be later than " + last.param() + why);
+    }
   }
 
   /** A page is one of: an offset page ({@code page}), the page after a link, the page before a link. */
@@ -112,8 +112,8 @@ public final class LinkFilter {
   }
 
   /**
-   * The instant of a bound parameter ({@code createdAfter}, {@code createdBefore}): a timestamp as given, a date
-   * resolved in {@link #zone()}; null when absent.
+   * The instant of a bound parameter ({@code createdAfter}, {@code createdBefore}, {@code metricsFrom},
+   * {@code metricsTo}): a timestamp as given, a date resolved in {@link #zone()}; null when absent.
    */
   public Instant instant(FilterParam p) {
     return ((ValueParams.At) p.type()).resolve(values.get(p), zone());

@@ -100,18 +100,21 @@ public final class LinkQuery {
     if (window == null) {
       return "link_stats s ON s.link_id = l.id";
     }
-    int n = where.params().size();
-    String bounds = "$" + (n + 1) + "::timestamptz, $" + (n + 2) + "::timestamptz)";
     // ON true, not on the link id: with a condition on the function's output the planner believed one row would
     // come back, sorted the whole project's links and called the function for each (46 s for a page of 100,000)
-    return page && !sort.rollups() ? "LATERAL link_window_link(l.id, " + bounds + " s ON true"
-      : "link_window_stats($1, " + bounds + " s ON s.link_id = l.id";
+    return page && !sort.rollups() ? "LATERAL link_window_link(l.id, " + bounds() + ") s ON true"
+      : projectWindow() + " s ON s.link_id = l.id";
   }
 
   /** The whole project's window: {@code link_window_stats} with the bounds. */
   private String projectWindow() {
+    return "link_window_stats($1, " + bounds() + ")";
+  }
+
+  /** The window's two bounds, the parameters right after the filters' ({@link #orderedParams}). */
+  private String bounds() {
     int n = where.params().size();
-    return "link_window_stats($1, $" + (n + 1) + "::timestamptz, $" + (n + 2) + "::timestamptz)";
+    return "$" + (n + 1) + "::timestamptz, $" + (n + 2) + "::timestamptz";
   }
 
   /** The WHERE of the count: scoped on {@code links}. */

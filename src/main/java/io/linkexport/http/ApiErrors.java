@@ -22,7 +22,20 @@ public final class ApiErrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
+  /** Set once the body handler has read the request's body (see {@link #bodyRead}). */
+  private static final String BODY_READ = "linkexport.bodyRead";
+
   private ApiErrors() {
+  }
+
+  /**
+   * Runs right after the body handler: an API request that fails before it failed while its body was read. The body
+   * handler decodes form bodies with Netty's decoder before any route runs, and that decoder throws on some of them
+   * (a lone tab: IllegalArgumentException), which was a 500; such a body is the client's (a 400 naming the body).
+   */
+  public static void bodyRead(RoutingContext ctx) {
+    ctx.put(BODY_READ, Boolean.TRUE);
+    ctx.next();
   }
 
   public static void handle(RoutingContext ctx) {
@@ -52,6 +65,10 @@ public final class ApiErrors {
     }
     if (err instanceof DecodeException) {
       return ServiceException.badRequest("body", "request body must be a JSON object");
+    }
+    if (ctx.get(BODY_READ) == null && ctx.request().path().startsWith("/api/")) {
+      return ServiceException.badRequest("body", "the request body could not be read: send a JSON object with"
+        + " Content-Type: application/json");
     }
     return Failures.toService(err);
   }

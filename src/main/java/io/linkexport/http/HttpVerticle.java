@@ -77,6 +77,7 @@ public class HttpVerticle extends ServiceVerticle {
     operations(router, config, pool);
     // The body handler must run before anything asynchronous (authentication) or the body is lost.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route("/api/*").handler(ApiErrors::bodyRead);
     router.route("/api/*").handler(new AuthHandler(sessions, new ApiKeys(pool)));
     AccessLog.serve(router.get("/api/v1/projects"), projects::list);
     AccessLog.serve(router.get("/api/v1/projects/:projectId/tags"), projects::tags);

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -133,6 +134,27 @@ class ApiFuzzIT {
     if (freeProject) {
       assertThat(res.statusCode()).as(res.body()).isIn(400, 402, 413, 415);
     }
+  }
+
+  /**
+   * Verifies that a form body that Netty's form decoder cannot read (a lone tab, a lone space: the body handler
+   * decodes form bodies before any route runs) is a 400 naming the body that creates no job, not a 500 (the property
+   * above found it on a fresh clone).
+   */
+  @Example
+  void anUnreadableFormBodyIsA400NamingTheBody() throws Exception {
+    long before = jobs(pro);
+    for (String body : List.of("\t", " ", "=", "&&")) {
+      HttpResponse<String> res = send(HttpRequest.newBuilder(uri("/api/v1/projects/" + pro + "/links/export"))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/x-www-form-urlencoded"),
+        token);
+      check("startExport", res);
+      assertThat(res.statusCode()).as("%s: %s", body, res.body()).isIn(400, 402);
+      if (res.statusCode() == 400) {
+        assertThat(new JsonObject(res.body()).getJsonObject("error").getString("field")).isEqualTo("body");
+      }
+    }
+    assertThat(jobs(pro)).isEqualTo(before);
   }
 
   @Provide

@@ -1,6 +1,7 @@
 package io.linkexport;
 
 import io.linkexport.db.Db;
+import io.linkexport.db.EventPartitions;
 import io.linkexport.db.StatsRebuilder;
 import io.linkexport.seed.SeedCommand;
 import io.linkexport.telemetry.Telemetry;
@@ -10,6 +11,8 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -18,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Entry point. {@code java -jar link-export.jar [serve]} runs the service; {@code migrate}, {@code seed ...} and
- * {@code rebuild-stats [--project UUID]} are operator commands. Exits 1, with a message naming what failed, when
- * anything goes wrong at start.
+ * Entry point. {@code java -jar link-export.jar [serve]} runs the service; {@code migrate}, {@code seed ...},
+ * {@code rebuild-stats [--project UUID]} and {@code archive-events --before YYYY-MM} are operator commands. Exits 1,
+ * with a message naming what failed, when anything goes wrong at start.
  */
 public final class Main {
 
@@ -38,6 +41,7 @@ public final class Main {
       case "migrate" -> runOnce(Main::migrate, rest);
       case "seed" -> runOnce(Main::seed, rest);
       case "rebuild-stats" -> runOnce(Main::rebuildStats, rest);
+      case "archive-events" -> runOnce(Main::archiveEvents, rest);
       case "-h", "--help", "help" -> usage(0);
       default -> usage(2);
     }
@@ -53,6 +57,8 @@ public final class Main {
         seed --links N --clicks M [--project UUID] [--plan free|starter|pro|enterprise] [--user UUID]
                                                create demo data; last line: project=<uuid> user=<uuid>
         rebuild-stats [--project UUID]         recompute the analytics rollups from the raw events
+        archive-events --before YYYY-MM        detach the raw events of the months before YYYY-MM (the rollups
+                                               keep their counts; windows must start from that month on)
       configuration: conf/config.json overridden by environment variables (see README)""");
     System.exit(code);
   }
@@ -176,6 +182,24 @@ public final class Main {
     return Application.migrate(vertx, config)
       .compose(v -> StatsRebuilder.rebuild(pool, p))
       .map(n -> "rebuilt the rollups of " + n + " links in " + (System.nanoTime() - started) / 1_000_000 + " ms")
+      .eventually(pool::close);
+  }
+
+  private static Future<String> archiveEvents(Vertx vertx, AppConfig config, List<String> args) {
+    LocalDate before;
+    try {
+      if (args.size() != 2 || !args.get(0).equals("--before")) {
+        throw new IllegalArgumentException("usage: archive-events --before YYYY-MM");
+      }
+      before = YearMonth.parse(args.get(1)).atDay(1);
+    } catch (RuntimeException e) {
+      return Future.failedFuture("usage: archive-events --before YYYY-MM (" + e.getMessage() + ")");
+    }
+    Pool pool = Db.pool(vertx, config, 1);
+    return Application.migrate(vertx, config)
+      .compose(v -> EventPartitions.archive(pool, before))
+      .map(n -> "detached " + n + " monthly event partitions before " + before + " (the tables are kept, named"
+        + " link_<events>_YYYY_MM: dump and drop them when you no longer need them)")
       .eventually(pool::close);
   }
 }

@@ -3,6 +3,7 @@ package io.linkexport.export;
 import io.linkexport.AppConfig;
 import io.linkexport.ServiceVerticle;
 import io.linkexport.db.Db;
+import io.linkexport.db.EventPartitions;
 import io.linkexport.bus.Addresses;
 import io.linkexport.bus.BusClient;
 import io.linkexport.bus.BusServer;
@@ -23,8 +24,9 @@ import java.util.function.Function;
 
 /**
  * Serves the public export addresses ({@link Addresses#EXPORT_START}, {@link Addresses#EXPORT_STATUS}) and the
- * internal list/cancel ones, runs the retention janitor and samples the job queue and outbox for the metrics. The
- * HTTP verticle uses exactly these addresses, like any other verticle in the cluster.
+ * internal list/cancel ones, runs the retention janitor, creates the coming months' event partitions and samples the
+ * job queue and outbox for the metrics. The HTTP verticle uses exactly these addresses, like any other verticle in
+ * the cluster.
  */
 public class ExportApiVerticle extends ServiceVerticle {
 
@@ -45,8 +47,10 @@ public class ExportApiVerticle extends ServiceVerticle {
     RetentionJanitor janitor = new RetentionJanitor(pool, S3Storage.create(vertx, http, config),
       Duration.ofDays(config.exportRetentionDays()));
     janitor.schedule(vertx, config.exportJanitorMillis());
+    long partitions = EventPartitions.schedule(vertx, pool, EventPartitions.PERIOD_MS);
     closeOnStop(() -> {
       janitor.cancel(vertx);
+      vertx.cancelTimer(partitions);
       return Future.succeededFuture();
     });
     return Future.all(

@@ -5,6 +5,7 @@ import io.linkexport.bus.BusServer;
 import io.linkexport.bus.ErrorCode;
 import io.linkexport.bus.Fields;
 import io.linkexport.bus.ServiceException;
+import io.linkexport.db.EventPartitions;
 import io.linkexport.links.LinkFilter;
 import io.linkexport.storage.StorageClient;
 import io.linkexport.telemetry.ServiceMeters;
@@ -40,9 +41,11 @@ public final class ExportService {
   private final Duration retention;
   private final ServiceMeters meters;
   private final FileOptions.Limits limits;
+  private final Pool pool;
 
   public ExportService(EventBus bus, Pool pool, StorageClient storage, AppConfig config, ServiceMeters meters) {
     this.events = new ExportEvents(bus);
+    this.pool = pool;
     this.meters = meters;
     this.jobs = new JobStore(pool);
     this.access = new ExportAccess(pool);
@@ -66,6 +69,7 @@ public final class ExportService {
     long arrived = System.nanoTime();
     ExportRequest req = ExportRequest.fromJson(body);
     return access.starter(req.projectId(), req.userId())
+      .compose(m -> retained(req).map(m))
       .compose(m -> starter.start(new JobStore.NewJob(m.projectId(), m.userId(), m.email(), filters(req, m),
         FileOptions.parse(req.file() == null ? new JsonObject() : req.file(), limits), req.idempotencyKey()), arrived))
       .map(started -> {
@@ -78,6 +82,16 @@ public final class ExportService {
         }
         return new JsonObject().put(Fields.JOB_ID, started.job().id().toString())
           .put(Fields.STATUS, started.job().status());
+      });
+  }
+
+  /** A windowed export must start in the kept event history (V13); checked before the job exists. */
+  private Future<Void> retained(ExportRequest req) {
+    LinkFilter filter = LinkFilter.fromJson(req.filters());
+    return !filter.windowed() ? Future.succeededFuture()
+      : EventPartitions.retainedFrom(pool).map(from -> {
+        filter.requireRetained(from);
+        return null;
       });
   }
 

@@ -19,6 +19,11 @@ public final class Failures {
 
   /** Postgres' unique_violation. */
   public static final String UNIQUE_VIOLATION = "23505";
+  /**
+   * The SQLSTATE the database raises for a request value it refuses (V13: a metricsFrom before the kept event
+   * history), checked in the snapshot of the statement that reads it; the error's COLUMN names the request's field.
+   */
+  public static final String BAD_REQUEST_STATE = "LX400";
 
   private Failures() {
   }
@@ -37,6 +42,10 @@ public final class Failures {
           : ServiceException.internal();
       };
     }
+    PgException refused = pgError(err);
+    if (refused != null && BAD_REQUEST_STATE.equals(refused.getSqlState())) {
+      return ServiceException.badRequest(refused.getColumn(), refused.getErrorMessage());
+    }
     if (unavailable(err)) {
       return new ServiceException(ErrorCode.UNAVAILABLE, "a dependency is unavailable, try again shortly")
         .retryAfter(5);
@@ -46,12 +55,18 @@ public final class Failures {
 
   /** True when {@code err} (or a cause) is a Postgres error with this SQLSTATE. */
   public static boolean hasSqlState(Throwable err, String sqlState) {
+    PgException pg = pgError(err);
+    return pg != null && sqlState.equals(pg.getSqlState());
+  }
+
+  /** The first Postgres error in {@code err}'s causes; null without one. */
+  public static PgException pgError(Throwable err) {
     for (Throwable t = err; t != null; t = next(t)) {
       if (t instanceof PgException pg) {
-        return sqlState.equals(pg.getSqlState());
+        return pg;
       }
     }
-    return false;
+    return null;
   }
 
   /**

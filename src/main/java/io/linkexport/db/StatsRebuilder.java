@@ -12,8 +12,8 @@ import java.util.UUID;
  * Recomputes the rollups ({@code link_stats} and its helper tables) from the raw events. The triggers of V2 keep
  * them exact; this is the repair path ({@code java -jar link-export.jar rebuild-stats}) after a bug, a restore or a
  * bulk load done with the triggers off. It is safe while events are being written: it takes the same per-link locks
- * as the triggers, so concurrent writers are either counted by the rebuild or applied on top of it. It refuses to
- * run once months were archived ({@link EventPartitions#archive}).
+ * as the triggers, so concurrent writers are either counted by the rebuild or applied on top of it. The database
+ * refuses it once months were archived (V13: the rollups hold the only record of the archived events).
  */
 public final class StatsRebuilder {
 
@@ -28,11 +28,8 @@ public final class StatsRebuilder {
    */
   public static Future<Long> rebuild(Pool pool, UUID projectIdOrNull) {
     long started = System.nanoTime();
-    // After an archive the rollups hold the only record of the archived months: a rebuild would drop their counts.
-    return EventPartitions.retainedFrom(pool).compose(archived -> archived == null ? Future.succeededFuture()
-        : Future.failedFuture(new IllegalStateException("the events before " + archived + " are archived"
-          + " (archive-events): a rebuild from the events that are left would drop their counts from the rollups")))
-      .compose(v -> pool.preparedQuery(SqlStatements.get("rebuild_stats")).execute(Tuple.of(projectIdOrNull)))
+    return pool.preparedQuery(SqlStatements.get("rebuild_stats"))
+      .execute(Tuple.of(projectIdOrNull))
       .map(rows -> rows.iterator().next().getLong("rebuilt"))
       .onSuccess(n -> LOG.info("rebuilt stats of {} links (project {}) in {} ms", n,
         projectIdOrNull == null ? "all" : projectIdOrNull, (System.nanoTime() - started) / 1_000_000));

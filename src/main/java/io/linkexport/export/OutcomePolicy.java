@@ -1,7 +1,9 @@
 package io.linkexport.export;
 
+import io.linkexport.bus.Failures;
 import io.linkexport.retry.Backoff;
 import io.linkexport.storage.StorageException;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.TransactionRollbackException;
 
@@ -62,6 +64,10 @@ final class OutcomePolicy {
     }
     if (err instanceof StorageException se) {
       return new ExportFailure("STORAGE_ERROR", "file storage is unavailable", !se.retryable());
+    }
+    if (err instanceof PgException pg && Failures.BAD_REQUEST_STATE.equals(pg.getSqlState())) {
+      // the request became invalid after the job was created (months archived since): no attempt can succeed
+      return new ExportFailure("INVALID_FILTER", pg.getErrorMessage(), true);
     }
     if (err.getCause() != null && err.getCause() != err) {
       ExportFailure inner = classify(err.getCause());

@@ -1,6 +1,5 @@
 package io.linkexport.links;
 
-import io.linkexport.db.EventPartitions;
 import io.linkexport.db.SqlStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -55,19 +54,6 @@ public final class LinkRepository {
    */
   public Future<LinkPage> list(UUID projectId, LinkFilter filter, LinkJson.Shape shape) {
     filter.requirePageDepth(); // the pools never run a deeper OFFSET, whoever asks
-    return retained(filter).compose(v -> page(projectId, filter, shape));
-  }
-
-  /** A windowed filter must start in the kept event history (V13); one more round trip for windowed requests only. */
-  private Future<Void> retained(LinkFilter filter) {
-    return !filter.windowed() ? Future.succeededFuture()
-      : EventPartitions.retainedFrom(pools.get().customPlans()).map(from -> {
-        filter.requireRetained(from);
-        return null;
-      });
-  }
-
-  private Future<LinkPage> page(UUID projectId, LinkFilter filter, LinkJson.Shape shape) {
     LinkQuery query = LinkQuery.of(projectId, filter);
     String template = SqlStatements.get("links_list");
     UUID after = filter.startingAfter();
@@ -127,7 +113,7 @@ public final class LinkRepository {
 
   public Future<Long> count(UUID projectId, LinkFilter filter) {
     LinkQuery.Sql sql = LinkQuery.of(projectId, filter).render(SqlStatements.get("links_count"));
-    return retained(filter).compose(v -> pools.get().customPlans().preparedQuery(sql.text()).execute(sql.params()))
+    return pools.get().customPlans().preparedQuery(sql.text()).execute(sql.params())
       .map(rows -> rows.iterator().next().getLong(0));
   }
 }

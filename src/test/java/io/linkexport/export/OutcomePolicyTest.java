@@ -42,6 +42,17 @@ class OutcomePolicyTest {
     });
   }
 
+  /** Verifies that a window refused by the database (months archived after the job was created) fails at once. */
+  @Test
+  void aWindowTheDatabaseRefusesFailsTheJobAtOnce() {
+    Outcome refused = policy.decide(job(1, 3), new RuntimeException(new PgException("metricsFrom must be given",
+      "ERROR", "LX400", null)), false);
+    assertThat(refused).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo("INVALID_FILTER");
+      assertThat(f.message()).contains("metricsFrom must be given");
+    });
+  }
+
   @Test
   void theLastAttemptAndPermanentReasonsFailTheJobForGood() {
     Outcome last = policy.decide(job(3, 3), new RuntimeException("reset"), false);

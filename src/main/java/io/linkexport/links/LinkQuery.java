@@ -92,9 +92,10 @@ public final class LinkQuery {
   /**
    * The analytics every ordered read joins as {@code s}: link_stats, or for a window V12's functions, whose columns
    * are link_stats' own, with the window's bounds (the parameters right after the filters', {@link #orderedParams}).
-   * An export, or a list page sorted by an analytics number, reads the whole project's window
-   * ({@code link_window_stats}: the sort needs every link's number); a list page in an order of the links' own
-   * columns joins {@code link_window_link} LATERAL to its links, so only the page's links are aggregated.
+   * An export, or a cursor page sorted by an analytics number, reads the whole project's window
+   * ({@code link_window_stats}: the sort needs every link's number); a cursor page in an order of the links' own
+   * columns joins {@code link_window_link} LATERAL to its links, so only the page's links are aggregated. Offset
+   * pages choose their links first ({@link #renderPage}).
    */
   private String stats(boolean page) {
     if (window == null) {
@@ -109,6 +110,12 @@ public final class LinkQuery {
   /** The whole project's window: {@code link_window_stats} with the bounds. */
   private String projectWindow() {
     return "link_window_stats($1, " + bounds() + ")";
+  }
+
+  /** {@link #bounds} with the start checked against the kept event history (V13's link_window_start). */
+  private String checkedBounds() {
+    int n = where.params().size();
+    return "link_window_start($" + (n + 1) + "::timestamptz), $" + (n + 2) + "::timestamptz";
   }
 
   /** The window's two bounds, the parameters right after the filters' ({@link #orderedParams}). */
@@ -206,8 +213,31 @@ public final class LinkQuery {
     // One row more than asked tells whether another page exists without a count query.
     all.add(page.pageSize() + 1);
     all.add(page.offset());
-    String text = fill(template, orderedWhere(), true) + "\nLIMIT $" + (all.size() - 1) + " OFFSET $" + all.size();
-    return new Sql(text, Tuple.wrap(all));
+    String limit = "LIMIT $" + (all.size() - 1) + " OFFSET $" + all.size();
+    if (window != null && sort != SortKey.LAST_CLICKED) {
+      return new Sql(windowPage(template, limit), Tuple.wrap(all));
+    }
+    return new Sql(fill(template, orderedWhere(), true) + "\n" + limit, Tuple.wrap(all));
+  }
+
+  /**
+   * An offset page with a metrics window: its links are chosen first, by the links' own columns or, for a sort by a
+   * windowed count (clicks, installs; saleAmount is all-time), by the counts alone ({@code link_window_keys}, V14: no
+   * dimension maps, no last clicks); then one call computes the whole window for those links only
+   * ({@code link_window_stats_of}: planned once per page, where a call per link planned its statements over every
+   * month's partition a hundred times). The counts it computes are the ones the links were chosen by: the same rows
+   * in the same order as the whole project's window. A sort by the window's last click reads the whole window.
+   */
+  private String windowPage(String template, String limit) {
+    String order = sort.orderBy(ascending);
+    String chosen = sort.rollups()
+      ? "k AS MATERIALIZED (SELECT * FROM link_window_keys($1, " + bounds() + ")),\n"
+        + "pg AS MATERIALIZED (SELECT s.link_id AS id FROM links l JOIN k s ON s.link_id = l.id"
+      : "pg AS MATERIALIZED (SELECT l.id FROM links l";
+    return "WITH " + chosen + " WHERE " + orderedWhere() + " ORDER BY " + order + " " + limit + ")\n"
+      + Keyset.fill(template, "true", order, "").replace("/*FILE*/", "").replace("/*STATS*/",
+        "pg ON pg.id = l.id JOIN link_window_stats_of(ARRAY(SELECT pg.id FROM pg), " + checkedBounds() + ") s"
+          + " ON s.link_id = l.id");
   }
 
   /**

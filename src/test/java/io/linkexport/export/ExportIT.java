@@ -78,7 +78,8 @@ class ExportIT {
     "tagNames=campaign&sortBy=installs",
     "metricsFrom=2025-01-03&metricsTo=2025-01-05&timezone=Asia/Kathmandu&sortBy=clicks",
     "metricsFrom=2025-01-02T13:30:00Z&metricsTo=2025-01-04T07:45:00Z&sortBy=lastClicked",
-    "metricsTo=2025-01-03&timezone=America/St_Johns&sortBy=installs&sortOrder=asc&showArchived=true"
+    "metricsTo=2025-01-03&timezone=America/St_Johns&sortBy=installs&sortOrder=asc&showArchived=true",
+    "metricsFrom=2025-01-02T22:15:00Z&sortBy=saleAmount"
   })
   void exportEqualsTheListApiForTheSameFilters(String query) {
     JsonObject filters = new JsonObject();

@@ -22,7 +22,10 @@
 --     for a concurrent UPDATE moving that row to another month's partition fails with serialization_failure (40001)
 --     instead of going on with the new row, even in READ COMMITTED. The triggers below retry their own locks and
 --     updates in that case (a fresh statement finds the moved row); a writer's own statement gets the 40001 and is
---     retried by the writer, as a deadlock is (V2).
+--     retried by the writer, as a deadlock is (V2). The retry is a PL/pgSQL exception block, a subtransaction: a
+--     statement writing installs, leads or sales that carry references uses one, and a transaction with more than 64
+--     of them overflows Postgres' per-backend subtransaction cache (other backends' snapshots are slower while it is
+--     open): write many such events in few statements (the seed and any bulk load do).
 --
 -- Foreign keys into partitioned event tables
 --   Postgres cannot reference a partitioned table by a key that does not contain the partition key, so the three
@@ -200,8 +203,8 @@ BEGIN
       EXECUTE p_lock_sql INTO locked USING p_wanted;
       EXIT;
     EXCEPTION WHEN serialization_failure THEN
-      IF attempt = 5 THEN
-        RAISE;
+      IF attempt = 5 OR current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE; -- a snapshot kept for the transaction would fail the same way again
       END IF;
     END;
   END LOOP;
@@ -242,7 +245,8 @@ BEGIN
     wanted := ARRAY(SELECT DISTINCT n.click_id::text FROM new_rows n
                     WHERE n.click_id IS NOT NULL
                       AND NOT EXISTS (SELECT 1 FROM old_rows o
-                                      WHERE o.id = n.id AND o.click_id = n.click_id AND o.link_id = n.link_id));
+                                      WHERE o.id = n.id AND o.click_id = n.click_id
+                                        AND (o.link_id = n.link_id OR TG_TABLE_NAME <> 'link_installs')));
   END IF;
   PERFORM event_refs_lock('WITH l AS (SELECT c.id FROM link_clicks c WHERE c.id = ANY ($1::bigint[])'
     || ' ORDER BY c.id FOR SHARE OF c) SELECT array_agg(l.id::text) FROM l', wanted, TG_TABLE_NAME, 'click_id',
@@ -272,7 +276,7 @@ BEGIN
       EXECUTE p_sql USING p_ids, p_keys;
       RETURN;
     EXCEPTION WHEN serialization_failure THEN
-      IF attempt = 5 THEN
+      IF attempt = 5 OR current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE;
       END IF;
     END;

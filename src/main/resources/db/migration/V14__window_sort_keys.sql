@@ -6,8 +6,8 @@
 -- last click: for 100,000 links and a 30-day window about 20 s, past the list's 5 s bus timeout. link_window_keys
 -- computes only the counts, the same way link_window_stats_of does (whole UTC days from link_day_stats, the edges
 -- shorter than a day from the raw events, V12), so the two agree on every number; the list then computes the whole
--- window for the page's links alone (link_window_link), whose counts equal the keys it was chosen by, hence the same
--- order (LinkQuery.renderPage). sale_amount is the all-time total, as in a window's row.
+-- window for the page's links alone (link_window_stats_of over their ids), whose counts equal the keys they were
+-- chosen by, hence the same order (LinkQuery.windowPage). sale_amount is the all-time total, as in a window's row.
 CREATE FUNCTION link_window_keys(p_project uuid, p_from timestamptz, p_to timestamptz)
 RETURNS TABLE (link_id uuid, project_id uuid, clicks bigint, new_installs bigint, sale_amount bigint)
 LANGUAGE sql STABLE AS $$

@@ -221,21 +221,26 @@ public final class LinkQuery {
   }
 
   /**
-   * An offset page with a metrics window: its links are chosen first, by the links' own columns or, for a sort by a
-   * windowed count (clicks, installs; saleAmount is all-time), by the counts alone ({@code link_window_keys}, V14: no
-   * dimension maps, no last clicks); then one call computes the whole window for those links only
+   * An offset page with a metrics window: its links are chosen first, by the links' own columns (or saleAmount, which
+   * is all-time) or, for a sort by a windowed count (clicks, installs), by the counts alone ({@code link_window_keys},
+   * V14: no dimension maps, no last clicks); then one call computes the whole window for those links only
    * ({@code link_window_stats_of}: planned once per page, where a call per link planned its statements over every
    * month's partition a hundred times). The counts it computes are the ones the links were chosen by: the same rows
    * in the same order as the whole project's window. A sort by the window's last click reads the whole window.
    */
   private String windowPage(String template, String limit) {
     String order = sort.orderBy(ascending);
-    String chosen = sort.rollups()
-      ? "k AS MATERIALIZED (SELECT * FROM link_window_keys($1, " + bounds() + ")),\n"
-        + "pg AS MATERIALIZED (SELECT s.link_id AS id FROM links l JOIN k s ON s.link_id = l.id"
-      : "pg AS MATERIALIZED (SELECT l.id FROM links l";
-    return "WITH " + chosen + " WHERE " + orderedWhere() + " ORDER BY " + order + " " + limit + ")\n"
-      + Keyset.fill(template, "true", order, "").replace("/*FILE*/", "").replace("/*STATS*/",
+    String chosen = sort == SortKey.SALE_AMOUNT
+      ? "pg AS MATERIALIZED (SELECT s.link_id AS id FROM links l JOIN link_stats s ON s.link_id = l.id"
+      : sort.rollups()
+        ? "k AS MATERIALIZED (SELECT * FROM link_window_keys($1, " + bounds() + ")),\n"
+          + "pg AS MATERIALIZED (SELECT s.link_id AS id FROM links l JOIN k s ON s.link_id = l.id"
+        : "pg AS MATERIALIZED (SELECT l.id FROM links l";
+    // The start's check (V13) as a one-time filter: evaluated once, even when no link matches.
+    int from = where.params().size() + 1;
+    String checked = "link_window_start($" + from + "::timestamptz) IS NOT DISTINCT FROM $" + from + "::timestamptz";
+    return "WITH " + chosen + " WHERE " + checked + " AND " + orderedWhere() + " ORDER BY " + order + " " + limit
+      + ")\n" + Keyset.fill(template, "true", order, "").replace("/*FILE*/", "").replace("/*STATS*/",
         "pg ON pg.id = l.id JOIN link_window_stats_of(ARRAY(SELECT pg.id FROM pg), " + checkedBounds() + ") s"
           + " ON s.link_id = l.id");
   }

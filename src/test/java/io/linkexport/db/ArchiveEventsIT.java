@@ -80,7 +80,8 @@ class ArchiveEventsIT {
 
       long jobs = db.count("SELECT count(*) FROM export_jobs WHERE project_id = ?", project);
       for (String window : List.of("metricsFrom=2026-09-01", "metricsTo=2026-11-01",
-        "metricsFrom=2026-09-30T23:59:59Z&metricsTo=2026-11-01")) {
+        "metricsFrom=2026-09-30T23:59:59Z&metricsTo=2026-11-01", "metricsFrom=2026-09-01&search=no-such-link",
+        "metricsFrom=2026-09-01&sortBy=clicks&search=no-such-link")) {
         TestApp.Res res = app.get(base + "?" + window, token);
         assertThat(res.status()).as(window).isEqualTo(400);
         assertThat(res.json().getJsonObject("error").getString("field")).as(window).isEqualTo("metricsFrom");

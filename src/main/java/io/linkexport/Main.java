@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -186,13 +187,13 @@ public final class Main {
   }
 
   private static Future<String> archiveEvents(Vertx vertx, AppConfig config, List<String> args) {
+    if (args.size() != 2 || !args.get(0).equals("--before")) {
+      return Future.failedFuture("usage: archive-events --before YYYY-MM");
+    }
     LocalDate before;
     try {
-      if (args.size() != 2 || !args.get(0).equals("--before")) {
-        throw new IllegalArgumentException("usage: archive-events --before YYYY-MM");
-      }
       before = YearMonth.parse(args.get(1)).atDay(1);
-    } catch (RuntimeException e) {
+    } catch (DateTimeParseException e) {
       return Future.failedFuture("usage: archive-events --before YYYY-MM (" + e.getMessage() + ")");
     }
     Pool pool = Db.pool(vertx, config, 1);

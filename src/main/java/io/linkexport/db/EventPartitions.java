@@ -3,14 +3,11 @@ package io.linkexport.db;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 
 /**
  * The monthly partitions of the raw event tables (V13): every node creates the coming months' partitions at start and
@@ -47,19 +44,11 @@ public final class EventPartitions {
   }
 
   /**
-   * Detaches the event partitions of the months before {@code before} (the first day of a month, at most this
+   * Detaches the event partitions of the months before {@code before} (the first day of a month, at most the previous
    * month's) and records it as the start of the kept history; the number of partitions detached.
    */
   public static Future<Integer> archive(Pool pool, LocalDate before) {
     return pool.preparedQuery("SELECT event_history_archive($1)").execute(Tuple.of(before))
       .map(rows -> rows.iterator().next().getInteger(0));
-  }
-
-  /** The start of the event history still in the tables; null when no month was archived. */
-  public static Future<Instant> retainedFrom(SqlClient client) {
-    return client.query("SELECT retained_from FROM event_history").execute().map(rows -> {
-      OffsetDateTime t = rows.iterator().next().getOffsetDateTime(0);
-      return t == null ? null : t.toInstant();
-    });
   }
 }

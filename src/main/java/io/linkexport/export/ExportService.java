@@ -5,7 +5,7 @@ import io.linkexport.bus.BusServer;
 import io.linkexport.bus.ErrorCode;
 import io.linkexport.bus.Fields;
 import io.linkexport.bus.ServiceException;
-import io.linkexport.db.EventPartitions;
+import io.linkexport.links.FilterParam;
 import io.linkexport.links.LinkFilter;
 import io.linkexport.storage.StorageClient;
 import io.linkexport.telemetry.ServiceMeters;
@@ -14,11 +14,13 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -85,14 +87,16 @@ public final class ExportService {
       });
   }
 
-  /** A windowed export must start in the kept event history (V13); checked before the job exists. */
+  /**
+   * A windowed export must start in the kept event history: the database's own check (V13's link_window_start, a 400
+   * naming metricsFrom), run before the job exists so that a refused window leaves no job.
+   */
   private Future<Void> retained(ExportRequest req) {
     LinkFilter filter = LinkFilter.fromJson(req.filters());
+    Instant from = filter.instant(FilterParam.METRICS_FROM);
     return !filter.windowed() ? Future.succeededFuture()
-      : EventPartitions.retainedFrom(pool).map(from -> {
-        filter.requireRetained(from);
-        return null;
-      });
+      : pool.preparedQuery("SELECT link_window_start($1)")
+        .execute(Tuple.of(from == null ? null : from.atOffset(ZoneOffset.UTC))).mapEmpty();
   }
 
   /** The canonical filters; the email, when the request names one, must be the user's verified address. */

@@ -72,22 +72,6 @@ public final class LinkFilter {
     }
   }
 
-  /**
-   * A 400 naming {@code metricsFrom} when the window reaches before {@code retainedFrom}, the start of the event
-   * history still in the tables (null: nothing was archived): an open start or an earlier one. A window's edges and
-   * its Last Clicked At read the raw events, which archived months no longer have.
-   */
-  public void requireRetained(Instant retainedFrom) {
-    if (retainedFrom == null || !windowed()) {
-      return;
-    }
-    Instant from = instant(FilterParam.METRICS_FROM);
-    if (from == null || from.isBefore(retainedFrom)) {
-      throw ServiceException.badRequest(FilterParam.METRICS_FROM.param(), "metricsFrom must be given and not be "
-        + "earlier than " + retainedFrom + ": the events before it are archived (lifetime totals still count them)");
-    }
-  }
-
   /** A page is one of: an offset page ({@code page}), the page after a link, the page before a link. */
   private static void requireOnePaging(ParamSource source, Map<FilterParam, Object> values) {
     boolean after = values.get(FilterParam.STARTING_AFTER) != null;

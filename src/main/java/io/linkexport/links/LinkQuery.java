@@ -112,16 +112,14 @@ public final class LinkQuery {
     return "link_window_stats($1, " + bounds() + ")";
   }
 
-  /** {@link #bounds} with the start checked against the kept event history (V13's link_window_start). */
-  private String checkedBounds() {
-    int n = where.params().size();
-    return "link_window_start($" + (n + 1) + "::timestamptz), $" + (n + 2) + "::timestamptz";
-  }
-
   /** The window's two bounds, the parameters right after the filters' ({@link #orderedParams}). */
   private String bounds() {
-    int n = where.params().size();
-    return "$" + (n + 1) + "::timestamptz, $" + (n + 2) + "::timestamptz";
+    return windowFrom() + ", $" + (where.params().size() + 2) + "::timestamptz";
+  }
+
+  /** The window's start, the first of its two parameters. */
+  private String windowFrom() {
+    return "$" + (where.params().size() + 1) + "::timestamptz";
   }
 
   /** The WHERE of the count: scoped on {@code links}. */
@@ -236,12 +234,12 @@ public final class LinkQuery {
         ? "k AS MATERIALIZED (SELECT * FROM link_window_keys($1, " + bounds() + ")),\n"
           + "pg AS MATERIALIZED (SELECT s.link_id AS id FROM links l JOIN k s ON s.link_id = l.id"
         : "pg AS MATERIALIZED (SELECT l.id FROM links l";
-    // The start's check (V13) as a one-time filter: evaluated once, even when no link matches.
-    int from = where.params().size() + 1;
-    String checked = "link_window_start($" + from + "::timestamptz) IS NOT DISTINCT FROM $" + from + "::timestamptz";
+    // The start's check against the kept history (V13's link_window_start) as a one-time filter: evaluated once,
+    // even when no link matches, and before the page's window is computed.
+    String checked = "link_window_start(" + windowFrom() + ") IS NOT DISTINCT FROM " + windowFrom();
     return "WITH " + chosen + " WHERE " + checked + " AND " + orderedWhere() + " ORDER BY " + order + " " + limit
       + ")\n" + Keyset.fill(template, "true", order, "").replace("/*FILE*/", "").replace("/*STATS*/",
-        "pg ON pg.id = l.id JOIN link_window_stats_of(ARRAY(SELECT pg.id FROM pg), " + checkedBounds() + ") s"
+        "pg ON pg.id = l.id JOIN link_window_stats_of(ARRAY(SELECT pg.id FROM pg), " + bounds() + ") s"
           + " ON s.link_id = l.id");
   }
 

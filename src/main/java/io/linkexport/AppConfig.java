@@ -1,5 +1,6 @@
 package io.linkexport;
 
+import io.linkexport.webhooks.RetrySchedule;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -175,6 +176,21 @@ public final class AppConfig implements ConfigKeys {
   /** How long a claimed email belongs to its sender; must exceed twice the longest send (checked at start). */
   public int mailLeaseSeconds() { return integer(MAIL_LEASE_SECONDS, 60, 1, 86_400); }
   public String dashboardUrl() { return url(DASHBOARD_URL, "http://localhost:8080"); }
+
+  // ---- webhooks ----------------------------------------------------------------------------------------------------
+
+  /** Lets webhooks target plain http and loopback, private or link-local addresses (development and tests only). */
+  public boolean webhookAllowPrivateTargets() { return bool(WEBHOOK_ALLOW_PRIVATE_TARGETS, false); }
+  /** A delivery that has not had its answer within this long failed (the attempt's connection is closed). */
+  public int webhookTimeoutMillis() { return integer(WEBHOOK_TIMEOUT_MS, 15_000, 100, 300_000); }
+  /** The delays between a delivery's attempts (webhooks.RetrySchedule); after the last one it is given up. */
+  public RetrySchedule webhookRetrySchedule() {
+    try {
+      return RetrySchedule.parse(required(WEBHOOK_RETRY_SCHEDULE, "5s,1m,5m,30m,1h,2h,4h,8h,8h"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(WEBHOOK_RETRY_SCHEDULE + ": " + e.getMessage(), e);
+    }
+  }
 
   // ---- sessions ----------------------------------------------------------------------------------------------------
 

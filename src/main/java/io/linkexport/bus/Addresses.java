@@ -54,6 +54,14 @@ public final class Addresses {
    */
   public static final String EXPORT_EVENTS = "link-export.events";
 
+  /**
+   * Published (not sent) on every webhook delivery attempt's outcome: {@code {"webhookId", "projectId", "eventId",
+   * "type", "attempt", "outcome", "status", "error"}} where outcome is {@code delivered}, {@code retrying},
+   * {@code failed} (given up after the retry schedule) or {@code disabled} (the endpoint was disabled with it) and
+   * status the endpoint's HTTP status (null when none came). Informational, like {@link #EXPORT_EVENTS}.
+   */
+  public static final String WEBHOOK_EVENTS = "link-export.webhooks.events";
+
   // ---- internal addresses: local consumers, may change between versions --------------------------------------------
 
   /**
@@ -96,6 +104,26 @@ public final class Addresses {
    * owner nor admin), {@code CONFLICT} (already finished).
    */
   public static final String EXPORT_CANCEL = "link-export.export.cancel";
+
+  /**
+   * The webhook endpoints of a project (README, "Webhooks"); authorised by the data like the export addresses. Every
+   * request has {@code "projectId", "userId"}; {@code create} adds {@code "url", "events"?} and replies the endpoint
+   * with its {@code secret} (the only time it is shown), {@code list} replies {@code {"webhooks": [...]}} each with its
+   * {@code recentDeliveries}, {@code update} takes {@code "webhookId", "enabled"} (pause or resume), {@code delete}
+   * and {@code test} take {@code "webhookId"}. Fail {@code PLAN_REQUIRED} (a free plan, except list),
+   * {@code NOT_FOUND}, {@code FORBIDDEN} (viewers; other than owners and admins for changes), {@code BAD_REQUEST}
+   * (field {@code url}: not https, or not resolving to public addresses unless WEBHOOK_ALLOW_PRIVATE_TARGETS;
+   * {@code events}, {@code enabled}), {@code CONFLICT} (20 endpoints already; a test of a paused endpoint).
+   */
+  public static final String WEBHOOKS_CREATE = "link-export.webhooks.create";
+  /** See {@link #WEBHOOKS_CREATE}. */
+  public static final String WEBHOOKS_LIST = "link-export.webhooks.list";
+  /** See {@link #WEBHOOKS_CREATE}. */
+  public static final String WEBHOOKS_UPDATE = "link-export.webhooks.update";
+  /** See {@link #WEBHOOKS_CREATE}. */
+  public static final String WEBHOOKS_DELETE = "link-export.webhooks.delete";
+  /** See {@link #WEBHOOKS_CREATE}. */
+  public static final String WEBHOOKS_TEST = "link-export.webhooks.test";
 
   /** Nudges idle export workers to poll the job table now (published; no reply). */
   public static final String EXPORT_WAKEUP = "link-export.export.wakeup";

@@ -17,16 +17,19 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.linkexport.webhooks.TargetPolicy;
+import io.linkexport.webhooks.WebhookService;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * Serves the public export addresses ({@link Addresses#EXPORT_START}, {@link Addresses#EXPORT_STATUS}) and the
- * internal list/cancel ones, runs the retention janitor, creates the coming months' event partitions and samples the
- * job queue and outbox for the metrics. The HTTP verticle uses exactly these addresses, like any other verticle in
- * the cluster.
+ * Serves the public export addresses ({@link Addresses#EXPORT_START}, {@link Addresses#EXPORT_STATUS}), the
+ * internal list/cancel ones and the webhook endpoints' ({@link WebhookService}), runs the retention janitor, creates
+ * the coming months' event partitions and samples the job queue and outbox for the metrics. The HTTP verticle uses
+ * exactly these addresses, like any other verticle in the cluster.
  */
 public class ExportApiVerticle extends ServiceVerticle {
 
@@ -53,11 +56,17 @@ public class ExportApiVerticle extends ServiceVerticle {
       vertx.cancelTimer(partitions);
       return Future.succeededFuture();
     });
-    return Future.all(
+    WebhookService webhooks = new WebhookService(pool, TargetPolicy.of(vertx, config.webhookAllowPrivateTargets()));
+    return Future.all(List.of(
       bus.<JsonObject>consumer(Addresses.EXPORT_START, m -> serve(m, service::start)).completion(),
       bus.<JsonObject>consumer(Addresses.EXPORT_STATUS, m -> serve(m, service::status)).completion(),
       bus.<JsonObject>localConsumer(Addresses.EXPORT_LIST, m -> serve(m, service::list)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.EXPORT_CANCEL, m -> serve(m, service::cancel)).completion());
+      bus.<JsonObject>localConsumer(Addresses.EXPORT_CANCEL, m -> serve(m, service::cancel)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_CREATE, m -> serve(m, webhooks::create)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_LIST, m -> serve(m, webhooks::list)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_UPDATE, m -> serve(m, webhooks::update)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_DELETE, m -> serve(m, webhooks::delete)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_TEST, m -> serve(m, webhooks::test)).completion()));
   }
 
   private static void serve(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> op) {

@@ -23,7 +23,7 @@ final class ExportEvents {
     changed(JobJson.event(attempt.job(), attempt.total(), attempt.rows(), attempt.progress()));
   }
 
-  /** A job's email was queued: the mail verticle need not wait for its next poll. */
+  /** A job's email or webhook event was queued: the mail verticle (which sends both) need not wait for its poll. */
   void mailQueued() {
     bus.publish(Addresses.MAIL_WAKEUP, new JsonObject());
   }

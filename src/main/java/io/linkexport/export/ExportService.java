@@ -150,6 +150,7 @@ public final class ExportService {
         LOG.info("export {} cancelled (project {}, by user {})", jobId, projectId, userId);
         meters.exportFailed("CANCELLED", null);
         events.changed(cancelled.event());
+        events.mailQueued(); // wakes the notifications: the cancel queued its webhook event
         return Future.succeededFuture(cancelled.toJson());
       }));
   }

@@ -66,9 +66,14 @@ public final class JobStore {
     });
   }
 
-  /** The cancelled job, or null when no pending/processing job had that id in that project. */
+  /**
+   * The cancelled job, or null when no pending/processing job had that id in that project. A cancelled job ends
+   * failed (errorCode CANCELLED) and its webhook event says so; it sends no email (the member did it).
+   */
   public Future<Job> cancel(UUID projectId, UUID jobId) {
-    return pool.preparedQuery(SqlStatements.get("job_cancel")).execute(Tuple.of(jobId, projectId)).map(JobStore::first);
+    return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.get("job_cancel"))
+      .execute(Tuple.of(jobId, projectId)).map(JobStore::first)
+      .compose(cancelled -> enqueueWebhook(conn, cancelled, "export.failed")));
   }
 
   /** A claimed job; {@code rescued} when it was taken from a worker whose lease had expired (dead or frozen). */
@@ -130,7 +135,8 @@ public final class JobStore {
       .execute(Tuple.tuple().addUUID(job.id()).addInteger(job.attempt()).addLong(r.rows()).addLong(r.bytes())
         .addString(r.sha256()).addValue(files).addString(r.objectKey()))
       .map(JobStore::first)
-      .compose(done -> enqueueMail(conn, done, "export_ready")));
+      .compose(done -> enqueueMail(conn, done, "export_ready"))
+      .compose(done -> enqueueWebhook(conn, done, "export.completed")));
   }
 
   /** Fails the job for good (and queues the failure email); null when the fence did not hold. */
@@ -138,7 +144,8 @@ public final class JobStore {
     return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.get("job_fail"))
       .execute(Tuple.of(job.id(), job.attempt(), message, code))
       .map(JobStore::first)
-      .compose(failed -> enqueueMail(conn, failed, "export_failed")));
+      .compose(failed -> enqueueMail(conn, failed, "export_failed"))
+      .compose(failed -> enqueueWebhook(conn, failed, "export.failed")));
   }
 
   /** Releases the job for another attempt after {@code delaySeconds}; false when the fence did not hold. */
@@ -161,6 +168,24 @@ public final class JobStore {
         .put("period", Period.sentence(job.filters()))
         .put("bytes", job.bytes()).put("sha256", job.sha256()).put("files", JobJson.files(job.files()))
         .put("createdAt", IsoTime.format(job.createdAt())).put("finishedAt", IsoTime.format(job.finishedAt()))))
+      .map(job);
+  }
+
+  /**
+   * The job's webhook event for every subscribed endpoint (job_webhook_enqueue.sql), as the Standard Webhooks
+   * specification shapes it: {@code {"type", "timestamp", "data": the job as its status shows it}} without a download
+   * URL (a receiver asks the status with its own credentials, so a leaked webhook log leaks no file). The event id,
+   * the {@code webhook-id} header, is derived from the job: one event per job and type.
+   */
+  private static Future<Job> enqueueWebhook(SqlClient conn, Job job, String type) {
+    if (job == null) {
+      return Future.succeededFuture(null);
+    }
+    String eventId = "msg_" + job.id().toString().replace("-", "") + "_" + type.substring(type.indexOf('.') + 1);
+    String body = new JsonObject().put("type", type).put("timestamp", IsoTime.format(job.finishedAt()))
+      .put("data", JobJson.of(job)).encode();
+    return conn.preparedQuery(SqlStatements.get("job_webhook_enqueue"))
+      .execute(Tuple.of(job.id(), job.projectId(), type, eventId, body))
       .map(job);
   }
 

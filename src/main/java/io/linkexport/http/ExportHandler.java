@@ -78,7 +78,7 @@ record ExportHandler(ExportClient exports, AccessControl access, UserDirectory u
     return access.check(p, projectId).compose(a -> op.apply(p.userId(), Paths.job(ctx)));
   }
 
-  private static Principal session(RoutingContext ctx) {
+  static Principal session(RoutingContext ctx) {
     Principal p = Principal.of(ctx);
     if (p.kind() != Principal.Kind.SESSION) {
       throw ServiceException.forbidden("Exports need a dashboard session; SDK API keys can only list links.");
@@ -86,7 +86,7 @@ record ExportHandler(ExportClient exports, AccessControl access, UserDirectory u
     return p;
   }
 
-  private static JsonObject body(RoutingContext ctx) {
+  static JsonObject body(RoutingContext ctx) {
     Buffer raw = ctx.body().buffer();
     if (raw == null || raw.length() == 0) {
       return new JsonObject();

@@ -16,6 +16,7 @@ import io.linkexport.http.auth.SessionTokenVerifier;
 import io.linkexport.http.auth.UserDirectory;
 import io.linkexport.links.LinksClient;
 import io.linkexport.projects.ProjectsClient;
+import io.linkexport.webhooks.WebhookClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServer;
@@ -71,6 +72,7 @@ public class HttpVerticle extends ServiceVerticle {
       Telemetry.meters(vertx));
     ProjectsHandler projects = new ProjectsHandler(new ProjectsClient(bus), access);
     ExportHandler exports = new ExportHandler(new ExportClient(bus), access, new UserDirectory(pool));
+    WebhooksHandler webhooks = new WebhooksHandler(new WebhookClient(bus), access);
 
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
@@ -88,6 +90,7 @@ public class HttpVerticle extends ServiceVerticle {
     AccessLog.serve(router.get(API + "/export"), exports::list);
     AccessLog.serve(router.get(API + "/export/:jobId"), exports::status);
     AccessLog.serve(router.delete(API + "/export/:jobId"), exports::cancel);
+    webhooks.mount(router);
     dashboard(router);
     router.route().failureHandler(ApiErrors::handle);
     router.route().last().handler(ctx -> ApiErrors.send(ctx, ServiceException.notFound("no such endpoint")));

@@ -22,6 +22,11 @@ final class Paths {
     return uuid(ctx, "jobId", "export not found");
   }
 
+  /** The webhook endpoint of the path ({@code :webhookId}). */
+  static UUID webhook(RoutingContext ctx) {
+    return uuid(ctx, "webhookId", "webhook not found");
+  }
+
   private static UUID uuid(RoutingContext ctx, String name, String notFound) {
     String v = ctx.pathParam(name);
     if (v != null && v.length() == 36) {

@@ -107,12 +107,28 @@ public final class ExportMail {
       fill("export_failed.html", values, true));
   }
 
+  /** The email to a project's owners when one of its webhooks was disabled after a day of failed deliveries. */
+  public static Rendered webhookDisabled(JsonObject payload, String dashboardUrl) {
+    Map<String, String> values = Map.of(
+      "projectName", projectName(payload),
+      "url", String.valueOf(payload.getString("url", "")),
+      "reason", String.valueOf(payload.getString("reason", "")),
+      "dashboardUrl", dashboardUrl.replaceAll("/+$", "") + "/#project=" + payload.getString("projectId", ""));
+    return new Rendered(headerSafe("A webhook of " + projectName(payload) + " was disabled"),
+      fill("webhook_disabled.txt", values, false), fill("webhook_disabled.html", values, true));
+  }
+
   /**
    * The Message-ID of the job's one email, derived from the job ({@code <export-{jobId}@{domain of MAIL_FROM}>}): a
    * send repeated after a timeout (the first one may have arrived after all) carries the same id, so a receiving
    * server or mail client can drop the copy.
    */
   public static String messageId(UUID jobId, String from) {
+    return messageId("export-" + jobId, from);
+  }
+
+  /** The Message-ID {@code <{key}@{domain of MAIL_FROM}>} of an email with that stable key. */
+  public static String messageId(String key, String from) {
     String domain = "localhost";
     int at = from == null ? -1 : from.lastIndexOf('@');
     if (at >= 0) {
@@ -121,7 +137,7 @@ public final class ExportMail {
         domain = m.group();
       }
     }
-    return "<export-" + jobId + "@" + domain + ">";
+    return "<" + key + "@" + domain + ">";
   }
 
   /** Removes every control character (CR, LF, NUL, ...) and trims: safe in a header. */

@@ -8,7 +8,11 @@ import io.linkexport.bus.BusClient;
 import io.linkexport.retry.Backoff;
 import io.linkexport.storage.StorageClient;
 import io.linkexport.telemetry.Telemetry;
+import io.linkexport.webhooks.TargetPolicy;
+import io.linkexport.webhooks.WebhookSender;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.StartTLSOptions;
@@ -20,16 +24,17 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends job emails from the outbox ({@link OutboxSender}): polls every {@code MAIL_POLL_MS} and wakes on
- * {@link Addresses#MAIL_WAKEUP}. SMTP settings come from {@code SMTP_*}; STARTTLS is REQUIRED unless configured
- * otherwise (the test SMTP server has none). Refuses to start when a send could outlive its outbox lease
- * ({@link MailTimeouts}).
+ * Sends job emails from the outbox ({@link OutboxSender}) and webhook deliveries ({@link WebhookSender}): polls
+ * every {@code MAIL_POLL_MS} and wakes on {@link Addresses#MAIL_WAKEUP}. SMTP settings come from {@code SMTP_*};
+ * STARTTLS is REQUIRED unless configured otherwise (the test SMTP server has none). Refuses to start when a send
+ * could outlive its outbox lease ({@link MailTimeouts}).
  */
 public class MailVerticle extends ServiceVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailVerticle.class);
 
   private OutboxSender sender;
+  private WebhookSender webhooks;
 
   @Override
   public Future<?> start() {
@@ -60,6 +65,14 @@ public class MailVerticle extends ServiceVerticle {
     MailOutbox outbox = new MailOutbox(pool, Telemetry.meters(vertx));
     sender = new OutboxSender(outbox, () -> MailClient.create(vertx, mc), storage, config.mailFrom(), links, retries,
       config.mailMaxAttempts(), timeouts);
+    // webhook deliveries are the other notification of a finished job: queued in the same transaction as its email,
+    // woken by the same call; the client never follows a redirect and opens a connection per delivery
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setVerifyHost(true)
+      .setForceSni(true).setMaxRedirects(0));
+    webhooks = new WebhookSender(pool, http, TargetPolicy.of(vertx, config.webhookAllowPrivateTargets()),
+      config.webhookRetrySchedule(), config.webhookTimeoutMillis(), vertx.eventBus(),
+      Addresses.WEBHOOK_EVENTS, this::tick);
+    closeOnStop(http::close);
     long poll = config.mailPollMillis();
     vertx.setPeriodic(poll, id -> tick());
     return vertx.eventBus().localConsumer(Addresses.MAIL_WAKEUP, m -> tick()).completion();
@@ -67,5 +80,6 @@ public class MailVerticle extends ServiceVerticle {
 
   private void tick() {
     sender.sendDue().onFailure(err -> LOG.warn("mail outbox round failed: {}", err.getMessage()));
+    webhooks.sendDue().onFailure(err -> LOG.warn("webhook round failed: {}", err.getMessage()));
   }
 }

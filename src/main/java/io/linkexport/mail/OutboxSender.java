@@ -1,5 +1,6 @@
 package io.linkexport.mail;
 
+import io.linkexport.db.OutboxSlots;
 import io.linkexport.retry.Backoff;
 import io.linkexport.storage.S3Signer;
 import io.linkexport.storage.StorageClient;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -44,10 +44,7 @@ public final class OutboxSender {
   private final Backoff backoff;
   private final int maxAttempts;
   private final MailTimeouts timeouts;
-  private int inFlight;
-  private boolean claiming;
-  /** A call came while a claim was under way: claim again when it ends (it may have missed that call's email). */
-  private boolean claimAgain;
+  private final OutboxSlots<MailOutbox.Claimed> slots;
 
   /** Where an email's links lead: the dashboard, and how long export files are kept (a link must not outlive one). */
   record Links(String dashboardUrl, Duration retention) {
@@ -63,46 +60,16 @@ public final class OutboxSender {
     this.backoff = backoff;
     this.maxAttempts = maxAttempts;
     this.timeouts = timeouts;
+    this.slots = new OutboxSlots<>("mail outbox", SENDS_IN_FLIGHT, n -> outbox.claim(n, timeouts.leaseSeconds()),
+      this::send);
   }
 
   /**
-   * Claims due emails for the free send slots and starts sending them; answers how many it claimed. With every slot
-   * busy it is a no-op (each send that ends calls it again). A call while a claim is under way (a wake-up for a job
-   * that just finished, a send that just ended) is remembered and claims again once that claim ends: the claim under
-   * way may have read the outbox before the new row committed, and without the second claim the email would wait
-   * for the next poll.
+   * Claims due emails for the free send slots and starts sending them; answers how many it claimed
+   * ({@link OutboxSlots}: a wake-up during a claim claims again once it ends).
    */
   public Future<Integer> sendDue() {
-    if (claiming) {
-      claimAgain = true;
-      return Future.succeededFuture(0);
-    }
-    int free = SENDS_IN_FLIGHT - inFlight;
-    if (free <= 0) {
-      return Future.succeededFuture(0);
-    }
-    claiming = true;
-    return outbox.claim(free, timeouts.leaseSeconds())
-      .map(this::startAll)
-      .eventually(() -> {
-        claiming = false;
-        if (claimAgain) {
-          claimAgain = false;
-          sendDue().onFailure(err -> LOG.warn("mail outbox claim failed: {}", err.getMessage()));
-        }
-        return Future.succeededFuture();
-      });
-  }
-
-  private int startAll(List<MailOutbox.Claimed> claimed) {
-    for (MailOutbox.Claimed email : claimed) {
-      inFlight++;
-      send(email).onComplete(ar -> {
-        inFlight--;
-        sendDue().onFailure(err -> LOG.warn("mail outbox claim failed: {}", err.getMessage()));
-      });
-    }
-    return claimed.size();
+    return slots.run();
   }
 
   /**
@@ -140,7 +107,9 @@ public final class OutboxSender {
   private Future<Void> deliver(MailOutbox.Claimed email) {
     JsonObject payload = email.payload();
     Future<ExportMail.Rendered> rendered;
-    if (!"export_ready".equals(email.kind())) {
+    if ("webhook_disabled".equals(email.kind())) {
+      rendered = Future.succeededFuture(ExportMail.webhookDisabled(payload, links.dashboardUrl()));
+    } else if (!"export_ready".equals(email.kind())) {
       rendered = Future.succeededFuture(ExportMail.failed(payload, links.dashboardUrl()));
     } else if (ExportMail.split(payload)) {
       rendered = Future.succeededFuture(email).map(e -> linkTtl(e))
@@ -152,9 +121,11 @@ public final class OutboxSender {
     }
     long bound = timeouts.sendBoundMillis();
     MailClient mail = clients.get();
+    String messageId = email.jobId() != null ? ExportMail.messageId(email.jobId(), from)
+      : ExportMail.messageId("mail-" + email.id(), from);
     return rendered
       .compose(m -> mail.sendMail(new MailMessage().setFrom(from).setTo(email.recipient()).setSubject(m.subject())
-        .setText(m.text()).setHtml(m.html()).addHeader("Message-ID", ExportMail.messageId(email.jobId(), from))))
+        .setText(m.text()).setHtml(m.html()).addHeader("Message-ID", messageId)))
       .<Void>mapEmpty()
       .timeout(bound, TimeUnit.MILLISECONDS)
       .recover(err -> Future.failedFuture(err instanceof TimeoutException

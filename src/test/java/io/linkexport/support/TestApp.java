@@ -137,6 +137,10 @@ public final class TestApp {
       .put(AppConfig.EXPORT_READ_PARALLELISM, 2)
       .put(AppConfig.EXPORT_HOURLY_LIMIT, 1000)
       .put("MAIL_POLL_MS", 200)
+      // receivers in tests listen on loopback over plain http; a day of retries in 2.1 s
+      .put(AppConfig.WEBHOOK_ALLOW_PRIVATE_TARGETS, true)
+      .put(AppConfig.WEBHOOK_RETRY_SCHEDULE, "100ms,200ms,300ms,400ms,500ms,600ms")
+      .put(AppConfig.WEBHOOK_TIMEOUT_MS, 3000)
       // a test's service stops at once: nothing balances load over it
       .put(AppConfig.HTTP_DRAIN_DELAY_MS, 0)
       .put(AppConfig.METRICS_SAMPLE_MS, 500);
@@ -169,6 +173,11 @@ public final class TestApp {
 
   public Res delete(String path, String token) {
     return send(builder(path, token).DELETE().build());
+  }
+
+  public Res patch(String path, String token, String body) {
+    return send(builder(path, token).header("Content-Type", "application/json")
+      .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   public Res post(String path, String token, String body) {

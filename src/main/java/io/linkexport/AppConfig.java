@@ -260,6 +260,8 @@ public final class AppConfig implements ConfigKeys {
   public int exportRetentionDays() { return integer(EXPORT_RETENTION_DAYS, 30, 1, 36_500); }
   /** How often the retention janitor runs (one node at a time). */
   public long exportJanitorMillis() { return longValue(EXPORT_JANITOR_MS, 3_600_000L, 100, DAY_MS); }
+  /** How often each node looks for due export schedules (a run starts at most this late). */
+  public long schedulePollMillis() { return longValue(SCHEDULE_POLL_MS, 30_000L, 50, DAY_MS); }
 
   // ---- reading values (ConfigValues: checked, and remembered for the effective configuration) ---------------------
 

@@ -62,6 +62,13 @@ public final class Addresses {
    */
   public static final String WEBHOOK_EVENTS = "link-export.webhooks.events";
 
+  /**
+   * Published (not sent) when a schedule starts a run or pauses itself: {@code {"scheduleId", "projectId",
+   * "outcome": "started" | "paused", "period"?, "jobId"?, "reason"?}}. The run's job then publishes on
+   * {@link #EXPORT_EVENTS} like any export. Informational, like {@link #EXPORT_EVENTS}.
+   */
+  public static final String SCHEDULE_EVENTS = "link-export.schedules.events";
+
   // ---- internal addresses: local consumers, may change between versions --------------------------------------------
 
   /**
@@ -124,6 +131,24 @@ public final class Addresses {
   public static final String WEBHOOKS_DELETE = "link-export.webhooks.delete";
   /** See {@link #WEBHOOKS_CREATE}. */
   public static final String WEBHOOKS_TEST = "link-export.webhooks.test";
+
+  /**
+   * The export schedules of a project (README, "Scheduled exports"), authorised by the data. Every request has
+   * {@code "projectId", "userId"}; {@code create} adds {@code "schedule"} (the HTTP body: {@code filters, cadence,
+   * weekday?, dayOfMonth?, time, timezone, recipients, window}) and replies the schedule with its {@code nextRunAt};
+   * {@code list} replies {@code {"schedules": [...]}}; {@code get}, {@code update} (with {@code "schedule"}: the
+   * fields to change and {@code enabled}) and {@code delete} take {@code "scheduleId"}. Fail {@code PLAN_REQUIRED},
+   * {@code NOT_FOUND}, {@code FORBIDDEN}, {@code BAD_REQUEST} (naming the field), {@code CONFLICT} (10 schedules).
+   */
+  public static final String SCHEDULES_CREATE = "link-export.schedules.create";
+  /** See {@link #SCHEDULES_CREATE}. */
+  public static final String SCHEDULES_LIST = "link-export.schedules.list";
+  /** See {@link #SCHEDULES_CREATE}. */
+  public static final String SCHEDULES_GET = "link-export.schedules.get";
+  /** See {@link #SCHEDULES_CREATE}. */
+  public static final String SCHEDULES_UPDATE = "link-export.schedules.update";
+  /** See {@link #SCHEDULES_CREATE}. */
+  public static final String SCHEDULES_DELETE = "link-export.schedules.delete";
 
   /** Nudges idle export workers to poll the job table now (published; no reply). */
   public static final String EXPORT_WAKEUP = "link-export.export.wakeup";

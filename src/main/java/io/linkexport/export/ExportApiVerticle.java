@@ -27,11 +27,14 @@ import java.util.function.Function;
 
 /**
  * Serves the public export addresses ({@link Addresses#EXPORT_START}, {@link Addresses#EXPORT_STATUS}), the
- * internal list/cancel ones and the webhook endpoints' ({@link WebhookService}), runs the retention janitor, creates
+ * internal list/cancel ones, the webhook endpoints' ({@link WebhookService}) and the schedules' ({@link
+ * ScheduleService}), runs due schedules ({@link Scheduler}) and the retention janitor, creates
  * the coming months' event partitions and samples the job queue and outbox for the metrics. The HTTP verticle uses
  * exactly these addresses, like any other verticle in the cluster.
  */
 public class ExportApiVerticle extends ServiceVerticle {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportApiVerticle.class);
 
   @Override
   public Future<?> start() {
@@ -51,12 +54,19 @@ public class ExportApiVerticle extends ServiceVerticle {
       Duration.ofDays(config.exportRetentionDays()));
     janitor.schedule(vertx, config.exportJanitorMillis());
     long partitions = EventPartitions.schedule(vertx, pool, EventPartitions.PERIOD_MS);
+    FileOptions.Limits limits = new FileOptions.Limits(config.exportMaxRows(), config.exportMaxTotalRows());
+    Scheduler scheduler = new Scheduler(pool, limits, config.exportMaxAttempts(), bus);
+    long schedules = vertx.setPeriodic(config.schedulePollMillis(), id -> scheduler.tick(null)
+      .onFailure(err -> LOG.warn("schedule round failed: {}", err.getMessage())));
     closeOnStop(() -> {
       janitor.cancel(vertx);
       vertx.cancelTimer(partitions);
+      vertx.cancelTimer(schedules);
       return Future.succeededFuture();
     });
-    WebhookService webhooks = new WebhookService(pool, TargetPolicy.of(vertx, config.webhookAllowPrivateTargets()));
+    ScheduleService plans = new ScheduleService(pool, limits);
+    WebhookService webhooks = new WebhookService(pool, TargetPolicy.of(vertx, config.webhookAllowPrivateTargets()),
+      () -> bus.publish(Addresses.MAIL_WAKEUP, new JsonObject()));
     return Future.all(List.of(
       bus.<JsonObject>consumer(Addresses.EXPORT_START, m -> serve(m, service::start)).completion(),
       bus.<JsonObject>consumer(Addresses.EXPORT_STATUS, m -> serve(m, service::status)).completion(),
@@ -66,7 +76,12 @@ public class ExportApiVerticle extends ServiceVerticle {
       bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_LIST, m -> serve(m, webhooks::list)).completion(),
       bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_UPDATE, m -> serve(m, webhooks::update)).completion(),
       bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_DELETE, m -> serve(m, webhooks::delete)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_TEST, m -> serve(m, webhooks::test)).completion()));
+      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_TEST, m -> serve(m, webhooks::test)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_CREATE, m -> serve(m, plans::create)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_LIST, m -> serve(m, plans::list)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_GET, m -> serve(m, plans::get)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_UPDATE, m -> serve(m, plans::update)).completion(),
+      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_DELETE, m -> serve(m, plans::delete)).completion()));
   }
 
   private static void serve(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> op) {

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -18,7 +19,8 @@ import java.util.UUID;
  * increments; {@code handBacks} counts the claims that ended in a hand-back (a node shutting down), which are not
  * failed attempts: see {@link #attemptsUsed()}. {@code options} is the file the request asked for (V9); once
  * completed, {@code files} lists what the completing attempt wrote, and {@code sha256} and {@code bytes} describe the
- * download ({@code objectKey}: the file, or a split job's manifest). The API's JSON is {@link JobJson}.
+ * download ({@code objectKey}: the file, or a split job's manifest). A scheduled run names its schedule and the
+ * recipients its email goes to besides {@code email}. The API's JSON is {@link JobJson}.
  */
 public record Job(
   UUID id,
@@ -46,7 +48,9 @@ public record Job(
   OffsetDateTime startedAt,
   OffsetDateTime countedAt,
   OffsetDateTime finishedAt,
-  OffsetDateTime expiredAt) {
+  OffsetDateTime expiredAt,
+  UUID scheduleId,
+  List<String> recipients) {
 
   public static Job from(Row r) {
     Object filters = r.getValue("filters");
@@ -63,7 +67,8 @@ public record Job(
       r.getLong("rows_written"), r.getLong("bytes"), r.getString("sha256"),
       files instanceof JsonArray a ? a : null, r.getString("error"), r.getString("error_code"),
       r.getOffsetDateTime("created_at"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("counted_at"),
-      r.getOffsetDateTime("finished_at"), r.getOffsetDateTime("expired_at"));
+      r.getOffsetDateTime("finished_at"), r.getOffsetDateTime("expired_at"), r.getUUID("schedule_id"),
+      r.getArrayOfStrings("recipients") == null ? List.of() : List.of(r.getArrayOfStrings("recipients")));
   }
 
   /** The attempts this job has used, the current one included: every claim except those handed back. */

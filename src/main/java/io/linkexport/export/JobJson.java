@@ -44,7 +44,8 @@ final class JobJson {
       .put("finishedAt", IsoTime.format(job.finishedAt()))
       .put("expired", job.expiredAt() != null)
       .put(Fields.FILTERS, job.filters())
-      .put(Fields.FILES, completed ? files(job.files()) : null);
+      .put(Fields.FILES, completed ? files(job.files()) : null)
+      .put("scheduleId", job.scheduleId() == null ? null : job.scheduleId().toString());
     // the file options, as the request named them
     job.options().toJson().forEach(e -> json.put(e.getKey(), e.getValue()));
     return json;

@@ -30,9 +30,16 @@ public final class JobStore {
     this.pool = pool;
   }
 
-  /** What a new job is: who asked, for which links (filters) and which file (options). */
+  /**
+   * What a new job is: who asked, for which links (filters) and which file (options); a scheduled run also names its
+   * schedule and the recipients of its email (besides {@code email}).
+   */
   public record NewJob(UUID projectId, UUID userId, String email, JsonObject filters, FileOptions options,
-                       String idempotencyKey) {
+                       String idempotencyKey, UUID scheduleId, List<String> recipients) {
+    public NewJob(UUID projectId, UUID userId, String email, JsonObject filters, FileOptions options,
+                  String idempotencyKey) {
+      this(projectId, userId, email, filters, options, idempotencyKey, null, List.of());
+    }
   }
 
   /** Inserts a pending job on {@code client} (a transaction when limits were checked in it). */
@@ -43,7 +50,8 @@ public final class JobStore {
         .addValue(n.filters()).addInteger(maxAttempts).addString(n.idempotencyKey())
         .addArrayOfString(o.columns().ids().toArray(new String[0])).addString(o.format().id())
         .addString(o.compression().id()).addString(o.split().id()).addLong(o.maxRowsPerFile())
-        .addInteger(Column.SCHEMA_VERSION))
+        .addInteger(Column.SCHEMA_VERSION).addUUID(n.scheduleId())
+        .addArrayOfString(n.recipients().isEmpty() ? null : n.recipients().toArray(new String[0])))
       .map(JobStore::first);
   }
 
@@ -155,13 +163,20 @@ public final class JobStore {
       .map(rows -> rows.rowCount() == 1);
   }
 
-  /** The job's one email (the outbox row is unique per job), with what its template needs. */
+  /** The job's email to each of its recipients (unique per job and recipient), with what its template needs. */
   private static Future<Job> enqueueMail(SqlClient conn, Job job, String kind) {
-    if (job == null || job.email() == null || job.email().isBlank()) {
+    List<String> to = new ArrayList<>();
+    if (job != null && job.email() != null && !job.email().isBlank()) {
+      to.add(job.email());
+    }
+    if (job != null) {
+      job.recipients().stream().filter(r -> !to.contains(r)).forEach(to::add);
+    }
+    if (to.isEmpty()) {
       return Future.succeededFuture(job);
     }
     return conn.preparedQuery(SqlStatements.get("job_outbox_enqueue"))
-      .execute(Tuple.of(job.id(), kind, job.email(), new JsonObject()
+      .execute(Tuple.of(job.id(), kind, to.toArray(new String[0]), new JsonObject()
         .put(Fields.JOB_ID, job.id().toString()).put(Fields.PROJECT_ID, job.projectId().toString())
         .put("projectName", job.projectName()).put("rowCount", job.rowCount()).put("objectKey", job.objectKey())
         .put("filename", job.filename()).put("contentType", job.contentType()).put("error", job.error())

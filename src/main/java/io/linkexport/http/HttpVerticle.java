@@ -9,6 +9,7 @@ import io.linkexport.db.Db;
 import io.linkexport.bus.BusClient;
 import io.linkexport.bus.ServiceException;
 import io.linkexport.export.ExportClient;
+import io.linkexport.export.ScheduleClient;
 import io.linkexport.http.auth.AccessControl;
 import io.linkexport.http.auth.ApiKeys;
 import io.linkexport.http.auth.AuthHandler;
@@ -91,6 +92,7 @@ public class HttpVerticle extends ServiceVerticle {
     AccessLog.serve(router.get(API + "/export/:jobId"), exports::status);
     AccessLog.serve(router.delete(API + "/export/:jobId"), exports::cancel);
     webhooks.mount(router);
+    new SchedulesHandler(new ScheduleClient(bus), access).mount(router);
     dashboard(router);
     router.route().failureHandler(ApiErrors::handle);
     router.route().last().handler(ctx -> ApiErrors.send(ctx, ServiceException.notFound("no such endpoint")));

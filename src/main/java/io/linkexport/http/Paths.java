@@ -27,6 +27,11 @@ final class Paths {
     return uuid(ctx, "webhookId", "webhook not found");
   }
 
+  /** The export schedule of the path ({@code :scheduleId}). */
+  static UUID schedule(RoutingContext ctx) {
+    return uuid(ctx, "scheduleId", "schedule not found");
+  }
+
   private static UUID uuid(RoutingContext ctx, String name, String notFound) {
     String v = ctx.pathParam(name);
     if (v != null && v.length() == 36) {

@@ -33,6 +33,9 @@ public class MailVerticle extends ServiceVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailVerticle.class);
 
+  /** How often ended webhook deliveries past retention are deleted. */
+  private static final long PURGE_MS = 3_600_000L;
+
   private OutboxSender sender;
   private WebhookSender webhooks;
 
@@ -68,11 +71,17 @@ public class MailVerticle extends ServiceVerticle {
     // webhook deliveries are the other notification of a finished job: queued in the same transaction as its email,
     // woken by the same call; the client never follows a redirect and opens a connection per delivery
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setVerifyHost(true)
-      .setForceSni(true).setMaxRedirects(0));
+      .setMaxRedirects(0));
     webhooks = new WebhookSender(pool, http, TargetPolicy.of(vertx, config.webhookAllowPrivateTargets()),
       config.webhookRetrySchedule(), config.webhookTimeoutMillis(), vertx.eventBus(),
       Addresses.WEBHOOK_EVENTS, this::tick);
-    closeOnStop(http::close);
+    int keepDays = config.exportRetentionDays();
+    long purge = vertx.setPeriodic(PURGE_MS, id -> webhooks.purge(keepDays)
+      .onFailure(err -> LOG.warn("webhook delivery purge failed: {}", err.getMessage())));
+    closeOnStop(() -> {
+      vertx.cancelTimer(purge);
+      return http.close();
+    });
     long poll = config.mailPollMillis();
     vertx.setPeriodic(poll, id -> tick());
     return vertx.eventBus().localConsumer(Addresses.MAIL_WAKEUP, m -> tick()).completion();

@@ -70,12 +70,24 @@ public final class TargetPolicy {
     if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
       throw bad("url must not carry credentials or a fragment");
     }
-    String host = uri.getHost();
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
+    String host = host(uri);
     int port = uri.getPort() == -1 ? (https ? 443 : 80) : uri.getPort();
     return new Target(uri, host, port, https);
+  }
+
+  /** The host, when a request can be sent to it by name (TLS names it in SNI and checks the certificate by it). */
+  private static String host(URI uri) {
+    String host = uri.getHost();
+    if (host.startsWith("[")) {
+      throw bad("url must name its host: IPv6 literals are not supported");
+    }
+    if (host.endsWith(".")) {
+      throw bad("url's host must not end with a dot");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+      throw bad("url's port must be 1 to 65535");
+    }
+    return host;
   }
 
   /** True for https; http only where private targets are allowed. */
@@ -129,7 +141,12 @@ public final class TargetPolicy {
       return !Arrays.equals(b, new byte[16]) && !a.isLoopbackAddress()
         && NOT_PUBLIC_V4.stream().noneMatch(c -> c.contains(v4));
     }
-    return NOT_PUBLIC_V6.stream().noneMatch(c -> c.contains(b));
+    if (SIX_TO_FOUR.contains(b)) {
+      byte[] v4 = {b[2], b[3], b[4], b[5]};
+      return NOT_PUBLIC_V4.stream().noneMatch(c -> c.contains(v4));
+    }
+    // global unicast only (2000::/3), without Teredo, documentation and the other special blocks inside it
+    return GLOBAL_V6.contains(b) && NOT_PUBLIC_V6.stream().noneMatch(c -> c.contains(b));
   }
 
   /** An address block: the first {@code bits} bits of {@code net}. */
@@ -161,9 +178,11 @@ public final class TargetPolicy {
     Cidr.of("100.64.0.0", 10), Cidr.of("127.0.0.0", 8), Cidr.of("169.254.0.0", 16), Cidr.of("172.16.0.0", 12),
     Cidr.of("192.0.0.0", 24), Cidr.of("192.0.2.0", 24), Cidr.of("192.168.0.0", 16), Cidr.of("198.18.0.0", 15),
     Cidr.of("198.51.100.0", 24), Cidr.of("203.0.113.0", 24), Cidr.of("224.0.0.0", 3));
-  /** Unique local, link-local, site-local, multicast, documentation. */
-  private static final List<Cidr> NOT_PUBLIC_V6 = List.of(Cidr.of("fc00::", 7), Cidr.of("fe80::", 10),
-    Cidr.of("fec0::", 10), Cidr.of("ff00::", 8), Cidr.of("2001:db8::", 32));
+  private static final Cidr GLOBAL_V6 = Cidr.of("2000::", 3);
+  private static final Cidr SIX_TO_FOUR = Cidr.of("2002::", 16);
+  /** Teredo, benchmarking, ORCHID(v2), documentation: special blocks inside 2000::/3. */
+  private static final List<Cidr> NOT_PUBLIC_V6 = List.of(Cidr.of("2001::", 32), Cidr.of("2001:2::", 48),
+    Cidr.of("2001:10::", 28), Cidr.of("2001:20::", 28), Cidr.of("2001:db8::", 32));
   /** ::ffff:0:0/96 (mapped), ::/96 (compatible), 64:ff9b::/96 (NAT64). */
   private static final List<Cidr> EMBEDS_V4 = List.of(
     new Cidr(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0}, 96),

@@ -2,6 +2,7 @@ package io.linkexport.webhooks;
 
 import io.linkexport.db.OutboxSlots;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpClient;
@@ -58,7 +59,10 @@ public final class WebhookSender {
     this.slots = new OutboxSlots<>("webhook", IN_FLIGHT, n -> store.claim(n, leaseSeconds()), this::attempt);
   }
 
-  /** A claim's lease: longer than twice an attempt (resolve, connect, answer), so a live sender never loses it. */
+  /**
+   * A claim's lease: twice the bound of a whole attempt (resolution, connection, answer) and half a minute to record
+   * its outcome, so a live sender never loses its claim.
+   */
   int leaseSeconds() {
     return (int) (2 * timeoutMillis / 1000) + 30;
   }
@@ -66,6 +70,11 @@ public final class WebhookSender {
   /** Claims due deliveries for the free slots and starts them ({@link OutboxSlots}); answers how many it claimed. */
   public Future<Integer> sendDue() {
     return slots.run();
+  }
+
+  /** Deletes the deliveries that ended more than {@code days} ago (a few thousand per call; called hourly). */
+  public Future<Integer> purge(int days) {
+    return store.purge(days, 5_000);
   }
 
   /** The outcome of one attempt: the HTTP status (null when none came) and, when it failed, why. */
@@ -100,15 +109,25 @@ public final class WebhookSender {
       .putHeader("content-type", "application/json").putHeader("user-agent", "link-export-webhooks/1")
       .putHeader("webhook-id", d.eventId()).putHeader("webhook-timestamp", Long.toString(now))
       .putHeader("webhook-signature", WebhookSecret.sign(d.secret(), d.eventId(), now, d.body()));
-    Future<HttpClientRequest> request = policy.address(target)
+    // one bound over the whole attempt (resolution, connection, TLS, request, status line): the lease outlasts it
+    Promise<HttpClientRequest> sent = Promise.promise();
+    Future<Answer> answer = policy.address(target)
       .compose(ip -> http.request(options.setServer(SocketAddress.inetSocketAddress(target.port(),
-        ip.getHostAddress()))));
-    return request.compose(req -> req.send(Buffer.buffer(d.body()))
-        .compose(res -> res.end().map(v -> res.statusCode()))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .onFailure(err -> req.reset()))
+        ip.getHostAddress()))))
+      .compose(req -> {
+        sent.tryComplete(req);
+        // the status decides; the body is not read (the connection, one per delivery, is closed with the reset)
+        return req.send(Buffer.buffer(d.body())).map(res -> {
+          req.reset();
+          return res.statusCode();
+        });
+      })
       .map(status -> status >= 200 && status < 300 ? new Answer(status, null)
-        : new Answer(status, "the endpoint answered " + status));
+        : new Answer(status, "the endpoint answered " + status))
+      .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    // a request that is still under way when the bound fires (or that opens after it) is torn down
+    answer.onFailure(err -> sent.future().onSuccess(HttpClientRequest::reset));
+    return answer;
   }
 
   private Future<Void> record(WebhookStore.Claimed d, Answer answer) {
@@ -116,7 +135,9 @@ public final class WebhookSender {
       return store.delivered(d, answer.status()).map(recorded -> {
         LOG.info("webhook {} delivered to endpoint {} (attempt {}, {})", d.eventId(), d.endpointId(), d.attempts(),
           answer.status());
-        publish(d, recorded ? "delivered" : "delivered-late", answer);
+        if (recorded) {
+          publish(d, "delivered", answer);
+        }
         return null;
       });
     }
@@ -125,11 +146,16 @@ public final class WebhookSender {
       LOG.warn("webhook {} to endpoint {} failed (attempt {}), next in {} s: {}", d.eventId(), d.endpointId(),
         d.attempts(), delay, answer.error());
       return store.failed(d, delay, answer.status(), answer.error()).map(recorded -> {
-        publish(d, "retrying", answer);
+        if (recorded) {
+          publish(d, "retrying", answer);
+        }
         return null;
       });
     }
     return store.giveUp(d, answer.status(), answer.error()).map(gaveUp -> {
+      if (!gaveUp.recorded()) {
+        return null;
+      }
       LOG.error("webhook {} to endpoint {} given up after {} attempts: {}{}", d.eventId(), d.endpointId(),
         d.attempts(), answer.error(), gaveUp.endpointDisabled() ? "; the endpoint is disabled" : "");
       publish(d, "failed", answer);

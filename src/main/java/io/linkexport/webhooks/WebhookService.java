@@ -33,31 +33,35 @@ public final class WebhookService {
   private final Pool pool;
   private final WebhookStore store;
   private final TargetPolicy policy;
+  private final Runnable wake;
 
-  public WebhookService(Pool pool, TargetPolicy policy) {
+  /** {@code wake} tells the senders a delivery was queued (a test event). */
+  public WebhookService(Pool pool, TargetPolicy policy, Runnable wake) {
     this.pool = pool;
     this.store = new WebhookStore(pool);
     this.policy = policy;
+    this.wake = wake;
   }
 
-  /** {@code {"projectId", "userId", "url", "events"?}}: the endpoint with its {@code secret}. */
+  /**
+   * {@code {"projectId", "userId", "url", "events"?}}: the endpoint with its {@code secret}. The caller's rights are
+   * checked first (402, 403, 404), then the request (400), then the URL's addresses.
+   */
   public Future<JsonObject> create(JsonObject req) {
     UUID projectId = uuid(req, Fields.PROJECT_ID);
     UUID userId = uuid(req, Fields.USER_ID);
-    List<String> events = events(req.getValue("events"));
-    Object url = req.getValue("url");
-    if (!(url instanceof String)) {
-      throw ServiceException.badRequest("url", "url is required (a string)");
-    }
-    TargetPolicy.Target target = policy.parse((String) url);
     String secret = WebhookSecret.generate();
-    return manager(projectId, userId)
-      .compose(v -> policy.address(target))
-      .compose(address -> store.insert(projectId, (String) url, events, secret, userId))
-      .compose(created -> created == null
-        ? Future.failedFuture(new ServiceException(ErrorCode.CONFLICT, "A project has at most "
-          + WebhookStore.MAX_ENDPOINTS + " webhooks; delete one first."))
-        : Future.succeededFuture(created.put("secret", secret)));
+    return manager(projectId, userId).compose(v -> {
+      List<String> events = events(req.getValue("events"));
+      if (!(req.getValue("url") instanceof String url)) {
+        throw ServiceException.badRequest("url", "url is required (a string)");
+      }
+      return policy.address(policy.parse(url))
+        .compose(address -> store.insert(projectId, url, events, secret, userId));
+    }).compose(created -> created == null
+      ? Future.failedFuture(new ServiceException(ErrorCode.CONFLICT, "A project has at most "
+        + WebhookStore.MAX_ENDPOINTS + " webhooks; delete one first."))
+      : Future.succeededFuture(created.put("secret", secret)));
   }
 
   /** {@code {"projectId", "userId"}}: {@code {"webhooks": [...]}}, each with its recent deliveries. */
@@ -73,10 +77,12 @@ public final class WebhookService {
     UUID projectId = uuid(req, Fields.PROJECT_ID);
     UUID userId = uuid(req, Fields.USER_ID);
     UUID id = uuid(req, "webhookId");
-    if (!(req.getValue("enabled") instanceof Boolean enabled)) {
-      throw ServiceException.badRequest("enabled", "enabled is required (true or false)");
-    }
-    return manager(projectId, userId).compose(v -> store.setEnabled(projectId, id, enabled))
+    return manager(projectId, userId).compose(v -> {
+      if (!(req.getValue("enabled") instanceof Boolean enabled)) {
+        throw ServiceException.badRequest("enabled", "enabled is required (true or false)");
+      }
+      return store.setEnabled(projectId, id, enabled);
+    })
       .compose(WebhookService::found);
   }
 
@@ -104,7 +110,10 @@ public final class WebhookService {
       .compose(endpoint -> endpoint.getBoolean("enabled")
         ? store.enqueueTest(projectId, id, eventId, body)
         : Future.failedFuture(new ServiceException(ErrorCode.CONFLICT, "The webhook is paused; resume it first.")))
-      .map(queued -> new JsonObject().put("eventId", eventId).put("type", "webhook.test"));
+      .map(queued -> {
+        wake.run();
+        return new JsonObject().put("eventId", eventId).put("type", "webhook.test");
+      });
   }
 
   private static Future<JsonObject> found(JsonObject endpoint) {

@@ -120,6 +120,12 @@ final class WebhookStore {
       });
   }
 
+  /** Deletes at most {@code limit} deliveries that ended more than {@code days} ago; answers how many. */
+  Future<Integer> purge(int days, int limit) {
+    return pool.preparedQuery(SqlStatements.get("webhook_purge")).execute(Tuple.of(days, limit))
+      .map(RowSet::rowCount);
+  }
+
   private static JsonObject firstEndpoint(RowSet<Row> rows) {
     var it = rows.iterator();
     return it.hasNext() ? endpoint(it.next()) : null;

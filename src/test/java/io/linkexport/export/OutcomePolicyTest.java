@@ -27,7 +27,7 @@ class OutcomePolicyTest {
   private static Job job(int attempt, int maxAttempts, int handBacks) {
     return new Job(UUID.randomUUID(), UUID.randomUUID(), "Acme", UUID.randomUUID(), "a@example.com", new JsonObject(),
       FileOptions.DEFAULT, Column.SCHEMA_VERSION, "processing", attempt, maxAttempts, handBacks, null, null, null, 0,
-      null, null, null, null, null, OffsetDateTime.now(), null, null, null, null);
+      null, null, null, null, null, OffsetDateTime.now(), null, null, null, null, null, java.util.List.of());
   }
 
   @Test

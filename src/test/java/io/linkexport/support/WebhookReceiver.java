@@ -24,19 +24,33 @@ import java.util.function.IntUnaryOperator;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-  /** One request as received. */
-  public record Request(String path, Map<String, String> headers, String body, long receivedAtMillis) {
+  /** One request as received, and the status it was answered with (0 until answered). */
+  public record Request(String path, Map<String, String> headers, String body, long receivedAtMillis, int status) {
     public String id() {
       return headers.get("webhook-id");
     }
   }
 
+  /** Picks the status of a request from the requests answered before it. */
+  public interface Responder {
+    int status(List<Request> earlier, Request request);
+
+    /** Answers {@code status} to the n-th request (0-based) whatever it is. */
+    static Responder byIndex(IntUnaryOperator status) {
+      return (earlier, request) -> status.applyAsInt(earlier.size());
+    }
+  }
+
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private volatile IntUnaryOperator responder;
+  private final Responder responder;
   private volatile String location;
 
   public WebhookReceiver(IntUnaryOperator responder) throws IOException {
+    this(Responder.byIndex(responder));
+  }
+
+  public WebhookReceiver(Responder responder) throws IOException {
     this.responder = responder;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
@@ -46,10 +60,13 @@ public final class WebhookReceiver implements AutoCloseable {
       }
       Map<String, String> headers = new LinkedHashMap<>();
       exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
-      int n = requests.size();
-      requests.add(new Request(exchange.getRequestURI().toString(), headers, new String(body, StandardCharsets.UTF_8),
-        System.currentTimeMillis()));
-      int status = this.responder.applyAsInt(n);
+      Request request = new Request(exchange.getRequestURI().toString(), headers,
+        new String(body, StandardCharsets.UTF_8), System.currentTimeMillis(), 0);
+      int status;
+      synchronized (requests) {
+        status = responder.status(List.copyOf(requests), request);
+        requests.add(new Request(request.path(), headers, request.body(), request.receivedAtMillis(), status));
+      }
       if (location != null && status / 100 == 3) {
         exchange.getResponseHeaders().add("Location", location);
       }

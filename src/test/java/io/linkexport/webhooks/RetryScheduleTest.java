@@ -25,14 +25,21 @@ class RetryScheduleTest {
     assertThat(DEFAULT.delaySeconds(10)).as("the tenth attempt was the last").isNull();
   }
 
-  /** Whenever in the first 22 hours a receiver goes down for an hour, an attempt comes after it is back. */
+  /**
+   * An outage ending before the last attempt is followed by an attempt within the longest gap (8 h): an hour's
+   * outage anywhere in the day costs at most that wait, and none is longer than the gap.
+   */
   @Test
-  void anAttemptFollowsAnyOneHourOutageInTheDay() {
+  void noGapBetweenAttemptsIsLongerThanEightHours() {
     List<Duration> at = DEFAULT.attemptOffsets();
-    for (long minute = 0; minute <= 22 * 60; minute++) {
-      Duration back = Duration.ofMinutes(minute + 60);
-      assertThat(at).as("an outage from minute " + minute).anyMatch(a -> a.compareTo(back) >= 0);
+    Duration longest = Duration.ZERO;
+    for (int i = 1; i < at.size(); i++) {
+      Duration gap = at.get(i).minus(at.get(i - 1));
+      longest = gap.compareTo(longest) > 0 ? gap : longest;
     }
+    assertThat(longest).isEqualTo(Duration.ofHours(8));
+    assertThat(at.subList(0, 6)).as("the first hour of an outage from the start is retried within it")
+      .anyMatch(a -> a.compareTo(Duration.ofMinutes(30)) >= 0 && a.compareTo(Duration.ofHours(2)) <= 0);
   }
 
   @Test

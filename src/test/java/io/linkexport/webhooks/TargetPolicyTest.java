@@ -28,11 +28,14 @@ class TargetPolicyTest {
       "192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.254", "0.0.0.0", "0.1.2.3", "192.0.0.8",
       "192.0.2.1", "198.18.0.1", "198.51.100.7", "203.0.113.9", "224.0.0.1", "255.255.255.255", "240.0.0.1",
       "::", "::1", "fe80::1", "fc00::1", "fd12:3456::1", "fec0::1", "ff02::1", "2001:db8::1",
-      "::ffff:127.0.0.1", "::ffff:169.254.169.254", "::10.0.0.1", "64:ff9b::a00:1", "64:ff9b::7f00:1")) {
+      "::ffff:127.0.0.1", "::ffff:169.254.169.254", "::10.0.0.1", "64:ff9b::a00:1", "64:ff9b::7f00:1",
+      "64:ff9b:1::1", "100::1", "2002:7f00:1::1", "2002:a9fe:a9fe::1", "2001:0:4136:e378::1", "2001:2::1",
+      "4000::1")) {
       assertThat(TargetPolicy.isPublic(ip(internal))).as(internal).isFalse();
     }
     for (String external : List.of("93.184.215.14", "8.8.8.8", "172.32.0.1", "172.15.255.255", "100.63.255.255",
-      "100.128.0.1", "169.253.1.1", "192.169.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808")) {
+      "100.128.0.1", "169.253.1.1", "192.169.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808",
+      "2002:808:808::1", "2a00:1450:4001::1")) {
       assertThat(TargetPolicy.isPublic(ip(external))).as(external).isTrue();
     }
   }
@@ -64,7 +67,9 @@ class TargetPolicyTest {
     for (String url : List.of("https://127.0.0.1/hook", "https://10.0.0.1/hook", "https://169.254.169.254/latest",
       "https://localhost/hook", "https://[::1]:8443/hook", "https://rebind.example.com/hook",
       "https://metadata.example.com/", "http://hooks.example.com/hook", "ftp://hooks.example.com/",
-      "https://user:pw@hooks.example.com/", "https://nowhere.example.com/", "not a url", "/relative", "")) {
+      "https://user:pw@hooks.example.com/", "https://nowhere.example.com/", "not a url", "/relative", "",
+      "https://hooks.example.com./", "https://hooks.example.com:99999/", "https://hooks.example.com:0/",
+      "https://[2606:4700:4700::1111]/hook")) {
       ServiceException e = refusal(p, url);
       assertThat(e.status()).as(url).isEqualTo(400);
       assertThat(e.field()).as(url).isEqualTo("url");

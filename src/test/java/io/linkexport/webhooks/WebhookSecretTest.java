@@ -26,9 +26,9 @@ class WebhookSecretTest {
     String body = "{\"type\":\"export.completed\",\"data\":{\"name\":\"Ærø ✓\"}}";
     WebhookReceiver.Request signed = new WebhookReceiver.Request("/", Map.of("webhook-id", "msg_1",
       "webhook-timestamp", Long.toString(now), "webhook-signature", WebhookSecret.sign(secret, "msg_1", now, body)),
-      body, now * 1000);
+      body, now * 1000, 200);
     assertThat(WebhookReceiver.verify(secret, signed)).isTrue();
-    WebhookReceiver.Request tampered = new WebhookReceiver.Request("/", signed.headers(), body + " ", now * 1000);
+    WebhookReceiver.Request tampered = new WebhookReceiver.Request("/", signed.headers(), body + " ", now * 1000, 200);
     assertThat(WebhookReceiver.verify(secret, tampered)).isFalse();
     assertThat(WebhookReceiver.verify(WebhookSecret.generate(), signed)).isFalse();
   }

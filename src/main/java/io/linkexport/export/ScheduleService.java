@@ -1,0 +1,245 @@
+package io.linkexport.export;
+
+import io.linkexport.bus.ErrorCode;
+import io.linkexport.bus.Fields;
+import io.linkexport.bus.ServiceException;
+import io.linkexport.db.SqlStatements;
+import io.linkexport.links.LinkFilter;
+import io.linkexport.projects.Role;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import static io.linkexport.bus.BusServer.uuid;
+
+/**
+ * The export schedules of a project, behind {@code link-export.schedules.*} ({@link io.linkexport.bus.Addresses}).
+ * Members who use exports list them and create them on a paid plan (402 first, then 403 for viewers); a schedule's
+ * creator, an owner or an admin edits, pauses, resumes or deletes it. A schedule is checked whole when saved: its
+ * cadence ({@link ScheduleSpec}), its export body (the filters and file options of {@code POST .../export}), its
+ * recipients (verified addresses of the project's members) and its window; a bad one is a 400 naming the field.
+ */
+public final class ScheduleService {
+
+  /** Schedules a project may have. */
+  static final int MAX_SCHEDULES = 10;
+  private static final int MAX_RECIPIENTS = 20;
+
+  private final Pool pool;
+  private final FileOptions.Limits limits;
+
+  public ScheduleService(Pool pool, FileOptions.Limits limits) {
+    this.pool = pool;
+    this.limits = limits;
+  }
+
+  /** The member's view: role, plan and verified email. */
+  private record Member(Role role, String plan, String email) {
+  }
+
+  /** {@code {"projectId", "userId", "schedule": {the HTTP body}}}: the new schedule with its {@code nextRunAt}. */
+  public Future<JsonObject> create(JsonObject req) {
+    UUID projectId = uuid(req, Fields.PROJECT_ID);
+    UUID userId = uuid(req, Fields.USER_ID);
+    JsonObject body = body(req);
+    return member(projectId, userId).compose(m -> {
+      if ("free".equals(m.plan())) {
+        return Future.failedFuture(new ServiceException(ErrorCode.PLAN_REQUIRED,
+          "Scheduled exports are available on paid plans. Upgrade the project to schedule its exports."));
+      }
+      if (!m.role().usesExports()) {
+        return Future.failedFuture(ServiceException.forbidden("Viewers cannot schedule exports."));
+      }
+      if (!body.containsKey("recipients") && m.email() != null) {
+        body.put("recipients", new JsonArray().add(m.email()));
+      }
+      return checked(projectId, body).compose(c -> pool.preparedQuery(SqlStatements.get("schedule_insert"))
+        .execute(Tuple.tuple().addUUID(projectId).addUUID(userId).addValue(c.request()).addString(c.spec().cadence())
+          .addInteger(c.spec().weekday()).addInteger(c.spec().dayOfMonth()).addLocalTime(c.spec().time())
+          .addString(c.spec().zone().getId()).addArrayOfString(c.recipients().toArray(new String[0]))
+          .addString(c.window()).addOffsetDateTime(c.spec().firstAtOrAfter(c.now()).atOffset(ZoneOffset.UTC))
+          .addInteger(MAX_SCHEDULES)))
+        .compose(rows -> rows.size() == 0
+          ? Future.failedFuture(new ServiceException(ErrorCode.CONFLICT, "A project has at most " + MAX_SCHEDULES
+            + " schedules; delete one first."))
+          : Future.succeededFuture(first(rows)));
+    });
+  }
+
+  /** {@code {"projectId", "userId"}}: {@code {"schedules": [...]}}. */
+  public Future<JsonObject> list(JsonObject req) {
+    UUID projectId = uuid(req, Fields.PROJECT_ID);
+    return reader(projectId, uuid(req, Fields.USER_ID))
+      .compose(m -> pool.preparedQuery(SqlStatements.get("schedule_list")).execute(Tuple.of(projectId)))
+      .map(rows -> {
+        JsonArray all = new JsonArray();
+        rows.forEach(r -> all.add(Schedule.from(r).toJson()));
+        return new JsonObject().put("schedules", all);
+      });
+  }
+
+  /** {@code {"projectId", "userId", "scheduleId"}}: the schedule. */
+  public Future<JsonObject> get(JsonObject req) {
+    UUID projectId = uuid(req, Fields.PROJECT_ID);
+    UUID id = uuid(req, "scheduleId");
+    return reader(projectId, uuid(req, Fields.USER_ID)).compose(m -> find(projectId, id)).map(Schedule::toJson);
+  }
+
+  /**
+   * {@code {"projectId", "userId", "scheduleId", "schedule": {fields to change}}}: any field of the create body and
+   * {@code enabled} (false pauses, true resumes: the next run is the next occurrence from now, missed ones are not
+   * run). Answers the schedule.
+   */
+  public Future<JsonObject> update(JsonObject req) {
+    UUID projectId = uuid(req, Fields.PROJECT_ID);
+    UUID userId = uuid(req, Fields.USER_ID);
+    UUID id = uuid(req, "scheduleId");
+    JsonObject patch = body(req);
+    return editor(projectId, userId, id).compose(s -> {
+      JsonObject merged = s.spec().toJson().put("filters", s.request())
+        .put("recipients", new JsonArray(s.recipients())).put("window", s.window());
+      patch.forEach(e -> {
+        if (!e.getKey().equals("enabled")) {
+          merged.put(e.getKey(), e.getValue());
+        }
+      });
+      Object enabled = patch.getValue("enabled", s.pausedAt() == null);
+      if (!(enabled instanceof Boolean on)) {
+        throw ServiceException.badRequest("enabled", "enabled must be true or false");
+      }
+      return checked(projectId, merged).compose(c -> {
+        boolean resumed = on && s.pausedAt() != null;
+        boolean timing = resumed || !c.spec().equals(s.spec());
+        Instant next = timing ? c.spec().firstAtOrAfter(c.now()) : s.nextRunAt().toInstant();
+        return pool.preparedQuery(SqlStatements.get("schedule_update")).execute(Tuple.tuple().addUUID(id)
+          .addUUID(projectId).addValue(c.request()).addString(c.spec().cadence()).addInteger(c.spec().weekday())
+          .addInteger(c.spec().dayOfMonth()).addLocalTime(c.spec().time()).addString(c.spec().zone().getId())
+          .addArrayOfString(c.recipients().toArray(new String[0])).addString(c.window()).addBoolean(!on)
+          .addOffsetDateTime(next.atOffset(ZoneOffset.UTC)));
+      }).map(ScheduleService::first);
+    });
+  }
+
+  /** {@code {"projectId", "userId", "scheduleId"}}: {@code {"deleted": true}}; its past jobs stay. */
+  public Future<JsonObject> delete(JsonObject req) {
+    UUID projectId = uuid(req, Fields.PROJECT_ID);
+    UUID id = uuid(req, "scheduleId");
+    return editor(projectId, uuid(req, Fields.USER_ID), id)
+      .compose(s -> pool.preparedQuery(SqlStatements.get("schedule_delete")).execute(Tuple.of(id, projectId)))
+      .map(rows -> new JsonObject().put("deleted", true));
+  }
+
+  /** A request checked whole, with the database's clock it was checked at. */
+  private record Checked(ScheduleSpec spec, JsonObject request, List<String> recipients, String window, Instant now) {
+  }
+
+  private Future<Checked> checked(UUID projectId, JsonObject body) {
+    Object filters = body.getValue("filters", new JsonObject());
+    if (!(filters instanceof JsonObject request)) {
+      throw ServiceException.badRequest("filters", "filters must be an object: the body of an export");
+    }
+    ExportRequest export = ExportRequest.ofBody(projectId, null, null, request, null);
+    LinkFilter.fromJson(export.filters());
+    FileOptions.parse(export.file() == null ? new JsonObject() : export.file(), limits);
+    Object window = body.getValue("window");
+    if (window != null && !"previousPeriod".equals(window)) {
+      throw ServiceException.badRequest("window", "window must be \"previousPeriod\" or null");
+    }
+    List<String> recipients = recipients(body.getValue("recipients"));
+    return pool.preparedQuery(SqlStatements.get("schedule_now")).execute()
+      .map(rows -> rows.iterator().next().getOffsetDateTime("now").toInstant())
+      .compose(now -> {
+        ScheduleSpec spec = ScheduleSpec.parse(body, now);
+        return pool.preparedQuery(SqlStatements.get("schedule_member_emails")).execute(Tuple.of(projectId))
+          .map(rows -> {
+            Set<String> members = new HashSet<>();
+            rows.forEach(r -> members.add(r.getString("email")));
+            for (String r : recipients) {
+              if (!members.contains(r.toLowerCase(Locale.ROOT))) {
+                throw ServiceException.badRequest("recipients", r + " is not a member of the project (recipients"
+                  + " must be members' verified addresses)");
+              }
+            }
+            return new Checked(spec, request, recipients, (String) window, now);
+          });
+      });
+  }
+
+  private static List<String> recipients(Object value) {
+    if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_RECIPIENTS) {
+      throw ServiceException.badRequest("recipients", "recipients must be 1 to " + MAX_RECIPIENTS
+        + " email addresses of the project's members");
+    }
+    List<String> out = new ArrayList<>();
+    for (Object o : array) {
+      if (!(o instanceof String s) || s.length() > 320 || !s.contains("@")) {
+        throw ServiceException.badRequest("recipients", "recipients must be email addresses");
+      }
+      if (!out.contains(s)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private Future<Member> member(UUID projectId, UUID userId) {
+    return pool.preparedQuery(SqlStatements.get("project_for_export")).execute(Tuple.of(projectId, userId))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.failedFuture(ServiceException.notFound("project not found"));
+        }
+        Row r = rows.iterator().next();
+        return Future.succeededFuture(new Member(Role.of(r.getString("role")), r.getString("plan"),
+          r.getString("email")));
+      });
+  }
+
+  private Future<Member> reader(UUID projectId, UUID userId) {
+    return member(projectId, userId).compose(m -> m.role().usesExports() ? Future.succeededFuture(m)
+      : Future.failedFuture(ServiceException.forbidden("Viewers cannot see the project's schedules.")));
+  }
+
+  /** The schedule, when the caller may change it: a paid plan (402), its creator, an owner or an admin (403). */
+  private Future<Schedule> editor(UUID projectId, UUID userId, UUID id) {
+    return reader(projectId, userId).compose(m -> find(projectId, id).compose(s -> {
+      if ("free".equals(m.plan())) {
+        return Future.failedFuture(new ServiceException(ErrorCode.PLAN_REQUIRED,
+          "Scheduled exports are available on paid plans."));
+      }
+      return s.ownerId().equals(userId) || m.role().managesOthersExports() ? Future.succeededFuture(s)
+        : Future.failedFuture(ServiceException.forbidden("Only the member who created this schedule, an owner or an"
+          + " admin can change it."));
+    }));
+  }
+
+  private Future<Schedule> find(UUID projectId, UUID id) {
+    return pool.preparedQuery(SqlStatements.get("schedule_find")).execute(Tuple.of(id, projectId))
+      .compose(rows -> rows.size() == 0 ? Future.failedFuture(ServiceException.notFound("schedule not found"))
+        : Future.succeededFuture(Schedule.from(rows.iterator().next())));
+  }
+
+  private static JsonObject body(JsonObject req) {
+    Object body = req.getValue("schedule");
+    if (!(body instanceof JsonObject json)) {
+      throw ServiceException.badRequest("body", "request body must be a JSON object");
+    }
+    return json.copy();
+  }
+
+  private static JsonObject first(RowSet<Row> rows) {
+    return Schedule.from(rows.iterator().next()).toJson();
+  }
+}

@@ -1,0 +1,2 @@
+-- A project's schedules, oldest first.
+SELECT * FROM export_schedules WHERE project_id = $1 ORDER BY created_at, id

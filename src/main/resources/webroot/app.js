@@ -462,7 +462,7 @@ async function signIn() {
   if (projects.some((p) => p.id === wanted)) select.value = wanted;
   state.project = select.value;
   $('app').hidden = !state.project;
-  if (state.project) { state.page = 1; loadPickers().then(() => { loadLinks(); loadCount(); }); loadRecent(); }
+  if (state.project) { state.page = 1; loadPickers().then(() => { loadLinks(); loadCount(); }); loadRecent(); loadNotifications(); }
 }
 
 function signOut(message) {
@@ -495,6 +495,7 @@ document.addEventListener('DOMContentLoaded', () => {
     status('Exports every link that matches the filters above.');
     loadPickers().then(() => { loadLinks(); loadCount(); });
     loadRecent();
+    loadNotifications();
   });
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); state.page = 1; loadLinks(); loadCount(); });
   // Choices apply at once; typed text applies with Enter or "Apply filters".

@@ -66,7 +66,7 @@ public final class ScheduleService {
       if (!body.containsKey("recipients") && m.email() != null) {
         body.put("recipients", new JsonArray().add(m.email()));
       }
-      return checked(projectId, body).compose(c -> pool.preparedQuery(SqlStatements.get("schedule_insert"))
+      return checked(projectId, body, false).compose(c -> pool.preparedQuery(SqlStatements.get("schedule_insert"))
         .execute(Tuple.tuple().addUUID(projectId).addUUID(userId).addValue(c.request()).addString(c.spec().cadence())
           .addInteger(c.spec().weekday()).addInteger(c.spec().dayOfMonth()).addLocalTime(c.spec().time())
           .addString(c.spec().zone().getId()).addArrayOfString(c.recipients().toArray(new String[0]))
@@ -100,44 +100,64 @@ public final class ScheduleService {
 
   /**
    * {@code {"projectId", "userId", "scheduleId", "schedule": {fields to change}}}: any field of the create body and
-   * {@code enabled} (false pauses, true resumes: the next run is the next occurrence from now, missed ones are not
-   * run). Answers the schedule.
+   * {@code enabled} (false pauses, true resumes: from the next occurrence on, missed ones are not run; the member who
+   * resumes it owns it from then on). A cadence change drops the weekday or day it no longer uses; recipients who
+   * left the project are dropped unless the patch names recipients. Pausing works on any plan. Answers the schedule.
    */
   public Future<JsonObject> update(JsonObject req) {
     UUID projectId = uuid(req, Fields.PROJECT_ID);
     UUID userId = uuid(req, Fields.USER_ID);
     UUID id = uuid(req, "scheduleId");
     JsonObject patch = body(req);
-    return editor(projectId, userId, id).compose(s -> {
-      JsonObject merged = s.spec().toJson().put("filters", s.request())
-        .put("recipients", new JsonArray(s.recipients())).put("window", s.window());
-      patch.forEach(e -> {
-        if (!e.getKey().equals("enabled")) {
-          merged.put(e.getKey(), e.getValue());
-        }
-      });
-      Object enabled = patch.getValue("enabled", s.pausedAt() == null);
-      if (!(enabled instanceof Boolean on)) {
-        throw ServiceException.badRequest("enabled", "enabled must be true or false");
-      }
-      return checked(projectId, merged).compose(c -> {
-        boolean resumed = on && s.pausedAt() != null;
+    Object enabled = patch.getValue("enabled");
+    if (enabled != null && !(enabled instanceof Boolean)) {
+      throw ServiceException.badRequest("enabled", "enabled must be true or false");
+    }
+    boolean pauseOnly = Boolean.FALSE.equals(enabled) && patch.size() == 1;
+    return editor(projectId, userId, id, !pauseOnly).compose(s -> {
+      JsonObject merged = merged(s, patch);
+      return checked(projectId, merged, !patch.containsKey("recipients")).compose(c -> {
+        boolean resumed = Boolean.TRUE.equals(enabled) && s.pausedAt() != null;
         boolean timing = resumed || !c.spec().equals(s.spec());
-        Instant next = timing ? c.spec().firstAtOrAfter(c.now()) : s.nextRunAt().toInstant();
+        Instant next = timing ? c.spec().firstAtOrAfter(c.now()) : null;
         return pool.preparedQuery(SqlStatements.get("schedule_update")).execute(Tuple.tuple().addUUID(id)
           .addUUID(projectId).addValue(c.request()).addString(c.spec().cadence()).addInteger(c.spec().weekday())
           .addInteger(c.spec().dayOfMonth()).addLocalTime(c.spec().time()).addString(c.spec().zone().getId())
-          .addArrayOfString(c.recipients().toArray(new String[0])).addString(c.window()).addBoolean(!on)
-          .addOffsetDateTime(next.atOffset(ZoneOffset.UTC)));
+          .addArrayOfString(c.recipients().toArray(new String[0])).addString(c.window())
+          .addBoolean(enabled == null ? null : !((Boolean) enabled))
+          .addOffsetDateTime(next == null ? null : next.atOffset(ZoneOffset.UTC))
+          .addUUID(resumed ? userId : null));
       }).map(ScheduleService::first);
     });
+  }
+
+  /** The stored schedule with the patch's fields; a new cadence drops the weekday or day it does not use. */
+  private static JsonObject merged(Schedule s, JsonObject patch) {
+    JsonObject merged = s.spec().toJson().put("filters", s.request())
+      .put("recipients", new JsonArray(s.recipients())).put("window", s.window());
+    if (patch.containsKey("cadence")) {
+      merged.remove("weekday");
+      merged.remove("dayOfMonth");
+    }
+    patch.forEach(e -> {
+      if (!e.getKey().equals("enabled")) {
+        merged.put(e.getKey(), e.getValue());
+      }
+    });
+    if (merged.getValue("weekday") == null) {
+      merged.remove("weekday");
+    }
+    if (merged.getValue("dayOfMonth") == null) {
+      merged.remove("dayOfMonth");
+    }
+    return merged;
   }
 
   /** {@code {"projectId", "userId", "scheduleId"}}: {@code {"deleted": true}}; its past jobs stay. */
   public Future<JsonObject> delete(JsonObject req) {
     UUID projectId = uuid(req, Fields.PROJECT_ID);
     UUID id = uuid(req, "scheduleId");
-    return editor(projectId, uuid(req, Fields.USER_ID), id)
+    return editor(projectId, uuid(req, Fields.USER_ID), id, false)
       .compose(s -> pool.preparedQuery(SqlStatements.get("schedule_delete")).execute(Tuple.of(id, projectId)))
       .map(rows -> new JsonObject().put("deleted", true));
   }
@@ -146,7 +166,8 @@ public final class ScheduleService {
   private record Checked(ScheduleSpec spec, JsonObject request, List<String> recipients, String window, Instant now) {
   }
 
-  private Future<Checked> checked(UUID projectId, JsonObject body) {
+  /** Checks a whole request; {@code dropLeft}: recipients no longer members are dropped (400 only if none is left). */
+  private Future<Checked> checked(UUID projectId, JsonObject body, boolean dropLeft) {
     Object filters = body.getValue("filters", new JsonObject());
     if (!(filters instanceof JsonObject request)) {
       throw ServiceException.badRequest("filters", "filters must be an object: the body of an export");
@@ -167,13 +188,20 @@ public final class ScheduleService {
           .map(rows -> {
             Set<String> members = new HashSet<>();
             rows.forEach(r -> members.add(r.getString("email")));
+            List<String> kept = new ArrayList<>();
             for (String r : recipients) {
-              if (!members.contains(r.toLowerCase(Locale.ROOT))) {
+              if (members.contains(r)) {
+                kept.add(r);
+              } else if (!dropLeft) {
                 throw ServiceException.badRequest("recipients", r + " is not a member of the project (recipients"
                   + " must be members' verified addresses)");
               }
             }
-            return new Checked(spec, request, recipients, (String) window, now);
+            if (kept.isEmpty()) {
+              throw ServiceException.badRequest("recipients", "none of the recipients is a member of the project any"
+                + " more; name members' verified addresses");
+            }
+            return new Checked(spec, request, kept, (String) window, now);
           });
       });
   }
@@ -188,8 +216,9 @@ public final class ScheduleService {
       if (!(o instanceof String s) || s.length() > 320 || !s.contains("@")) {
         throw ServiceException.badRequest("recipients", "recipients must be email addresses");
       }
-      if (!out.contains(s)) {
-        out.add(s);
+      String address = s.trim().toLowerCase(Locale.ROOT);
+      if (!out.contains(address)) {
+        out.add(address);
       }
     }
     return out;
@@ -212,10 +241,13 @@ public final class ScheduleService {
       : Future.failedFuture(ServiceException.forbidden("Viewers cannot see the project's schedules.")));
   }
 
-  /** The schedule, when the caller may change it: a paid plan (402), its creator, an owner or an admin (403). */
-  private Future<Schedule> editor(UUID projectId, UUID userId, UUID id) {
+  /**
+   * The schedule, when the caller may change it: its creator, an owner or an admin (403), on a paid plan (402) unless
+   * {@code paid} is false (pausing and deleting work after a downgrade).
+   */
+  private Future<Schedule> editor(UUID projectId, UUID userId, UUID id, boolean paid) {
     return reader(projectId, userId).compose(m -> find(projectId, id).compose(s -> {
-      if ("free".equals(m.plan())) {
+      if (paid && "free".equals(m.plan())) {
         return Future.failedFuture(new ServiceException(ErrorCode.PLAN_REQUIRED,
           "Scheduled exports are available on paid plans."));
       }

@@ -7,7 +7,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -90,10 +89,13 @@ public record ScheduleSpec(String cadence, Integer weekday, Integer dayOfMonth, 
     ZoneOffsetTransition t;
     while ((t = zone.getRules().nextTransition(at)) != null && t.getInstant().isBefore(now.plus(GAP_HORIZON))) {
       if (t.isGap()) {
-        LocalDateTime candidate = t.getDateTimeBefore().toLocalDate().atTime(time);
-        if (!candidate.isBefore(t.getDateTimeBefore()) && candidate.isBefore(t.getDateTimeAfter())) {
-          throw ServiceException.badRequest("time", "time " + HH_MM.format(time) + " does not exist in " + zone
-            + " on " + candidate.toLocalDate() + " (the clocks skip it for daylight saving time); pick another time");
+        // the gap's days (one that crosses midnight has two): the time must exist on each
+        LocalDate before = t.getDateTimeBefore().toLocalDate();
+        for (LocalDate day : new LocalDate[] {before, t.getDateTimeAfter().toLocalDate()}) {
+          if (zone.getRules().getValidOffsets(day.atTime(time)).isEmpty()) {
+            throw ServiceException.badRequest("time", "time " + HH_MM.format(time) + " does not exist in " + zone
+              + " on " + day + " (the clocks skip it for daylight saving time); pick another time");
+          }
         }
       }
       at = t.getInstant();
@@ -112,6 +114,15 @@ public record ScheduleSpec(String cadence, Integer weekday, Integer dayOfMonth, 
       }
     }
     throw new IllegalStateException("no occurrence of " + this + " within 400 days");
+  }
+
+  /** The last occurrence at or before {@code t}. */
+  public Instant latestAtOrBefore(Instant t) {
+    Instant at = firstAtOrAfter(t.minus(Duration.ofDays(32)));
+    for (Instant next = nextAfter(at); !next.isAfter(t); next = nextAfter(next)) {
+      at = next;
+    }
+    return at;
   }
 
   /** The occurrence after {@code occurrence}. */

@@ -32,9 +32,10 @@ import java.util.UUID;
  * writes its period's run (unique per schedule and period), the export job and the next due time together: exactly
  * one job per schedule and period, whatever the nodes, restarts or clocks. A run waits while another export of the
  * project is pending or processing (the project's one active export) and starts at a later tick. Missed runs (every
- * node down at the due time) run once each when a node is back, oldest first, going back at most {@link #CATCH_UP};
- * older ones are skipped. A schedule whose owner left the project (or lost the right to export, or whose project is
- * on the free plan now), or whose recipients are all gone, pauses itself and says why.
+ * node down at the due time, or the project's exports busy) run once each, oldest first, when the schedule has a
+ * window (each period is another file) and they are at most {@link #CATCH_UP} old; otherwise only the latest runs.
+ * A schedule whose owner left the project (or lost the right to export, or whose project is on the free plan now),
+ * or whose recipients are all gone, pauses itself and says why.
  */
 public final class Scheduler {
 
@@ -127,10 +128,13 @@ public final class Scheduler {
 
   private Future<Result> handle(SqlConnection conn, Schedule s, Instant now) {
     Instant due = s.nextRunAt().toInstant();
-    if (due.isBefore(now.minus(CATCH_UP))) {
-      Instant next = s.spec().firstAtOrAfter(now.minus(CATCH_UP));
-      LOG.warn("schedule {} missed its runs from {} to {} (more than {} ago): skipped", s.id(), due, next, CATCH_UP);
-      return advance(conn, s, next).map(new Result(Outcome.SKIPPED, s.id()));
+    // runs missed for longer than CATCH_UP, or missed runs of a schedule without a window (each would be the same
+    // file), come down to the latest one
+    boolean behind = !s.spec().nextAfter(due).isAfter(now);
+    if (behind && (due.isBefore(now.minus(CATCH_UP)) || s.window() == null)) {
+      Instant latest = s.spec().latestAtOrBefore(now);
+      LOG.warn("schedule {} missed its runs from {} to before {}: only the latest runs", s.id(), due, latest);
+      return advance(conn, s, latest).map(new Result(Outcome.SKIPPED, s.id()));
     }
     return conn.preparedQuery(SqlStatements.get("project_for_export")).execute(Tuple.of(s.projectId(), s.ownerId()))
       .compose(owner -> {
@@ -156,17 +160,18 @@ public final class Scheduler {
   private Future<Result> start(SqlConnection conn, Schedule s, Instant due, List<String> to) {
     String period = s.spec().period(due);
     Instant next = s.spec().nextAfter(due);
+    JobStore.NewJob job;
+    try {
+      job = newJob(s, due, to);
+    } catch (RuntimeException e) {
+      // before the period's run is written: once the request is fixed and the schedule resumed, the period can run
+      return pause(conn, s, "its export request is no longer valid: " + e.getMessage());
+    }
     return conn.preparedQuery(SqlStatements.get("schedule_run_insert")).execute(Tuple.of(s.id(), period,
         due.atOffset(java.time.ZoneOffset.UTC), null))
       .compose(run -> {
         if (run.size() == 0) {
           return advance(conn, s, next).map(new Result(Outcome.DUPLICATE, s.id()));
-        }
-        JobStore.NewJob job;
-        try {
-          job = newJob(s, due, to);
-        } catch (RuntimeException e) {
-          return pause(conn, s, "its export request is no longer valid: " + e.getMessage());
         }
         return jobs.create(conn, job, maxAttempts)
           .compose(created -> conn.preparedQuery(SqlStatements.get("schedule_run_job"))

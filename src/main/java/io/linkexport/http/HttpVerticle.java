@@ -92,7 +92,7 @@ public class HttpVerticle extends ServiceVerticle {
     AccessLog.serve(router.get(API + "/export/:jobId"), exports::status);
     AccessLog.serve(router.delete(API + "/export/:jobId"), exports::cancel);
     webhooks.mount(router);
-    new SchedulesHandler(new ScheduleClient(bus), access).mount(router);
+    new SchedulesHandler(new ScheduleClient(bus), access, new UserDirectory(pool)).mount(router);
     dashboard(router);
     router.route().failureHandler(ApiErrors::handle);
     router.route().last().handler(ctx -> ApiErrors.send(ctx, ServiceException.notFound("no such endpoint")));

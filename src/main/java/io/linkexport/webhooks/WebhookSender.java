@@ -118,6 +118,8 @@ public final class WebhookSender {
         sent.tryComplete(req);
         // the status decides; the body is not read (the connection, one per delivery, is closed with the reset)
         return req.send(Buffer.buffer(d.body())).map(res -> {
+          // the reset ends the body that is not read: its "stream reset" is expected, not an error to log
+          res.exceptionHandler(ignored -> { });
           req.reset();
           return res.statusCode();
         });

@@ -48,7 +48,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * with the keyboard, Export -> CSV, watch it complete, click the download link and read the file Chromium saved; the
  * recent-exports panel mints a fresh link; the free project's export is refused in plain words; a custom column set
  * in csv-excel, a gzip export (unzipped) and, over the per-file cap, the offered split with every file listed; the
- * analytics period and time-zone pickers (table and file against the list API). Screenshots (laptop and phone width)
+ * analytics period and time-zone pickers (table and file against the list API); the Scheduled exports and Webhooks
+ * panels (against the API, and a webhook receiver on loopback). Screenshots (laptop and phone width)
  * go to {@code target/screenshots/}.
  *
  * <p>Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} ({@code .ci/run} installs them). Without them
@@ -405,6 +406,107 @@ class DashboardE2EIT {
     assertThat(rows.get(1).get(4)).endsWith("+05:45");
     assertThat(rows.subList(1, rows.size()).stream().map(Exports::comparable).toList())
       .isEqualTo(Exports.comparableList(expected));
+  }
+
+  /**
+   * Verifies the Scheduled exports panel: a weekly schedule on Wednesdays at 08:00 in the picked zone (Kathmandu)
+   * with the previous period as its window is saved with what is on screen (the list API's schedule), its next run is
+   * shown in that zone, and pausing and deleting it act on the API's schedule.
+   */
+  @Test
+  @Order(9)
+  void aScheduleIsCreatedPausedAndDeletedFromTheDashboard() {
+    fresh();
+    Select zones = new Select(browser.findElement(By.id("f-tz")));
+    String zone = zones.getOptions().stream().map(o -> o.getDomAttribute("value"))
+      .filter(z -> z.equals("Asia/Kathmandu") || z.equals("Asia/Katmandu")).findFirst().orElseThrow();
+    zones.selectByValue(zone);
+    new Select(browser.findElement(By.id("s-cadence"))).selectByValue("weekly");
+    new Select(browser.findElement(By.id("s-weekday"))).selectByValue("3");
+    browser.findElement(By.id("s-create")).click();
+    WebElement row = new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(
+      By.cssSelector("#schedules tbody tr[data-id]")));
+    assertThat(row.getText()).contains("Every Wednesday at 08:00").contains("previous 7 days").contains("active")
+      .contains(DevStack.DEMO_EMAIL);
+    JsonArray saved = api.get("/api/v1/projects/" + DevStack.DEMO_PROJECT + "/links/export-schedules", stack.token())
+      .json().getJsonArray("data");
+    assertThat(saved).hasSize(1);
+    JsonObject schedule = saved.getJsonObject(0);
+    assertThat(schedule.getString("timezone")).isEqualTo(zone);
+    assertThat(schedule.getString("window")).isEqualTo("previousPeriod");
+    assertThat(schedule.getJsonObject("filters").containsKey("metricsFrom")).as("no fixed period").isFalse();
+    java.time.ZonedDateTime next = java.time.Instant.parse(schedule.getString("nextRunAt"))
+      .atZone(java.time.ZoneId.of(zone));
+    assertThat(next.getDayOfWeek()).isEqualTo(java.time.DayOfWeek.WEDNESDAY);
+    assertThat(next.toLocalTime()).isEqualTo(java.time.LocalTime.of(8, 0));
+    Object formatted = browser.executeScript("return new Date(arguments[0]).toLocaleString(undefined,"
+      + " { timeZone: arguments[1] });", schedule.getString("nextRunAt"), zone);
+    assertThat(row.findElement(By.cssSelector("td.next")).getText()).as("shown in " + zone).isEqualTo(formatted);
+    shot("dashboard-schedules");
+
+    row.findElement(By.xpath(".//button[text()='Pause']")).click();
+    settled().until(d -> d.findElement(By.cssSelector("#schedules tbody tr[data-id]")).getText().contains("paused"));
+    assertThat(api.get("/api/v1/projects/" + DevStack.DEMO_PROJECT + "/links/export-schedules/"
+      + schedule.getString("id"), stack.token()).data().getBoolean("enabled")).isFalse();
+    settled().until(d -> {
+      d.findElement(By.cssSelector("#schedules tbody tr[data-id]")).findElement(By.xpath(".//button[text()='Delete']"))
+        .click();
+      return true;
+    });
+    settled().until(d -> d.findElements(By.cssSelector("#schedules tbody tr[data-id]")).isEmpty());
+    assertThat(api.get("/api/v1/projects/" + DevStack.DEMO_PROJECT + "/links/export-schedules", stack.token())
+      .json().getJsonArray("data")).isEmpty();
+  }
+
+  /**
+   * Verifies the Webhooks panel: an endpoint (a receiver on this machine; the dev stack allows private targets) is
+   * added and its secret shown once; "Send test" reaches the receiver signed with that secret (checked by the
+   * receiver's own code) and the row shows the delivery.
+   */
+  @Test
+  @Order(10)
+  void aWebhookIsAddedItsSecretShownOnceAndATestEventDelivered() throws Exception {
+    fresh();
+    try (io.linkexport.support.WebhookReceiver receiver = new io.linkexport.support.WebhookReceiver(n -> 204)) {
+      browser.findElement(By.id("w-url")).sendKeys(receiver.url("/dashboard-hook"));
+      browser.findElement(By.id("w-create")).click();
+      WebElement secret = new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(
+        By.id("webhook-secret")));
+      String shown = secret.getText();
+      assertThat(shown).startsWith("whsec_");
+      WebElement row = new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("#webhooks tbody tr[data-id]")));
+      assertThat(row.getText()).contains("/dashboard-hook").contains("enabled").contains("none yet");
+      row.findElement(By.xpath(".//button[text()='Send test']")).click();
+      new WebDriverWait(browser, WAIT).until(d -> receiver.to("/dashboard-hook").size() == 1);
+      assertThat(io.linkexport.support.WebhookReceiver.verify(shown, receiver.to("/dashboard-hook").get(0))).isTrue();
+      // the row shows the delivery once recorded (the sender marks it after the answer): refresh until it does
+      settled().until(d -> {
+        if (d.findElement(By.cssSelector("#webhooks tbody tr[data-id] td.deliveries")).getText()
+          .contains("webhook.test: delivered (204)")) {
+          return true;
+        }
+        d.findElement(By.id("w-refresh")).click();
+        return false;
+      });
+      shot("dashboard-webhooks");
+      fresh();
+      assertThat(browser.findElement(By.id("webhook-secret-note")).isDisplayed()).as("shown once").isFalse();
+      assertThat(browser.getPageSource()).doesNotContain(shown);
+      settled().until(d -> {
+        d.findElement(By.cssSelector("#webhooks tbody tr[data-id]")).findElement(By.xpath(".//button[text()='Delete']"))
+          .click();
+        return true;
+      });
+      settled().until(d -> d.findElements(By.cssSelector("#webhooks tbody tr[data-id]")).isEmpty());
+    }
+  }
+
+  /** A wait that looks again when the panel re-rendered the element it held (its rows are replaced on each load). */
+  private static WebDriverWait settled() {
+    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
   }
 
   private static List<String> checkedColumns() {

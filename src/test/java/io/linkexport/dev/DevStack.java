@@ -84,6 +84,10 @@ public final class DevStack {
         .mergeIn(services.config());
       int port = httpPort == 0 ? EmbeddedServices.freePort() : httpPort;
       json.put(AppConfig.HTTP_PORT, port).put(AppConfig.DASHBOARD_URL, "http://127.0.0.1:" + port);
+      // a developer's webhook receiver listens on this machine (production refuses private targets)
+      if (!json.containsKey(AppConfig.WEBHOOK_ALLOW_PRIVATE_TARGETS)) {
+        json.put(AppConfig.WEBHOOK_ALLOW_PRIVATE_TARGETS, true);
+      }
       AppConfig config = AppConfig.from(json);
       Application app = Application.start(vertx, config).toCompletionStage().toCompletableFuture()
         .get(120, TimeUnit.SECONDS);

@@ -101,6 +101,9 @@ class SchedulesIT {
     assertThat(moved.status()).as(moved.raw().body()).isEqualTo(200);
     assertThat(Instant.parse(moved.data().getString("nextRunAt")).atZone(ZoneId.of("Europe/Berlin")).getDayOfWeek()
       .getValue()).isEqualTo(3);
+    TestApp.Res daily = app.patch(one, t.token(), "{\"cadence\":\"daily\"}");
+    assertThat(daily.status()).as("a new cadence drops the weekday: " + daily.raw().body()).isEqualTo(200);
+    assertThat(daily.data().getValue("weekday")).isNull();
     assertThat(app.patch(one, t.token(), "{\"time\":\"25:00\"}").status()).isEqualTo(400);
     assertThat(app.get(base(t.project()), viewer).status()).isEqualTo(403);
     assertThat(app.get(base(t.project()), t.token()).json().getJsonArray("data")).hasSize(1);

@@ -24,8 +24,8 @@ public final class Mailbox {
   }
 
   /**
-   * The job's one email. Exactly once, without waiting for time to pass: the outbox holds one row per job (unique
-   * on {@code job_id}); a row is claimed only while unsent (and again only once its lease, {@code MAIL_LEASE_SECONDS},
+   * The job's one email (a job that is not a schedule's run has one recipient). Exactly once, without waiting for time
+   * to pass: the outbox holds one row per job and recipient (unique on {@code (job_id, recipient)}); a row is claimed only while unsent (and again only once its lease, {@code MAIL_LEASE_SECONDS},
    * 60 s in tests, ran out, which no test reaches), and marked sent only after the SMTP server accepted the message. So once the row is marked sent, no
    * further message for the job can come, and the server holds every message that was sent for it.
    */

@@ -4,9 +4,10 @@
 UPDATE export_schedules
    SET request = $3, cadence = $4, weekday = $5, day_of_month = $6, run_time = $7, timezone = $8, recipients = $9,
        time_window = $10,
-       paused_at = CASE WHEN $11 IS NULL THEN paused_at WHEN $11 THEN coalesce(paused_at, now()) END,
-       paused_reason = CASE WHEN $11 IS NULL THEN paused_reason
-                            WHEN $11 THEN coalesce(paused_reason, 'paused by a member') END,
-       next_run_at = coalesce($12, next_run_at), owner_id = coalesce($13, owner_id), updated_at = now()
+       paused_at = CASE WHEN $11::boolean IS NULL THEN paused_at WHEN $11::boolean THEN coalesce(paused_at, now()) END,
+       paused_reason = CASE WHEN $11::boolean IS NULL THEN paused_reason
+                            WHEN $11::boolean THEN coalesce(paused_reason, 'paused by a member') END,
+       next_run_at = coalesce($12::timestamptz, next_run_at), owner_id = coalesce($13::uuid, owner_id),
+       updated_at = now()
  WHERE id = $1 AND project_id = $2
 RETURNING *

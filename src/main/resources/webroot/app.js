@@ -29,6 +29,7 @@ async function api(method, path, body) {
   if (!res.ok) {
     const err = new Error(explain(res, json));
     err.status = res.status;
+    err.serverMessage = json && json.error ? json.error.message : null;
     throw err;
   }
   return json;

@@ -11,7 +11,8 @@ async function call(method, path, body, statusId) {
   try {
     return await api(method, path, body);
   } catch (e) {
-    $(statusId).textContent = e.message.replace(/^Check the filters: /, '');
+    // the panels' refusals are not the export's: the server's own words
+    $(statusId).textContent = e.serverMessage || e.message;
     $(statusId).classList.add('error');
     throw e;
   }
@@ -37,17 +38,21 @@ function actionButton(label, aria, onClick) {
  * {@code delay} ms, for an answer that comes later); a failure's reason goes to the panel's status line.
  */
 function requestButton(label, aria, statusId, method, path, body, done, reload, delay) {
-  return actionButton(label, aria, async () => {
+  const button = actionButton(label, aria, async () => {
+    if (button.disabled) return;
+    button.disabled = true; // one request per click, until its answer
     try {
       await call(method, projectBase() + path, body, statusId);
       if (done) say(statusId, done);
       setTimeout(reload, delay || 0);
-    } catch (e) { /* the status says why */ }
+    } catch (e) { /* the status says why */ } finally { button.disabled = false; }
   });
+  return button;
 }
 
 function loadNotifications() {
   $('webhook-secret-note').hidden = true;
+  $('webhook-secret').textContent = '';
   loadSchedules();
   loadWebhooks();
 }

@@ -114,7 +114,13 @@ public final class ScheduleService {
       throw ServiceException.badRequest("enabled", "enabled must be true or false");
     }
     boolean pauseOnly = Boolean.FALSE.equals(enabled) && patch.size() == 1;
-    return editor(projectId, userId, id, !pauseOnly).compose(s -> {
+    if (pauseOnly) {
+      return editor(projectId, userId, id, false)
+        .compose(s -> pool.preparedQuery(SqlStatements.get("schedule_pause_by_member"))
+          .execute(Tuple.of(id, projectId)))
+        .map(ScheduleService::first);
+    }
+    return editor(projectId, userId, id, true).compose(s -> {
       JsonObject merged = merged(s, patch);
       return checked(projectId, merged, !patch.containsKey("recipients")).compose(c -> {
         boolean resumed = Boolean.TRUE.equals(enabled) && s.pausedAt() != null;
@@ -135,7 +141,7 @@ public final class ScheduleService {
   private static JsonObject merged(Schedule s, JsonObject patch) {
     JsonObject merged = s.spec().toJson().put("filters", s.request())
       .put("recipients", new JsonArray(s.recipients())).put("window", s.window());
-    if (patch.containsKey("cadence")) {
+    if (patch.containsKey("cadence") && !s.spec().cadence().equals(patch.getValue("cadence"))) {
       merged.remove("weekday");
       merged.remove("dayOfMonth");
     }

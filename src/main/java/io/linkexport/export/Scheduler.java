@@ -153,7 +153,8 @@ public final class Scheduler {
       .map(rows -> {
         Set<String> members = new HashSet<>();
         rows.forEach(r -> members.add(r.getString("email")));
-        return s.recipients().stream().filter(r -> members.contains(r.toLowerCase(Locale.ROOT))).toList();
+        return s.recipients().stream().map(r -> r.toLowerCase(Locale.ROOT)).filter(members::contains).distinct()
+          .toList();
       });
   }
 

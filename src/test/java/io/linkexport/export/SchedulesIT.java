@@ -101,6 +101,9 @@ class SchedulesIT {
     assertThat(moved.status()).as(moved.raw().body()).isEqualTo(200);
     assertThat(Instant.parse(moved.data().getString("nextRunAt")).atZone(ZoneId.of("Europe/Berlin")).getDayOfWeek()
       .getValue()).isEqualTo(3);
+    TestApp.Res same = app.patch(one, t.token(), "{\"cadence\":\"weekly\",\"time\":\"09:00\"}");
+    assertThat(same.status()).as("the same cadence keeps its weekday: " + same.raw().body()).isEqualTo(200);
+    assertThat(same.data().getInteger("weekday")).isEqualTo(3);
     TestApp.Res daily = app.patch(one, t.token(), "{\"cadence\":\"daily\"}");
     assertThat(daily.status()).as("a new cadence drops the weekday: " + daily.raw().body()).isEqualTo(200);
     assertThat(daily.data().getValue("weekday")).isNull();

@@ -23,7 +23,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Export schedules over HTTP on the shared service (schedules looked at every 200 ms): what a bad schedule is told,
+ * Export schedules over HTTP on the shared service (schedules looked at every second): what a bad schedule is told,
  * who may do what, and a due run end to end (an ordinary job with the schedule's id and the previous day as its
  * window, one email per recipient, one job per period), and a schedule whose owner left pausing itself.
  */

@@ -141,7 +141,7 @@ public final class TestApp {
       .put(AppConfig.WEBHOOK_ALLOW_PRIVATE_TARGETS, true)
       .put(AppConfig.WEBHOOK_RETRY_SCHEDULE, "100ms,200ms,300ms,400ms,500ms,600ms")
       .put(AppConfig.WEBHOOK_TIMEOUT_MS, 3000)
-      .put(AppConfig.SCHEDULE_POLL_MS, 200)
+      .put(AppConfig.SCHEDULE_POLL_MS, 1000)
       // a test's service stops at once: nothing balances load over it
       .put(AppConfig.HTTP_DRAIN_DELAY_MS, 0)
       .put(AppConfig.METRICS_SAMPLE_MS, 500);

@@ -50,6 +50,16 @@ function requestButton(label, aria, statusId, method, path, body, done, reload, 
   return button;
 }
 
+/** A row's state: a green or red badge, and the reason it is off when there is one. */
+function stateCell(tr, on, text, reason) {
+  const td = cell(tr, '');
+  const badge = document.createElement('span');
+  badge.className = 'badge ' + (on ? 'completed' : 'failed');
+  badge.textContent = text;
+  td.replaceChildren(badge);
+  if (reason) td.append(' ' + reason);
+}
+
 function loadNotifications() {
   $('webhook-secret-note').hidden = true;
   $('webhook-secret').textContent = '';
@@ -145,12 +155,7 @@ function loadSchedules() {
     cell(tr, s.recipients.join(', '));
     cell(tr, s.window === 'previousPeriod' ? 'previous ' + { daily: 'day', weekly: '7 days', monthly: 'month' }[s.cadence]
       : 'all time');
-    const st = cell(tr, '');
-    const badge = document.createElement('span');
-    badge.className = 'badge ' + (s.enabled ? 'completed' : 'failed');
-    badge.textContent = s.enabled ? 'active' : 'paused';
-    st.replaceChildren(badge);
-    if (s.pausedReason) st.append(' ' + s.pausedReason);
+    stateCell(tr, s.enabled, s.enabled ? 'active' : 'paused', s.pausedReason);
     const actions = cell(tr, '');
     const path = '/links/export-schedules/' + s.id;
     actions.replaceChildren(
@@ -187,12 +192,7 @@ function loadWebhooks() {
   return renderPanel('webhooks', '/webhooks', 'No webhooks.', (tr, w) => {
     cell(tr, w.url, 'url').title = w.url;
     cell(tr, w.events.join(', '));
-    const st = cell(tr, '');
-    const badge = document.createElement('span');
-    badge.className = 'badge ' + (w.enabled ? 'completed' : 'failed');
-    badge.textContent = w.enabled ? 'enabled' : 'disabled';
-    st.replaceChildren(badge);
-    if (w.disabledReason) st.append(' ' + w.disabledReason);
+    stateCell(tr, w.enabled, w.enabled ? 'enabled' : 'disabled', w.disabledReason);
     const last = cell(tr, '');
     last.className = 'deliveries';
     for (const d of (w.recentDeliveries || []).slice(0, 5)) {

@@ -20,6 +20,8 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.linkexport.webhooks.TargetPolicy;
 import io.linkexport.webhooks.WebhookService;
 import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +36,7 @@ import java.util.function.Function;
  */
 public class ExportApiVerticle extends ServiceVerticle {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportApiVerticle.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ExportApiVerticle.class);
 
   @Override
   public Future<?> start() {
@@ -70,18 +72,23 @@ public class ExportApiVerticle extends ServiceVerticle {
     return Future.all(List.of(
       bus.<JsonObject>consumer(Addresses.EXPORT_START, m -> serve(m, service::start)).completion(),
       bus.<JsonObject>consumer(Addresses.EXPORT_STATUS, m -> serve(m, service::status)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.EXPORT_LIST, m -> serve(m, service::list)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.EXPORT_CANCEL, m -> serve(m, service::cancel)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_CREATE, m -> serve(m, webhooks::create)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_LIST, m -> serve(m, webhooks::list)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_UPDATE, m -> serve(m, webhooks::update)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_DELETE, m -> serve(m, webhooks::delete)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.WEBHOOKS_TEST, m -> serve(m, webhooks::test)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_CREATE, m -> serve(m, plans::create)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_LIST, m -> serve(m, plans::list)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_GET, m -> serve(m, plans::get)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_UPDATE, m -> serve(m, plans::update)).completion(),
-      bus.<JsonObject>localConsumer(Addresses.SCHEDULES_DELETE, m -> serve(m, plans::delete)).completion()));
+      local(bus, Addresses.EXPORT_LIST, service::list),
+      local(bus, Addresses.EXPORT_CANCEL, service::cancel),
+      local(bus, Addresses.WEBHOOKS_CREATE, webhooks::create),
+      local(bus, Addresses.WEBHOOKS_LIST, webhooks::list),
+      local(bus, Addresses.WEBHOOKS_UPDATE, webhooks::update),
+      local(bus, Addresses.WEBHOOKS_DELETE, webhooks::delete),
+      local(bus, Addresses.WEBHOOKS_TEST, webhooks::test),
+      local(bus, Addresses.SCHEDULES_CREATE, plans::create),
+      local(bus, Addresses.SCHEDULES_LIST, plans::list),
+      local(bus, Addresses.SCHEDULES_GET, plans::get),
+      local(bus, Addresses.SCHEDULES_UPDATE, plans::update),
+      local(bus, Addresses.SCHEDULES_DELETE, plans::delete)));
+  }
+
+  /** A consumer of this node only (an internal address, README "Event-bus API"), registered when the future ends. */
+  private static Future<Void> local(EventBus bus, String address, Function<JsonObject, Future<JsonObject>> op) {
+    return bus.<JsonObject>localConsumer(address, m -> serve(m, op)).completion();
   }
 
   private static void serve(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> op) {

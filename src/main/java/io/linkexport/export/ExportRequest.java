@@ -54,6 +54,11 @@ public record ExportRequest(UUID projectId, UUID userId, String email, JsonObjec
       idempotencyKey(json.getValue(Fields.IDEMPOTENCY_KEY)));
   }
 
+  /** The file options, checked against {@code limits} (400 naming the option at fault); none: the defaults. */
+  public FileOptions fileOptions(FileOptions.Limits limits) {
+    return FileOptions.parse(file == null ? new JsonObject() : file, limits);
+  }
+
   /**
    * The request of an HTTP body: the file option fields are taken out, every other field is a filter (an unknown one
    * is then a 400 naming it, as the list answers).

@@ -7,6 +7,7 @@ import io.linkexport.bus.Fields;
 import io.linkexport.bus.ServiceException;
 import io.linkexport.links.FilterParam;
 import io.linkexport.links.LinkFilter;
+import io.linkexport.projects.Membership;
 import io.linkexport.storage.StorageClient;
 import io.linkexport.telemetry.ServiceMeters;
 import io.vertx.core.Future;
@@ -73,7 +74,7 @@ public final class ExportService {
     return access.starter(req.projectId(), req.userId())
       .compose(m -> retained(req).map(m))
       .compose(m -> starter.start(new JobStore.NewJob(m.projectId(), m.userId(), m.email(), filters(req, m),
-        FileOptions.parse(req.file() == null ? new JsonObject() : req.file(), limits), req.idempotencyKey()), arrived))
+        req.fileOptions(limits), req.idempotencyKey()), arrived))
       .map(started -> {
         if (started.created()) {
           // published only now that the job is committed: a worker woken earlier could miss it until its next poll
@@ -100,7 +101,7 @@ public final class ExportService {
   }
 
   /** The canonical filters; the email, when the request names one, must be the user's verified address. */
-  private static JsonObject filters(ExportRequest req, ExportAccess.Member m) {
+  private static JsonObject filters(ExportRequest req, Membership m) {
     if (req.email() != null && (m.email() == null || !req.email().equalsIgnoreCase(m.email()))) {
       throw ServiceException.badRequest(Fields.EMAIL, "email must be the requesting user's verified address (the one"
         + " of their dashboard session); leave it out to use it");

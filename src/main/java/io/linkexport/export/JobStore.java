@@ -13,7 +13,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -165,13 +167,14 @@ public final class JobStore {
 
   /** The job's email to each of its recipients (unique per job and recipient), with what its template needs. */
   private static Future<Job> enqueueMail(SqlClient conn, Job job, String kind) {
-    List<String> to = new ArrayList<>();
-    if (job != null && job.email() != null && !job.email().isBlank()) {
+    if (job == null) {
+      return Future.succeededFuture(null);
+    }
+    Set<String> to = new LinkedHashSet<>();
+    if (job.email() != null && !job.email().isBlank()) {
       to.add(job.email());
     }
-    if (job != null) {
-      job.recipients().stream().filter(r -> !to.contains(r)).forEach(to::add);
-    }
+    to.addAll(job.recipients());
     if (to.isEmpty()) {
       return Future.succeededFuture(job);
     }

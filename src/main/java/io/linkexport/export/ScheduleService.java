@@ -5,13 +5,13 @@ import io.linkexport.bus.Fields;
 import io.linkexport.bus.ServiceException;
 import io.linkexport.db.SqlStatements;
 import io.linkexport.links.LinkFilter;
-import io.linkexport.projects.Role;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
@@ -39,15 +39,13 @@ public final class ScheduleService {
   private static final int MAX_RECIPIENTS = 20;
 
   private final Pool pool;
+  private final ExportAccess access;
   private final FileOptions.Limits limits;
 
   public ScheduleService(Pool pool, FileOptions.Limits limits) {
     this.pool = pool;
+    this.access = new ExportAccess(pool);
     this.limits = limits;
-  }
-
-  /** The member's view: role, plan and verified email. */
-  private record Member(Role role, String plan, String email) {
   }
 
   /** {@code {"projectId", "userId", "schedule": {the HTTP body}}}: the new schedule with its {@code nextRunAt}. */
@@ -55,14 +53,8 @@ public final class ScheduleService {
     UUID projectId = uuid(req, Fields.PROJECT_ID);
     UUID userId = uuid(req, Fields.USER_ID);
     JsonObject body = body(req);
-    return member(projectId, userId).compose(m -> {
-      if ("free".equals(m.plan())) {
-        return Future.failedFuture(new ServiceException(ErrorCode.PLAN_REQUIRED,
-          "Scheduled exports are available on paid plans. Upgrade the project to schedule its exports."));
-      }
-      if (!m.role().usesExports()) {
-        return Future.failedFuture(ServiceException.forbidden("Viewers cannot schedule exports."));
-      }
+    // who may start an export may schedule one (402 on a free plan first, then 403 for viewers)
+    return access.starter(projectId, userId).compose(m -> {
       if (!body.containsKey("recipients") && m.email() != null) {
         body.put("recipients", new JsonArray().add(m.email()));
       }
@@ -82,7 +74,7 @@ public final class ScheduleService {
   /** {@code {"projectId", "userId"}}: {@code {"schedules": [...]}}. */
   public Future<JsonObject> list(JsonObject req) {
     UUID projectId = uuid(req, Fields.PROJECT_ID);
-    return reader(projectId, uuid(req, Fields.USER_ID))
+    return access.reader(projectId, uuid(req, Fields.USER_ID))
       .compose(m -> pool.preparedQuery(SqlStatements.get("schedule_list")).execute(Tuple.of(projectId)))
       .map(rows -> {
         JsonArray all = new JsonArray();
@@ -95,7 +87,8 @@ public final class ScheduleService {
   public Future<JsonObject> get(JsonObject req) {
     UUID projectId = uuid(req, Fields.PROJECT_ID);
     UUID id = uuid(req, "scheduleId");
-    return reader(projectId, uuid(req, Fields.USER_ID)).compose(m -> find(projectId, id)).map(Schedule::toJson);
+    return access.reader(projectId, uuid(req, Fields.USER_ID)).compose(m -> find(projectId, id))
+      .map(Schedule::toJson);
   }
 
   /**
@@ -180,7 +173,7 @@ public final class ScheduleService {
     }
     ExportRequest export = ExportRequest.ofBody(projectId, null, null, request, null);
     LinkFilter.fromJson(export.filters());
-    FileOptions.parse(export.file() == null ? new JsonObject() : export.file(), limits);
+    export.fileOptions(limits);
     Object window = body.getValue("window");
     if (window != null && !"previousPeriod".equals(window)) {
       throw ServiceException.badRequest("window", "window must be \"previousPeriod\" or null");
@@ -190,10 +183,7 @@ public final class ScheduleService {
       .map(rows -> rows.iterator().next().getOffsetDateTime("now").toInstant())
       .compose(now -> {
         ScheduleSpec spec = ScheduleSpec.parse(body, now);
-        return pool.preparedQuery(SqlStatements.get("schedule_member_emails")).execute(Tuple.of(projectId))
-          .map(rows -> {
-            Set<String> members = new HashSet<>();
-            rows.forEach(r -> members.add(r.getString("email")));
+        return memberAddresses(pool, projectId).map(members -> {
             List<String> kept = new ArrayList<>();
             for (String r : recipients) {
               if (members.contains(r)) {
@@ -230,21 +220,14 @@ public final class ScheduleService {
     return out;
   }
 
-  private Future<Member> member(UUID projectId, UUID userId) {
-    return pool.preparedQuery(SqlStatements.get("project_for_export")).execute(Tuple.of(projectId, userId))
-      .compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.failedFuture(ServiceException.notFound("project not found"));
-        }
-        Row r = rows.iterator().next();
-        return Future.succeededFuture(new Member(Role.of(r.getString("role")), r.getString("plan"),
-          r.getString("email")));
+  /** The verified addresses of the project's members, lower-cased: the only ones a schedule sends to. */
+  static Future<Set<String>> memberAddresses(SqlClient client, UUID projectId) {
+    return client.preparedQuery(SqlStatements.get("schedule_member_emails")).execute(Tuple.of(projectId))
+      .map(rows -> {
+        Set<String> members = new HashSet<>();
+        rows.forEach(r -> members.add(r.getString("email")));
+        return members;
       });
-  }
-
-  private Future<Member> reader(UUID projectId, UUID userId) {
-    return member(projectId, userId).compose(m -> m.role().usesExports() ? Future.succeededFuture(m)
-      : Future.failedFuture(ServiceException.forbidden("Viewers cannot see the project's schedules.")));
   }
 
   /**
@@ -252,8 +235,8 @@ public final class ScheduleService {
    * {@code paid} is false (pausing and deleting work after a downgrade).
    */
   private Future<Schedule> editor(UUID projectId, UUID userId, UUID id, boolean paid) {
-    return reader(projectId, userId).compose(m -> find(projectId, id).compose(s -> {
-      if (paid && "free".equals(m.plan())) {
+    return access.reader(projectId, userId).compose(m -> find(projectId, id).compose(s -> {
+      if (paid && m.freePlan()) {
         return Future.failedFuture(new ServiceException(ErrorCode.PLAN_REQUIRED,
           "Scheduled exports are available on paid plans."));
       }

@@ -5,7 +5,7 @@ import io.linkexport.bus.Failures;
 import io.linkexport.db.SqlStatements;
 import io.linkexport.links.FilterParam;
 import io.linkexport.links.LinkFilter;
-import io.linkexport.projects.Role;
+import io.linkexport.projects.Membership;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -71,9 +71,7 @@ public final class Scheduler {
     if (handled >= MAX_PER_TICK) {
       return Future.succeededFuture(started);
     }
-    List<UUID> skip = new ArrayList<>(blocked);
-    UUID[] skipIds = skip.toArray(new UUID[0]);
-    return runOne(clock, skipIds).compose(r -> {
+    return runOne(clock, blocked.toArray(new UUID[0])).compose(r -> {
       if (r.outcome() == Outcome.NONE) {
         return Future.succeededFuture(started);
       }
@@ -94,7 +92,7 @@ public final class Scheduler {
   private Future<Result> runOne(Instant clock, UUID[] skip) {
     UUID[] claimed = new UUID[1];
     return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.get("schedule_claim_due"))
-        .execute(Tuple.tuple().addOffsetDateTime(clock == null ? null : clock.atOffset(java.time.ZoneOffset.UTC))
+        .execute(Tuple.tuple().addOffsetDateTime(clock == null ? null : clock.atOffset(ZoneOffset.UTC))
           .addArrayOfUUID(skip))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -136,11 +134,11 @@ public final class Scheduler {
       LOG.warn("schedule {} missed its runs from {} to before {}: only the latest runs", s.id(), due, latest);
       return advance(conn, s, latest).map(new Result(Outcome.SKIPPED, s.id()));
     }
-    return conn.preparedQuery(SqlStatements.get("project_for_export")).execute(Tuple.of(s.projectId(), s.ownerId()))
+    return Membership.find(conn, s.projectId(), s.ownerId())
       .compose(owner -> {
-        String why = owner.size() == 0 ? "its owner is no longer a member of the project"
-          : "free".equals(owner.iterator().next().getString("plan")) ? "the project is on the free plan"
-          : !Role.of(owner.iterator().next().getString("role")).usesExports() ? "its owner's role cannot export"
+        String why = owner == null ? "its owner is no longer a member of the project"
+          : owner.freePlan() ? "the project is on the free plan"
+          : !owner.role().usesExports() ? "its owner's role cannot export"
           : null;
         return why != null ? pause(conn, s, why) : recipients(conn, s).compose(to -> to.isEmpty()
           ? pause(conn, s, "none of its recipients is a member of the project any more")
@@ -149,13 +147,8 @@ public final class Scheduler {
   }
 
   private Future<List<String>> recipients(SqlConnection conn, Schedule s) {
-    return conn.preparedQuery(SqlStatements.get("schedule_member_emails")).execute(Tuple.of(s.projectId()))
-      .map(rows -> {
-        Set<String> members = new HashSet<>();
-        rows.forEach(r -> members.add(r.getString("email")));
-        return s.recipients().stream().map(r -> r.toLowerCase(Locale.ROOT)).filter(members::contains).distinct()
-          .toList();
-      });
+    return ScheduleService.memberAddresses(conn, s.projectId()).map(members -> s.recipients().stream()
+      .map(r -> r.toLowerCase(Locale.ROOT)).filter(members::contains).distinct().toList());
   }
 
   private Future<Result> start(SqlConnection conn, Schedule s, Instant due, List<String> to) {
@@ -169,7 +162,7 @@ public final class Scheduler {
       return pause(conn, s, "its export request is no longer valid: " + e.getMessage());
     }
     return conn.preparedQuery(SqlStatements.get("schedule_run_insert")).execute(Tuple.of(s.id(), period,
-        due.atOffset(java.time.ZoneOffset.UTC), null))
+        due.atOffset(ZoneOffset.UTC), null))
       .compose(run -> {
         if (run.size() == 0) {
           return advance(conn, s, next).map(new Result(Outcome.DUPLICATE, s.id()));
@@ -197,12 +190,12 @@ public final class Scheduler {
         .put(FilterParam.TIMEZONE.param(), s.spec().zone().getId());
     }
     return new JobStore.NewJob(s.projectId(), s.ownerId(), null, LinkFilter.fromJson(filters).toExportJson(),
-      FileOptions.parse(req.file() == null ? new JsonObject() : req.file(), limits), null, s.id(), to);
+      req.fileOptions(limits), null, s.id(), to);
   }
 
   private Future<Void> advance(SqlConnection conn, Schedule s, Instant next) {
     return conn.preparedQuery(SqlStatements.get("schedule_advance"))
-      .execute(Tuple.of(s.id(), next.atOffset(java.time.ZoneOffset.UTC))).mapEmpty();
+      .execute(Tuple.of(s.id(), next.atOffset(ZoneOffset.UTC))).mapEmpty();
   }
 
   private Future<Result> pause(SqlConnection conn, Schedule s, String why) {

@@ -3,14 +3,11 @@ package io.linkexport.webhooks;
 import io.linkexport.bus.ErrorCode;
 import io.linkexport.bus.Fields;
 import io.linkexport.bus.ServiceException;
-import io.linkexport.db.SqlStatements;
-import io.linkexport.projects.Role;
+import io.linkexport.projects.Membership;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -141,27 +138,20 @@ public final class WebhookService {
   }
 
   /** A member whose role uses exports (else 403); 404 when not a member. */
-  private Future<Role> reader(UUID projectId, UUID userId) {
-    return membership(projectId, userId).compose(r -> Role.of(r.getString("role")).usesExports()
-      ? Future.succeededFuture(Role.of(r.getString("role")))
+  private Future<Membership> reader(UUID projectId, UUID userId) {
+    return Membership.require(pool, projectId, userId).compose(m -> m.role().usesExports() ? Future.succeededFuture(m)
       : Future.failedFuture(ServiceException.forbidden("Viewers cannot see the project's webhooks.")));
   }
 
   /** An owner or admin of a paid project: 402 on a free plan (first), 403 for other roles. */
-  private Future<Void> manager(UUID projectId, UUID userId) {
-    return membership(projectId, userId).compose(r -> {
-      if ("free".equals(r.getString("plan"))) {
+  private Future<Membership> manager(UUID projectId, UUID userId) {
+    return Membership.require(pool, projectId, userId).compose(m -> {
+      if (m.freePlan()) {
         return Future.failedFuture(new ServiceException(ErrorCode.PLAN_REQUIRED,
           "Webhooks are available on paid plans. Upgrade the project to be notified of its exports."));
       }
-      return Role.of(r.getString("role")).managesOthersExports() ? Future.succeededFuture()
+      return m.role().managesOthersExports() ? Future.succeededFuture(m)
         : Future.failedFuture(ServiceException.forbidden("Only an owner or admin of a project manages its webhooks."));
     });
-  }
-
-  private Future<Row> membership(UUID projectId, UUID userId) {
-    return pool.preparedQuery(SqlStatements.get("project_for_export")).execute(Tuple.of(projectId, userId))
-      .compose(rows -> rows.size() == 0 ? Future.failedFuture(ServiceException.notFound("project not found"))
-        : Future.succeededFuture(rows.iterator().next()));
   }
 }

@@ -118,6 +118,8 @@ public final class AppConfig implements ConfigKeys {
   public String clusterTlsTrustStorePassword() { return string(CLUSTER_TLS_TRUST_STORE_PASSWORD, ""); }
   /** Run a cluster whose event bus is plain TCP, open to anyone who reaches it: for a closed test network only. */
   public boolean clusterAllowInsecure() { return bool(CLUSTER_ALLOW_INSECURE, false); }
+  /** How long a starting node looks for a master, and a master gathers joiners (Hazelcast's default for both: 5 s). */
+  public int clusterJoinWaitSeconds() { return integer(CLUSTER_JOIN_WAIT_SECONDS, 5, 1, 60); }
   /** Whether the event bus runs TLS with client certificates (both stores set). */
   public boolean clusterTls() { return !clusterTlsKeyStore().isEmpty() && !clusterTlsTrustStore().isEmpty(); }
 

@@ -38,6 +38,9 @@ public final class Clustering {
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    // A starting member asks the members for a master this long before claiming the role itself, and a master waits
+    // this long to admit joiners together (Hazelcast's defaults: 5 s each): the tests' clusters on one machine use 1 s.
+    hz.setProperty("hazelcast.wait.seconds.before.join", String.valueOf(config.clusterJoinWaitSeconds()));
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.clusterPort()).setPortAutoIncrement(false);
     network.setPublicAddress(config.clusterHost() + ":" + config.clusterPort());
@@ -45,8 +48,9 @@ public final class Clustering {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(config.clusterMembers().isEmpty()
-      ? java.util.List.of(config.clusterHost() + ":" + config.clusterPort()) : config.clusterMembers());
+    join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(config.clusterJoinWaitSeconds())
+      .setMembers(config.clusterMembers().isEmpty()
+        ? java.util.List.of(config.clusterHost() + ":" + config.clusterPort()) : config.clusterMembers());
     hz.setProperty("hazelcast.local.localAddress", config.clusterHost());
     return hz;
   }

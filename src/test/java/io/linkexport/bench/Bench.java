@@ -251,8 +251,11 @@ public final class Bench {
       }
 
       if (ingestEvents > 0 && only.contains("ingest")) {
-        report.ingest(RollupIngest.run(services.jdbcUrl(), quick ? 1_000 : 10_000, ingestEvents, 10));
-        report.ingest(RollupIngest.sales(services.jdbcUrl(), quick ? 1_000 : 10_000, ingestEvents / 10, 10));
+        // three rounds, fewer in a quick run with fewer --runs (the smoke run's one round took 13 s instead of 35 s)
+        int rounds = quick ? Math.min(runs, 3) : 3;
+        report.ingest(RollupIngest.run(services.jdbcUrl(), quick ? 1_000 : 10_000, ingestEvents, 10, rounds));
+        report.ingest(RollupIngest.sales(services.jdbcUrl(), quick ? 1_000 : 10_000, ingestEvents / 10, 10,
+          rounds));
       }
     } finally {
       children.forEach(Process::destroy);

@@ -11,7 +11,7 @@ import java.util.UUID;
 /**
  * What the rollup triggers cost bulk click ingestion: {@code events} clicks in {@code batches} INSERT statements over
  * a fresh project of {@code links} links, with the triggers off, all on, and the all-time rollups alone (V12's day
- * rollups off): three rounds of (off, on, all-time only), medians compared.
+ * rollups off): rounds of (off, on, all-time only; three in the kept runs), medians compared.
  * Every leg starts from the same state: its project is deleted and the tables vacuumed afterwards (without that, a
  * leg inserted into whatever the previous leg's deleted million rows left behind, depending on when autovacuum ran,
  * and the "off" legs alone varied 4.0-6.6 s for 300,000 events).
@@ -34,8 +34,6 @@ final class RollupIngest {
 
   /** The triggers of V12 (the day rollups of a metrics window) on link_clicks. */
   private static final String WINDOW_TRIGGERS = "link_clicks_window_insert";
-
-  private static final int ROUNDS = 3;
 
   private static final String INSERT = """
     INSERT INTO link_clicks (link_id, clicked_at, device, os, browser, country)
@@ -66,12 +64,12 @@ final class RollupIngest {
   private RollupIngest() {
   }
 
-  /** Sale ingestion: {@code events} sales in {@code batches} statements, triggers on and off, medians of three. */
-  static Result[] sales(String jdbcUrl, int links, long events, int batches) throws Exception {
+  /** Sale ingestion: {@code events} sales in {@code batches} statements, triggers on and off, medians of rounds. */
+  static Result[] sales(String jdbcUrl, int links, long events, int batches, int rounds) throws Exception {
     try (Connection c = DriverManager.getConnection(jdbcUrl)) {
       List<Long> off = new ArrayList<>();
       List<Long> on = new ArrayList<>();
-      for (int i = 0; i < ROUNDS; i++) {
+      for (int i = 0; i < rounds; i++) {
         off.add(ingest(c, "link_sales", SALES, LEADS, links, events, batches, "USER"));
         on.add(ingest(c, "link_sales", SALES, LEADS, links, events, batches, null));
       }
@@ -83,23 +81,23 @@ final class RollupIngest {
     }
   }
 
-  static Result[] run(String jdbcUrl, int links, long events, int batches) throws Exception {
+  static Result[] run(String jdbcUrl, int links, long events, int batches, int rounds) throws Exception {
     try (Connection c = DriverManager.getConnection(jdbcUrl)) {
       return new Result[] {
-        measure(c, "uniform", "random()", "90 days", links, events, batches),
-        measure(c, "skewed", "power(random(), 4)", "90 days", links, events, batches),
+        measure(c, "uniform", String.format(INSERT, "random()", "90 days"), links, events, batches, rounds),
+        measure(c, "skewed", String.format(INSERT, "power(random(), 4)", "90 days"), links, events, batches, rounds),
         // as clicks arrive: the last hour, so a statement touches one or two days of each link
-        measure(c, "skewed, last hour", "power(random(), 4)", "1 hour", links, events, batches)};
+        measure(c, "skewed, last hour", String.format(INSERT, "power(random(), 4)", "1 hour"), links, events, batches,
+          rounds)};
     }
   }
 
-  private static Result measure(Connection c, String spread, String pick, String span, int links, long events,
-                                int batches) throws Exception {
+  private static Result measure(Connection c, String spread, String insert, int links, long events, int batches,
+                                int rounds) throws Exception {
     List<Long> off = new ArrayList<>();
     List<Long> on = new ArrayList<>();
     List<Long> lifetime = new ArrayList<>();
-    String insert = String.format(INSERT, pick, span);
-    for (int i = 0; i < ROUNDS; i++) {
+    for (int i = 0; i < rounds; i++) {
       off.add(ingest(c, "link_clicks", insert, null, links, events, batches, "USER"));
       on.add(ingest(c, "link_clicks", insert, null, links, events, batches, null));
       lifetime.add(ingest(c, "link_clicks", insert, null, links, events, batches, WINDOW_TRIGGERS));

@@ -62,7 +62,8 @@ class BusFailureRoundTripIT {
   private static AppConfig node(String name, int port, String members) {
     return AppConfig.from(ClusterTls.trusted(new JsonObject().put(AppConfig.CLUSTER, true)
       .put(AppConfig.CLUSTER_HOST, "127.0.0.1").put(AppConfig.CLUSTER_PORT, port)
-      .put(AppConfig.CLUSTER_MEMBERS, members).put(AppConfig.CLUSTER_NAME, name)));
+      .put(AppConfig.CLUSTER_MEMBERS, members).put(AppConfig.CLUSTER_NAME, name)
+      .put(AppConfig.CLUSTER_JOIN_WAIT_SECONDS, 1)));
   }
 
   @AfterAll

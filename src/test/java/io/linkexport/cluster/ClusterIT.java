@@ -48,7 +48,8 @@ class ClusterIT {
   /** The cluster settings of a node without event-bus TLS settings. */
   static JsonObject bare(JsonObject base, String name, int port, String members) {
     return base.copy().put(AppConfig.CLUSTER, true).put(AppConfig.CLUSTER_HOST, "127.0.0.1")
-      .put(AppConfig.CLUSTER_PORT, port).put(AppConfig.CLUSTER_MEMBERS, members).put(AppConfig.CLUSTER_NAME, name);
+      .put(AppConfig.CLUSTER_PORT, port).put(AppConfig.CLUSTER_MEMBERS, members).put(AppConfig.CLUSTER_NAME, name)
+      .put(AppConfig.CLUSTER_JOIN_WAIT_SECONDS, 1);
   }
 
   @BeforeAll

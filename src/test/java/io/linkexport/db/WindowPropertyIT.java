@@ -39,6 +39,12 @@ class WindowPropertyIT {
     -5 * 3_600_000, 13 * 3_600_000};
   private static final String[] DEVICES = {"desktop", "mobile", "tablet", null};
   private static final String[] COUNTRIES = {"US", "DE", "NP", "CA", "AU", null};
+  /**
+   * Every run draws a new seed, so runs add up to more cases than one run holds: 30 batches of 12 windows took 39 s of
+   * a suite that must stay under 15 minutes; more per run with {@code -Dwindow.batches=N}.
+   */
+  private static final int BATCHES = Integer.getInteger("window.batches", 20);
+  private static final int WINDOWS_PER_BATCH = 8;
 
   @Test
   void windowStatsEqualTheRawEventsInTheWindow() throws Exception {
@@ -51,7 +57,7 @@ class WindowPropertyIT {
       UUID project = RollupPropertyIT.createProject(c);
       List<UUID> links = RollupPropertyIT.createLinks(c, project, 4);
       c.setAutoCommit(false);
-      for (int batch = 0; batch < 30; batch++) {
+      for (int batch = 0; batch < BATCHES; batch++) {
         List<String> ops = new ArrayList<>();
         for (int i = 1 + rnd.nextInt(4); i > 0; i--) {
           ops.add(operation(c, rnd, links));
@@ -63,7 +69,7 @@ class WindowPropertyIT {
           c.commit();
         }
         List<String> diff = new ArrayList<>(StatsReference.differences(c, project));
-        for (int w = 0; w < 12; w++) {
+        for (int w = 0; w < WINDOWS_PER_BATCH; w++) {
           Instant[] window = window(rnd);
           diff.addAll(StatsReference.windowDifferences(c, project, window[0], window[1]));
         }

@@ -77,12 +77,11 @@ class ExportStartIT {
    */
   @Test
   void theStartsDeadlineEndsALongLockWaitWithoutAJob() throws Exception {
-    // a deadline of 12 s (60% of 20 s) against a lock timeout of 19 s: far enough apart to tell which one answered
-    TestApp slow = TestApp.isolated(new JsonObject().put(AppConfig.BUS_SEND_TIMEOUT_MS, 20_000)
-      .put(AppConfig.PG_LOCK_TIMEOUT_MS, 19_000).put(AppConfig.MAIL_LEASE_SECONDS, 120));
+    // a deadline of 6 s (60% of 10 s) against a lock timeout of 9.5 s: far enough apart to tell which one answered
+    TestApp slow = slowStarts();
     try (Fixtures fx = Fixtures.of(slow)) {
       long ms = assertNoJobAfter503(slow, fx);
-      assertThat(ms).as("answered at the deadline, before the lock timeout").isBetween(11_900L, 18_900L);
+      assertThat(ms).as("answered at the deadline, before the lock timeout").isBetween(5_900L, 9_400L);
     } finally {
       slow.close();
     }
@@ -90,14 +89,13 @@ class ExportStartIT {
 
   /**
    * Verifies that the start's deadline counts from the request's arrival, not from its transaction: the access check
-   * is held 10 s by a lock on the users table, then the transaction is blocked by a locked project row. Counted from
-   * arrival, the 12 s deadline answers its own 503 (no job); counted from the transaction it would end at 22 s, after
-   * the caller's 20 s bus timeout, and a slow COMMIT there would leave a job the caller was told it did not get.
+   * is held 5 s by a lock on the users table, then the transaction is blocked by a locked project row. Counted from
+   * arrival, the 6 s deadline answers its own 503 (no job); counted from the transaction it would end at 11 s, after
+   * the caller's 10 s bus timeout, and a slow COMMIT there would leave a job the caller was told it did not get.
    */
   @Test
   void theStartsDeadlineCountsFromTheRequestsArrival() throws Exception {
-    TestApp slow = TestApp.isolated(new JsonObject().put(AppConfig.BUS_SEND_TIMEOUT_MS, 20_000)
-      .put(AppConfig.PG_LOCK_TIMEOUT_MS, 19_000).put(AppConfig.MAIL_LEASE_SECONDS, 120));
+    TestApp slow = slowStarts();
     try (Fixtures fx = Fixtures.of(slow);
          Connection users = DriverManager.getConnection(TestServices.jdbcUrl(slow.config), "postgres", "postgres");
          Connection project = DriverManager.getConnection(TestServices.jdbcUrl(slow.config), "postgres", "postgres")) {
@@ -108,12 +106,12 @@ class ExportStartIT {
       users.setAutoCommit(false);
       execute(users, "LOCK TABLE app_users IN ACCESS EXCLUSIVE MODE");
 
-      ExportClient bus = new ExportClient(BusClient.local(slow.vertx.eventBus(), 20_000));
+      ExportClient bus = new ExportClient(BusClient.local(slow.vertx.eventBus(), 10_000));
       Future<JsonObject> started = bus.start(new ExportRequest(t.project(), t.user(), null, null, null));
-      Await.until("the start's access check to have waited 10 s for its lock", Duration.ofSeconds(30),
+      Await.until("the start's access check to have waited 5 s for its lock", Duration.ofSeconds(30),
         () -> fx.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND"
           + " application_name = 'link-export-api' AND wait_event_type = 'Lock'"
-          + " AND now() - query_start > interval '10 s'") == 1);
+          + " AND now() - query_start > interval '5 s'") == 1);
       users.commit();
 
       assertThatThrownBy(() -> Await.result(started)).isInstanceOfSatisfying(ServiceException.class, e -> {
@@ -125,6 +123,15 @@ class ExportStartIT {
     } finally {
       slow.close();
     }
+  }
+
+  /**
+   * A service whose bus timeout is 10 s (its starts' deadline 6 s) and lock timeout 9.5 s; the timings were twice
+   * these, 26 s of a suite that must stay under 15 minutes, for the same distinctions.
+   */
+  private static TestApp slowStarts() {
+    return TestApp.isolated(new JsonObject().put(AppConfig.BUS_SEND_TIMEOUT_MS, 10_000)
+      .put(AppConfig.PG_LOCK_TIMEOUT_MS, 9_500).put(AppConfig.MAIL_LEASE_SECONDS, 120));
   }
 
   private static long assertNoJobAfter503(TestApp service, Fixtures fx) throws Exception {

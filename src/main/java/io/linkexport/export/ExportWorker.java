@@ -105,9 +105,11 @@ final class ExportWorker {
     running = attempt;
     long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> heartbeat(attempt));
     Outcome.Failed exhausted = policy.exhausted(job);
+    // attempt.run() is called inside compose: a throw while it sets up (a stored request this version no longer
+    // parses) fails the attempt like any failure, instead of escaping with the heartbeat timer still set
     Future<Void> ran = exhausted != null
       ? attempt.abortPrevious().transform(ar -> recorder.failed(job, exhausted))
-      : attempt.run()
+      : Future.<Void>succeededFuture().compose(v -> attempt.run())
         .compose(result -> recorder.completed(attempt, result, started))
         .recover(err -> attempt.cleanUp()
           .compose(v -> recorder.failed(job, policy.decide(job, err, attempt.stopped()))));

@@ -1,6 +1,7 @@
 package io.linkexport.export;
 
 import io.linkexport.bus.Failures;
+import io.linkexport.bus.ServiceException;
 import io.linkexport.retry.Backoff;
 import io.linkexport.storage.StorageException;
 import io.vertx.pgclient.PgException;
@@ -64,6 +65,10 @@ final class OutcomePolicy {
     }
     if (err instanceof StorageException se) {
       return new ExportFailure("STORAGE_ERROR", "file storage is unavailable", !se.retryable());
+    }
+    if (err instanceof ServiceException se && se.status() == 400) {
+      // the stored request no longer parses (a job queued by a version that accepted it): no attempt can succeed
+      return new ExportFailure("INVALID_FILTER", "The export's request is no longer valid: " + se.getMessage(), true);
     }
     if (err instanceof PgException pg && Failures.BAD_REQUEST_STATE.equals(pg.getSqlState())) {
       // the request became invalid after the job was created (months archived since): no attempt can succeed

@@ -170,6 +170,26 @@ class ExportIT {
     assertThat(Exports.download(app, link).body()).isEqualTo(Exports.download(app, job.getString("downloadUrl")).body());
   }
 
+  /**
+   * Verifies that a queued job whose stored request this version no longer accepts (an older version queued it) fails
+   * on its first attempt with INVALID_FILTER and its email, instead of being claimed again and again: the attempt's
+   * set-up threw outside its future, and the job stayed processing with its heartbeat running.
+   */
+  @Test
+  void aQueuedJobWhoseStoredFiltersNoLongerParseFailsOnceWithItsEmail() {
+    String mine = "stale-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    UUID jobId = db.uuid("INSERT INTO export_jobs (project_id, requested_by, requester_email, filters)"
+      + " VALUES (?, ?, ?, '{\"sortBy\":\"popularity\"}'::jsonb) RETURNING id", project, user, mine);
+    JsonObject job = Exports.await(app, project, TestTokens.session(user, mine), jobId.toString(),
+      Duration.ofSeconds(60));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("failed");
+    assertThat(job.getString("errorCode")).isEqualTo("INVALID_FILTER");
+    assertThat(job.getString("error")).contains("sortBy");
+    assertThat(db.count("SELECT attempt FROM export_jobs WHERE id = ?", jobId)).isEqualTo(1);
+    MimeMessage msg = Mailbox.exactlyOne(TestServices.get().smtp(), db, jobId, mine);
+    assertThat(GreenMailUtil.getBody(msg)).doesNotContain("X-Amz-Signature");
+  }
+
   @Test
   void freePlansGet402AndNoJobIsCreated() {
     UUID free = db.project("Free " + UUID.randomUUID(), "free");

@@ -53,6 +53,19 @@ class OutcomePolicyTest {
     });
   }
 
+  /** Verifies that a stored request this version refuses (a 400 naming its field) fails the job at once. */
+  @Test
+  void aStoredRequestThatNoLongerParsesFailsTheJobAtOnce() {
+    Outcome refused = policy.decide(job(1, 3), io.linkexport.bus.ServiceException.badRequest("sortBy",
+      "sortBy must be one of createdAt, clicks"), false);
+    assertThat(refused).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+      assertThat(f.code()).isEqualTo("INVALID_FILTER");
+      assertThat(f.message()).contains("sortBy must be one of");
+    });
+    assertThat(policy.decide(job(1, 3), io.linkexport.bus.ServiceException.internal(), false))
+      .as("a service's 500 is retried").isInstanceOf(Outcome.Retry.class);
+  }
+
   @Test
   void theLastAttemptAndPermanentReasonsFailTheJobForGood() {
     Outcome last = policy.decide(job(3, 3), new RuntimeException("reset"), false);

@@ -69,6 +69,15 @@ final class Keyset {
       + rest + ") page ORDER BY page.part, page." + key.outputColumn() + dir + ", page.id" + dir + lim;
   }
 
+  /**
+   * The order of travel of {@link #render}'s rows, by the columns of {@code links l} (and {@code part}, the run, of
+   * a rendered page {@code page} when the sort may be null: within a run the values are all null or none are).
+   */
+  static String travelOrder(SortKey key, boolean ascending, boolean backward, String page) {
+    String dir = ascending == backward ? " DESC" : " ASC";
+    return (key.nullable() ? page + ".part, " : "") + key.column() + dir + ", " + key.tieBreaker() + dir;
+  }
+
   private static String branch(String template, String where, String order, String part, String limit) {
     return "(" + fill(template, where, order, ", " + part + " AS part") + limit + ")\n";
   }

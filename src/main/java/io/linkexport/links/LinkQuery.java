@@ -93,19 +93,15 @@ public final class LinkQuery {
    * The analytics every ordered read joins as {@code s}: link_stats, or for a window V12's functions, whose columns
    * are link_stats' own, with the window's bounds (the parameters right after the filters', {@link #orderedParams}).
    * An export, or a cursor page sorted by an analytics number, reads the whole project's window
-   * ({@code link_window_stats}: the sort needs every link's number); a cursor page in an order of the links' own
-   * columns joins {@code link_window_link} LATERAL to its links, so only the page's links are aggregated. Offset
-   * pages choose their links first ({@link #renderPage}).
+   * ({@code link_window_stats}: the sort needs every link's number). List pages in an order of the links' own
+   * columns choose their links first and compute the window for those only ({@link #renderPage},
+   * {@link #renderCursorPage}).
    */
-  private String stats(boolean page) {
-    if (window == null) {
-      return "link_stats s ON s.link_id = l.id";
-    }
-    // ON true, not on the link id: with a condition on the function's output the planner believed one row would
-    // come back, sorted the whole project's links and called the function for each (46 s for a page of 100,000)
-    return page && !sort.rollups() ? "LATERAL link_window_link(l.id, " + bounds() + ") s ON true"
-      : projectWindow() + " s ON s.link_id = l.id";
+  private String stats() {
+    return window == null ? ALL_TIME : projectWindow() + " s ON s.link_id = l.id";
   }
+
+  private static final String ALL_TIME = "link_stats s ON s.link_id = l.id";
 
   /** The whole project's window: {@code link_window_stats} with the bounds. */
   private String projectWindow() {
@@ -169,7 +165,7 @@ public final class LinkQuery {
       range += " AND l.created_at < $" + all.size();
     }
     String text = Keyset.fill(template, where() + range, file + ", " + sort.orderBy(ascending), "")
-      .replace("/*FILE*/", ", " + file).replace("/*STATS*/", stats(false));
+      .replace("/*FILE*/", ", " + file).replace("/*STATS*/", stats());
     return new Sql(text, Tuple.wrap(all));
   }
 
@@ -215,7 +211,7 @@ public final class LinkQuery {
     if (window != null && sort != SortKey.LAST_CLICKED) {
       return new Sql(windowPage(template, limit), Tuple.wrap(all));
     }
-    return new Sql(fill(template, orderedWhere(), true) + "\n" + limit, Tuple.wrap(all));
+    return new Sql(fill(template, orderedWhere()) + "\n" + limit, Tuple.wrap(all));
   }
 
   /**
@@ -236,11 +232,20 @@ public final class LinkQuery {
         : "pg AS MATERIALIZED (SELECT l.id FROM links l";
     // The start's check against the kept history (V13's link_window_start) as a one-time filter: evaluated once,
     // even when no link matches, and before the page's window is computed.
-    String checked = "link_window_start(" + windowFrom() + ") IS NOT DISTINCT FROM " + windowFrom();
-    return "WITH " + chosen + " WHERE " + checked + " AND " + orderedWhere() + " ORDER BY " + order + " " + limit
-      + ")\n" + Keyset.fill(template, "true", order, "").replace("/*FILE*/", "").replace("/*STATS*/",
-        "pg ON pg.id = l.id JOIN link_window_stats_of(ARRAY(SELECT pg.id FROM pg), " + bounds() + ") s"
-          + " ON s.link_id = l.id");
+    return "WITH " + chosen + " WHERE " + kept() + " AND " + orderedWhere() + " ORDER BY " + order + " " + limit
+      + ")\n" + ofChosen(template, "true", order);
+  }
+
+  /** The check of the window's start against the kept history (V13's link_window_start), as a one-time filter. */
+  private String kept() {
+    return "link_window_start(" + windowFrom() + ") IS NOT DISTINCT FROM " + windowFrom();
+  }
+
+  /** The list's statement over the chosen links {@code pg}, with their window computed by one call. */
+  private String ofChosen(String template, String where, String order) {
+    return Keyset.fill(template, where, order, "").replace("/*FILE*/", "").replace("/*STATS*/",
+      "pg ON pg.id = l.id JOIN link_window_stats_of(ARRAY(SELECT pg.id FROM pg), " + bounds() + ") s"
+        + " ON s.link_id = l.id");
   }
 
   /**
@@ -253,23 +258,23 @@ public final class LinkQuery {
     all.add(cursor);
     all.add(limit);
     String text = Keyset.render(template, orderedWhere(), sort, ascending, backward, all.size() - 1, all.size());
-    if (window != null && sort.rollups()) {
+    if (window == null) {
+      text = text.replace("/*STATS*/", ALL_TIME);
+    } else if (sort.rollups()) {
       // The cursor's value and every branch read the project's window: aggregate it once for the statement.
       text = "WITH w AS MATERIALIZED (SELECT * FROM " + projectWindow() + "),\n" + text.substring("WITH ".length())
         .replace("/*STATS*/", "w s ON s.link_id = l.id");
     } else {
-      text = text.replace("/*STATS*/", stats(true));
+      // In an order of the links' own columns the page's links are chosen as an all-time page chooses them, then one
+      // call computes their window: a call per link planned its statements over every month's partition (V13).
+      text = "WITH pg AS MATERIALIZED (\n" + text.replace("/*STATS*/", ALL_TIME) + ")\n"
+        + ofChosen(template, kept(), Keyset.travelOrder(sort, ascending, backward, "pg"));
     }
     return new Sql(text, Tuple.wrap(all));
   }
 
   private String fill(String template, String where) {
-    return fill(template, where, false);
-  }
-
-  /** Fills the markers; {@code page}: a list page (its analytics source may be per link, {@link #stats}). */
-  private String fill(String template, String where, boolean page) {
     return Keyset.fill(template, where, sort.orderBy(ascending), "").replace("/*FILE*/", "")
-      .replace("/*STATS*/", stats(page));
+      .replace("/*STATS*/", stats());
   }
 }

@@ -95,6 +95,62 @@ class MetricsWindowIT {
     assertThat(openStart).extracting(l -> l.getLong("clicks")).containsExactly(4L, 0L);
   }
 
+  /**
+   * Verifies that cursor pages in an order of the links' own columns (createdAt; name, with nulls and ties), walked
+   * forward and backward in both directions, hold the offset pages' rows with the window's numbers: their links are
+   * chosen as an all-time page chooses them and their window is computed afterwards by one call.
+   */
+  @Test
+  void cursorPagesInTheLinksOwnOrderCarryTheWindowsNumbers() {
+    String s = UUID.randomUUID().toString().substring(0, 8);
+    UUID own = db.project("Window cursor " + s, "pro");
+    String ownToken = TestTokens.session(db.member(own), "cursor-" + s + "@example.com");
+    for (int i = 0; i < 23; i++) {
+      UUID link = db.link(own, "wc-" + i + "-" + s).name(i % 5 == 0 ? null : "name " + (i % 4))
+        .createdAt(Instant.parse("2026-09-01T00:00:00Z").plusSeconds(3600L * (i % 9))).insert();
+      db.clicks(link, 1 + i % 3, "mobile", "iOS", "Safari", "DE", Instant.parse("2026-11-10T10:00:00Z"));
+      db.clicks(link, i % 2, "desktop", "Windows", "Edge", "US", Instant.parse("2026-10-10T10:00:00Z"));
+    }
+    for (String order : List.of("sortBy=createdAt&sortOrder=desc", "sortBy=createdAt&sortOrder=asc",
+      "sortBy=name&sortOrder=desc", "sortBy=name&sortOrder=asc")) {
+      String query = "?" + NOVEMBER_BERLIN + "&" + order;
+      List<String> expected = Exports.listLinks(app, own, ownToken, query).stream().map(MetricsWindowIT::shown)
+        .toList();
+      assertThat(expected).hasSize(23);
+      List<String> forward = new java.util.ArrayList<>();
+      List<String> backward = new java.util.ArrayList<>();
+      String cursor = null;
+      String last = null;
+      do {
+        JsonObject page = page(own, ownToken, query + "&pageSize=4" + (cursor == null ? "" : "&startingAfter=" + cursor));
+        page.getJsonArray("data").forEach(l -> forward.add(shown((JsonObject) l)));
+        last = page.getJsonArray("data").getJsonObject(page.getJsonArray("data").size() - 1).getString("id");
+        cursor = page.getJsonObject("meta").getString("nextCursor");
+      } while (cursor != null);
+      backward.add(0, forward.get(forward.size() - 1));
+      for (cursor = last; cursor != null; ) {
+        JsonObject page = page(own, ownToken, query + "&pageSize=4&endingBefore=" + cursor);
+        List<String> rows = page.getJsonArray("data").stream().map(l -> shown((JsonObject) l)).toList();
+        backward.addAll(0, rows);
+        cursor = rows.isEmpty() ? null : page.getJsonObject("meta").getString("prevCursor");
+      }
+      assertThat(forward).as("forward, " + order).isEqualTo(expected);
+      assertThat(backward).as("backward, " + order).isEqualTo(expected);
+    }
+  }
+
+  private static JsonObject page(UUID project, String token, String query) {
+    TestApp.Res res = app.get("/api/v1/projects/" + project + "/links" + query, token);
+    assertThat(res.status()).as(query + ": " + res.raw().body()).isEqualTo(200);
+    return res.json();
+  }
+
+  /** A link as a page shows it: its id, name and the window's numbers. */
+  private static String shown(JsonObject l) {
+    return l.getString("id") + " " + l.getString("name") + " " + l.getLong("clicks") + " " + l.getString("topCountry")
+      + " " + l.getString("lastClicked");
+  }
+
   /** Verifies that cursor pages walk the window's sort, and that the export holds the list's rows and numbers. */
   @Test
   void cursorPagesAndTheExportFollowTheWindow() {

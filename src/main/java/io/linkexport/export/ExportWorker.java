@@ -1,6 +1,7 @@
 package io.linkexport.export;
 
 import io.linkexport.AppConfig;
+import io.linkexport.bus.ServiceException;
 import io.linkexport.storage.S3Storage;
 import io.linkexport.telemetry.ServiceMeters;
 import io.linkexport.telemetry.Telemetry;
@@ -92,11 +93,14 @@ final class ExportWorker {
       return handBack(job).map(false);
     }
     meters.attemptStarted(claim.rescued());
-    return run(job).map(true);
+    return run(job, claim.unreadable()).map(true);
   }
 
-  /** Runs the claimed job to its next state; never fails (every outcome is written to the job table). */
-  private Future<Void> run(Job job) {
+  /**
+   * Runs the claimed job to its next state; never fails (every outcome is written to the job table). A job whose
+   * stored file options do not parse here ({@code unreadable}) fails its attempt with that 400.
+   */
+  private Future<Void> run(Job job, ServiceException unreadable) {
     long started = System.nanoTime();
     LOG.info("export {} attempt {} started (project {})", job.id(), job.attempt(), job.projectId());
     events.changed(job.event());
@@ -105,11 +109,12 @@ final class ExportWorker {
     running = attempt;
     long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> heartbeat(attempt));
     Outcome.Failed exhausted = policy.exhausted(job);
-    // attempt.run() is called inside compose: a throw while it sets up (a stored request this version no longer
-    // parses) fails the attempt like any failure, instead of escaping with the heartbeat timer still set
+    // attempt.run() is called inside compose: a throw while it sets up (stored filters this version does not parse)
+    // fails the attempt like any failure, instead of escaping with the heartbeat timer still set
     Future<Void> ran = exhausted != null
       ? attempt.abortPrevious().transform(ar -> recorder.failed(job, exhausted))
-      : Future.<Void>succeededFuture().compose(v -> attempt.run())
+      : Future.<Void>succeededFuture()
+        .compose(v -> unreadable != null ? Future.<AttemptResult>failedFuture(unreadable) : attempt.run())
         .compose(result -> recorder.completed(attempt, result, started))
         .recover(err -> attempt.cleanUp()
           .compose(v -> recorder.failed(job, policy.decide(job, err, attempt.stopped()))));

@@ -1,5 +1,6 @@
 package io.linkexport.export;
 
+import io.linkexport.bus.ServiceException;
 import io.linkexport.links.FilterParam;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,10 +56,14 @@ public record Job(
   public static Job from(Row r) {
     Object filters = r.getValue("filters");
     Object files = r.getValue("files");
-    Long ceiling = r.getLong("max_rows_per_file");
-    FileOptions options = new FileOptions(ColumnSet.ofIds(Arrays.asList(r.getArrayOfStrings("columns"))),
-      FileFormat.parse(r.getString("format")), Compression.parse(r.getString("compression")),
-      Split.parse(r.getString("split")), ceiling);
+    FileOptions options;
+    try {
+      options = options(r);
+    } catch (ServiceException unknown) {
+      // a format, compression or split this version does not know (another version queued the job): shown as the
+      // default file; a worker's claim refuses to run it (JobStore.Claim)
+      options = FileOptions.DEFAULT;
+    }
     return new Job(
       r.getUUID("id"), r.getUUID("project_id"), r.getString("project_name"), r.getUUID("requested_by"),
       r.getString("requester_email"), filters instanceof JsonObject j ? j : new JsonObject(), options,
@@ -69,6 +74,16 @@ public record Job(
       r.getOffsetDateTime("created_at"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("counted_at"),
       r.getOffsetDateTime("finished_at"), r.getOffsetDateTime("expired_at"), r.getUUID("schedule_id"),
       r.getArrayOfStrings("recipients") == null ? List.of() : List.of(r.getArrayOfStrings("recipients")));
+  }
+
+  /**
+   * The row's file options as stored: a 400 naming the option this version does not know (unknown column ids are
+   * dropped, {@link ColumnSet#ofIds}).
+   */
+  static FileOptions options(Row r) {
+    return new FileOptions(ColumnSet.ofIds(Arrays.asList(r.getArrayOfStrings("columns"))),
+      FileFormat.parse(r.getString("format")), Compression.parse(r.getString("compression")),
+      Split.parse(r.getString("split")), r.getLong("max_rows_per_file"));
   }
 
   /** The attempts this job has used, the current one included: every claim except those handed back. */

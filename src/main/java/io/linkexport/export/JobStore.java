@@ -1,6 +1,7 @@
 package io.linkexport.export;
 
 import io.linkexport.bus.Fields;
+import io.linkexport.bus.ServiceException;
 import io.linkexport.db.SqlStatements;
 import io.linkexport.links.IsoTime;
 import io.vertx.core.Future;
@@ -86,8 +87,11 @@ public final class JobStore {
       .compose(cancelled -> enqueueWebhook(conn, cancelled, "export.failed")));
   }
 
-  /** A claimed job; {@code rescued} when it was taken from a worker whose lease had expired (dead or frozen). */
-  public record Claim(Job job, boolean rescued) {
+  /**
+   * A claimed job; {@code rescued} when it was taken from a worker whose lease had expired (dead or frozen);
+   * {@code unreadable}: the 400 of a stored file option this version does not know, which the attempt fails with.
+   */
+  public record Claim(Job job, boolean rescued, ServiceException unreadable) {
   }
 
   /** Claims the next runnable job for {@code workerId}, or null when none is due. */
@@ -99,7 +103,13 @@ public final class JobStore {
           return null;
         }
         Row r = it.next();
-        return new Claim(Job.from(r), Boolean.TRUE.equals(r.getBoolean("rescued")));
+        ServiceException unreadable = null;
+        try {
+          Job.options(r);
+        } catch (ServiceException e) {
+          unreadable = e;
+        }
+        return new Claim(Job.from(r), Boolean.TRUE.equals(r.getBoolean("rescued")), unreadable);
       });
   }
 

@@ -67,8 +67,9 @@ final class OutcomePolicy {
       return new ExportFailure("STORAGE_ERROR", "file storage is unavailable", !se.retryable());
     }
     if (err instanceof ServiceException se && se.status() == 400) {
-      // the stored request no longer parses (a job queued by a version that accepted it): no attempt can succeed
-      return new ExportFailure("INVALID_FILTER", "The export's request is no longer valid: " + se.getMessage(), true);
+      // the stored request does not parse here: queued by an older version that accepted it, or by a newer one during
+      // a rolling deploy, which another node may run; so retried like any failure, and failed with this code at last
+      return new ExportFailure("INVALID_FILTER", "its request is not valid here: " + se.getMessage(), false);
     }
     if (err instanceof PgException pg && Failures.BAD_REQUEST_STATE.equals(pg.getSqlState())) {
       // the request became invalid after the job was created (months archived since): no attempt can succeed

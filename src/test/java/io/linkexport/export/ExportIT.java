@@ -171,23 +171,44 @@ class ExportIT {
   }
 
   /**
-   * Verifies that a queued job whose stored request this version no longer accepts (an older version queued it) fails
-   * on its first attempt with INVALID_FILTER and its email, instead of being claimed again and again: the attempt's
-   * set-up threw outside its future, and the job stayed processing with its heartbeat running.
+   * Verifies that a queued job whose stored request this version does not accept (an older version queued it, or a
+   * newer one during a rolling deploy) is retried and then fails with INVALID_FILTER, the parser's message and its
+   * email: the attempt's set-up threw outside its future, and the job stayed processing with its heartbeat running.
    */
   @Test
-  void aQueuedJobWhoseStoredFiltersNoLongerParseFailsOnceWithItsEmail() {
+  void aQueuedJobWhoseStoredFiltersDoNotParseFailsWithItsReasonAndEmail() {
     String mine = "stale-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-    UUID jobId = db.uuid("INSERT INTO export_jobs (project_id, requested_by, requester_email, filters)"
-      + " VALUES (?, ?, ?, '{\"sortBy\":\"popularity\"}'::jsonb) RETURNING id", project, user, mine);
+    UUID jobId = db.uuid("INSERT INTO export_jobs (project_id, requested_by, requester_email, filters, max_attempts)"
+      + " VALUES (?, ?, ?, '{\"sortBy\":\"popularity\"}'::jsonb, 2) RETURNING id", project, user, mine);
     JsonObject job = Exports.await(app, project, TestTokens.session(user, mine), jobId.toString(),
       Duration.ofSeconds(60));
     assertThat(job.getString("status")).as(job.encode()).isEqualTo("failed");
     assertThat(job.getString("errorCode")).isEqualTo("INVALID_FILTER");
     assertThat(job.getString("error")).contains("sortBy");
-    assertThat(db.count("SELECT attempt FROM export_jobs WHERE id = ?", jobId)).isEqualTo(1);
+    assertThat(db.count("SELECT attempt FROM export_jobs WHERE id = ?", jobId)).as("its two attempts").isEqualTo(2);
     MimeMessage msg = Mailbox.exactlyOne(TestServices.get().smtp(), db, jobId, mine);
     assertThat(GreenMailUtil.getBody(msg)).doesNotContain("X-Amz-Signature");
+  }
+
+  /**
+   * Verifies that a queued job whose stored file format this version does not know is listed (as the default file)
+   * and fails with INVALID_FILTER naming the format after its attempts, instead of failing every claim: each claim
+   * threw while reading the row, and no attempt ever counted against the job.
+   */
+  @Test
+  void aQueuedJobWhoseStoredFormatIsUnknownIsListedAndFailsWithItsReason() {
+    String mine = "format-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    UUID jobId = db.uuid("INSERT INTO export_jobs (project_id, requested_by, requester_email, filters, max_attempts,"
+      + " format) VALUES (?, ?, ?, '{}'::jsonb, 2, 'parquet') RETURNING id", project, user, mine);
+    String mineToken = TestTokens.session(user, mine);
+    TestApp.Res listed = app.get(Exports.base(project), mineToken);
+    assertThat(listed.status()).as(listed.raw().body()).isEqualTo(200);
+    JsonObject job = Exports.await(app, project, mineToken, jobId.toString(), Duration.ofSeconds(60));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("failed");
+    assertThat(job.getString("errorCode")).isEqualTo("INVALID_FILTER");
+    assertThat(job.getString("error")).contains("format");
+    assertThat(db.count("SELECT attempt FROM export_jobs WHERE id = ?", jobId)).as("its two attempts").isEqualTo(2);
+    Mailbox.exactlyOne(TestServices.get().smtp(), db, jobId, mine);
   }
 
   @Test

@@ -53,12 +53,16 @@ class OutcomePolicyTest {
     });
   }
 
-  /** Verifies that a stored request this version refuses (a 400 naming its field) fails the job at once. */
+  /**
+   * Verifies that a stored request this version refuses (a 400 naming its field) is retried (a newer node of a rolling
+   * deploy may run it) and fails the job with INVALID_FILTER and the parser's message on its last attempt.
+   */
   @Test
-  void aStoredRequestThatNoLongerParsesFailsTheJobAtOnce() {
-    Outcome refused = policy.decide(job(1, 3), io.linkexport.bus.ServiceException.badRequest("sortBy",
-      "sortBy must be one of createdAt, clicks"), false);
-    assertThat(refused).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+  void aStoredRequestThatDoesNotParseIsRetriedThenFailsTheJobWithItsReason() {
+    var refused = io.linkexport.bus.ServiceException.badRequest("sortBy", "sortBy must be one of createdAt, clicks");
+    assertThat(policy.decide(job(1, 3), refused, false)).isInstanceOfSatisfying(Outcome.Retry.class,
+      r -> assertThat(r.code()).isEqualTo("INVALID_FILTER"));
+    assertThat(policy.decide(job(3, 3), refused, false)).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
       assertThat(f.code()).isEqualTo("INVALID_FILTER");
       assertThat(f.message()).contains("sortBy must be one of");
     });

@@ -58,17 +58,23 @@ public final class ScheduleService {
       if (!body.containsKey("recipients") && m.email() != null) {
         body.put("recipients", new JsonArray().add(m.email()));
       }
-      return checked(projectId, body, false).compose(c -> pool.preparedQuery(SqlStatements.get("schedule_insert"))
-        .execute(Tuple.tuple().addUUID(projectId).addUUID(userId).addValue(c.request()).addString(c.spec().cadence())
-          .addInteger(c.spec().weekday()).addInteger(c.spec().dayOfMonth()).addLocalTime(c.spec().time())
-          .addString(c.spec().zone().getId()).addArrayOfString(c.recipients().toArray(new String[0]))
-          .addString(c.window()).addOffsetDateTime(c.spec().firstAtOrAfter(c.now()).atOffset(ZoneOffset.UTC))
-          .addInteger(MAX_SCHEDULES)))
+      return checked(projectId, body, false).compose(c -> insert(projectId, userId, c))
         .compose(rows -> rows.size() == 0
           ? Future.failedFuture(new ServiceException(ErrorCode.CONFLICT, "A project has at most " + MAX_SCHEDULES
             + " schedules; delete one first."))
           : Future.succeededFuture(first(rows)));
     });
+  }
+
+  /** The new schedule's row; none when the project has its limit (counted exactly after the project's limit lock). */
+  private Future<RowSet<Row>> insert(UUID projectId, UUID userId, Checked c) {
+    Tuple row = Tuple.tuple().addUUID(projectId).addUUID(userId).addValue(c.request()).addString(c.spec().cadence())
+      .addInteger(c.spec().weekday()).addInteger(c.spec().dayOfMonth()).addLocalTime(c.spec().time())
+      .addString(c.spec().zone().getId()).addArrayOfString(c.recipients().toArray(new String[0]))
+      .addString(c.window()).addOffsetDateTime(c.spec().firstAtOrAfter(c.now()).atOffset(ZoneOffset.UTC))
+      .addInteger(MAX_SCHEDULES);
+    return pool.withTransaction(tx -> tx.preparedQuery(SqlStatements.get("project_limit_lock"))
+      .execute(Tuple.of(projectId)).compose(v -> tx.preparedQuery(SqlStatements.get("schedule_insert")).execute(row)));
   }
 
   /** {@code {"projectId", "userId"}}: {@code {"schedules": [...]}}. */

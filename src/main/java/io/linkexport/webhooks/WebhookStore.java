@@ -39,11 +39,12 @@ final class WebhookStore {
     this.pool = pool;
   }
 
-  /** The new endpoint, or null when the project has {@link #MAX_ENDPOINTS} already. */
+  /** The new endpoint, or null when the project has {@link #MAX_ENDPOINTS} already (counted under a lock). */
   Future<JsonObject> insert(UUID projectId, String url, List<String> events, String secret, UUID userId) {
-    return pool.preparedQuery(SqlStatements.get("webhook_insert"))
-      .execute(Tuple.of(projectId, url, events.toArray(new String[0]), secret, userId, MAX_ENDPOINTS))
-      .map(WebhookStore::firstEndpoint);
+    return pool.withTransaction(c -> c.preparedQuery(SqlStatements.get("project_limit_lock"))
+      .execute(Tuple.of(projectId)).compose(v -> c.preparedQuery(SqlStatements.get("webhook_insert"))
+        .execute(Tuple.of(projectId, url, events.toArray(new String[0]), secret, userId, MAX_ENDPOINTS)))
+      .map(WebhookStore::firstEndpoint));
   }
 
   /** A project's endpoints, each with its last deliveries. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -51,6 +52,24 @@ class SchedulesIT {
     return new JsonObject().put("filters", new JsonObject().put("sortBy", "clicks").put("format", "csv"))
       .put("cadence", "daily").put("time", "08:00").put("timezone", "Europe/Berlin")
       .put("recipients", new JsonArray(java.util.List.of((Object[]) recipients))).put("window", "previousPeriod");
+  }
+
+  /**
+   * Verifies that the per-project limit holds against schedules sent at once: exactly the limit, the rest 409 (the
+   * count and the insert were one statement without a lock, and concurrent ones passed the limit).
+   */
+  @Test
+  void schedulesSentAtOnceStopExactlyAtTheLimit() throws Exception {
+    Fixtures.Tenant t = db.tenant("Schedules limit " + UUID.randomUUID(), "pro", "limit-" + UUID.randomUUID()
+      + "@example.com");
+    db.exec("INSERT INTO app_users (id, email) VALUES (?, ?)", t.user(), t.email());
+    List<Integer> statuses = io.linkexport.support.Concurrent.posts(app, base(t.project()), t.token(),
+      daily(t.email()).encode(), ScheduleService.MAX_SCHEDULES + 8);
+    assertThat(statuses.stream().filter(s -> s == 201).count()).as("%s", statuses)
+      .isEqualTo(ScheduleService.MAX_SCHEDULES);
+    assertThat(statuses.stream().filter(s -> s == 409).count()).as("%s", statuses).isEqualTo(8);
+    assertThat(db.count("SELECT count(*) FROM export_schedules WHERE project_id = ?", t.project()))
+      .isEqualTo(ScheduleService.MAX_SCHEDULES);
   }
 
   private static String member(Fixtures.Tenant t, String role, String email) {

@@ -185,6 +185,24 @@ class WebhooksIT {
     }
   }
 
+  /**
+   * Verifies that the per-project limit holds against registrations sent at once: exactly the limit's endpoints, the
+   * rest 409 (the count and the insert were one statement without a lock, and concurrent ones passed the limit).
+   */
+  @Test
+  void registrationsSentAtOnceStopExactlyAtTheLimit() throws Exception {
+    Fixtures.Tenant t = db.tenant("Hooks limit " + UUID.randomUUID(), "pro", "hooks-limit@example.com");
+    for (int i = 0; i < WebhookStore.MAX_ENDPOINTS - 4; i++) {
+      register(t, "https://127.0.0.1:9/hook-" + i, null);
+    }
+    List<Integer> statuses = io.linkexport.support.Concurrent.posts(app, base(t.project()), t.token(),
+      new JsonObject().put("url", "https://127.0.0.1:9/late").encode(), 16);
+    assertThat(statuses.stream().filter(s -> s == 201).count()).as("%s", statuses).isEqualTo(4);
+    assertThat(statuses.stream().filter(s -> s == 409).count()).as("%s", statuses).isEqualTo(12);
+    assertThat(db.count("SELECT count(*) FROM webhook_endpoints WHERE project_id = ?", t.project()))
+      .isEqualTo(WebhookStore.MAX_ENDPOINTS);
+  }
+
   private static boolean aboutDisabledHook(jakarta.mail.internet.MimeMessage m) {
     try {
       return m.getSubject().contains("was disabled");

@@ -134,10 +134,22 @@ public record Job(
     if (period != null) {
       return "links-" + slug + "-" + period;
     }
-    String tz = filters == null ? null : filters.getString(FilterParam.TIMEZONE.param());
     LocalDate day = (createdAt == null ? OffsetDateTime.now(ZoneOffset.UTC) : createdAt)
-      .atZoneSameInstant(tz == null ? ZoneOffset.UTC : ZoneId.of(tz)).toLocalDate();
+      .atZoneSameInstant(zoneOrUtc()).toLocalDate();
     return "links-" + slug + "-" + day;
+  }
+
+  /**
+   * The stored {@code timezone}, or UTC when there is none or this JDK's zone data does not know it (queued by a
+   * node with newer data): the name of a job's file must never keep it from being listed, mailed or failed.
+   */
+  private ZoneId zoneOrUtc() {
+    Object tz = filters == null ? null : filters.getValue(FilterParam.TIMEZONE.param());
+    try {
+      return tz == null ? ZoneOffset.UTC : ZoneId.of(tz.toString());
+    } catch (java.time.DateTimeException unknown) {
+      return ZoneOffset.UTC;
+    }
   }
 
   /** The name the download is saved as: the one file ({@code links-<project>-<day>.csv}), or the manifest. */

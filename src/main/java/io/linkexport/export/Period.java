@@ -62,8 +62,13 @@ final class Period {
     return v == null ? null : v.toString();
   }
 
+  /** The date-only value of {@code p}; null for an instant, or for a value this version does not read as a date. */
   private static LocalDate date(JsonObject filters, FilterParam p) {
     String v = text(filters, p);
-    return v != null && v.length() == 10 ? LocalDate.parse(v) : null;
+    try {
+      return v != null && v.length() == 10 ? LocalDate.parse(v) : null;
+    } catch (java.time.DateTimeException notADate) {
+      return null;
+    }
   }
 }

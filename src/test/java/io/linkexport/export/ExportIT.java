@@ -172,19 +172,25 @@ class ExportIT {
 
   /**
    * Verifies that a queued job whose stored request this version does not accept (an older version queued it, or a
-   * newer one during a rolling deploy) is retried and then fails with INVALID_FILTER, the parser's message and its
-   * email: the attempt's set-up threw outside its future, and the job stayed processing with its heartbeat running.
+   * newer one during a rolling deploy) is listed, retried and then fails with INVALID_FILTER, the parser's message
+   * naming the field and its email: the attempt's set-up threw outside its future (the job stayed processing with its
+   * heartbeat running), and a zone or a date this version cannot read threw in every read of the job (its file name).
    */
-  @Test
-  void aQueuedJobWhoseStoredFiltersDoNotParseFailsWithItsReasonAndEmail() {
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"sortBy\":\"popularity\"}", "{\"timezone\":\"Mars/Olympus_Mons\"}",
+    "{\"metricsFrom\":\"2026-13-01\",\"metricsTo\":\"2026-14-01\"}"})
+  void aQueuedJobWhoseStoredFiltersDoNotParseFailsWithItsReasonAndEmail(String filters) {
+    String field = new JsonObject(filters).fieldNames().iterator().next();
     String mine = "stale-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     UUID jobId = db.uuid("INSERT INTO export_jobs (project_id, requested_by, requester_email, filters, max_attempts)"
-      + " VALUES (?, ?, ?, '{\"sortBy\":\"popularity\"}'::jsonb, 2) RETURNING id", project, user, mine);
-    JsonObject job = Exports.await(app, project, TestTokens.session(user, mine), jobId.toString(),
-      Duration.ofSeconds(60));
+      + " VALUES (?, ?, ?, ?::jsonb, 2) RETURNING id", project, user, mine, filters);
+    String mineToken = TestTokens.session(user, mine);
+    TestApp.Res listed = app.get(Exports.base(project), mineToken);
+    assertThat(listed.status()).as(listed.raw().body()).isEqualTo(200);
+    JsonObject job = Exports.await(app, project, mineToken, jobId.toString(), Duration.ofSeconds(60));
     assertThat(job.getString("status")).as(job.encode()).isEqualTo("failed");
     assertThat(job.getString("errorCode")).isEqualTo("INVALID_FILTER");
-    assertThat(job.getString("error")).contains("sortBy");
+    assertThat(job.getString("error")).contains(field);
     assertThat(db.count("SELECT attempt FROM export_jobs WHERE id = ?", jobId)).as("its two attempts").isEqualTo(2);
     MimeMessage msg = Mailbox.exactlyOne(TestServices.get().smtp(), db, jobId, mine);
     assertThat(GreenMailUtil.getBody(msg)).doesNotContain("X-Amz-Signature");

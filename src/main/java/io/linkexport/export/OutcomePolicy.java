@@ -19,6 +19,8 @@ import java.util.Set;
  */
 final class OutcomePolicy {
 
+  private static final String INVALID_FILTER = "INVALID_FILTER";
+
   private final Backoff backoff;
   private final int maxHandBacks;
 
@@ -52,6 +54,11 @@ final class OutcomePolicy {
       return new Outcome.Failed(failure.code(), failure.getMessage());
     }
     int used = job.attemptsUsed();
+    if (used >= job.maxAttempts() && INVALID_FILTER.equals(failure.code())) {
+      // no later try of the same request can succeed on this version: say what to do instead
+      return new Outcome.Failed(failure.code(), "The export's " + failure.getMessage()
+        + ". Please start a new export.");
+    }
     if (used >= job.maxAttempts()) {
       return new Outcome.Failed(failure.code(), "The export could not be completed after " + used
         + " attempts (" + failure.getMessage() + "). Please try again later.");
@@ -69,11 +76,11 @@ final class OutcomePolicy {
     if (err instanceof ServiceException se && se.status() == 400) {
       // the stored request does not parse here: queued by an older version that accepted it, or by a newer one during
       // a rolling deploy, which another node may run; so retried like any failure, and failed with this code at last
-      return new ExportFailure("INVALID_FILTER", "its request is not valid here: " + se.getMessage(), false);
+      return new ExportFailure(INVALID_FILTER, "request is not valid here: " + se.getMessage(), false);
     }
     if (err instanceof PgException pg && Failures.BAD_REQUEST_STATE.equals(pg.getSqlState())) {
       // the request became invalid after the job was created (months archived since): no attempt can succeed
-      return new ExportFailure("INVALID_FILTER", pg.getErrorMessage(), true);
+      return new ExportFailure(INVALID_FILTER, pg.getErrorMessage(), true);
     }
     if (err.getCause() != null && err.getCause() != err) {
       ExportFailure inner = classify(err.getCause());

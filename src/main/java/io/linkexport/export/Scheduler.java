@@ -99,8 +99,13 @@ public final class Scheduler {
             return Future.succeededFuture(new Result(Outcome.NONE, null));
           }
           Row row = rows.iterator().next();
+          claimed[0] = row.getUUID("id"); // before anything that may throw: a failed round skips it, not the tick
           Schedule s = Schedule.from(row);
-          claimed[0] = s.id();
+          if (!s.zoneKnown()) {
+            // created by a node whose time-zone data is newer: left for such a node, never run at a UTC time
+            return Future.failedFuture(new IllegalStateException("its time zone " + s.timezone()
+              + " is unknown to this server's time-zone data"));
+          }
           return handle(conn, s, row.getOffsetDateTime("clock_now").toInstant());
         }))
       .onSuccess(r -> {

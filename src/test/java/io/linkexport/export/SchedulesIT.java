@@ -55,6 +55,36 @@ class SchedulesIT {
   }
 
   /**
+   * Verifies that a schedule whose stored time zone this server's data does not know (a node with newer data created
+   * it) is listed as stored and left unrun, without holding back the due schedule behind it: reading it threw before
+   * the tick knew which schedule it held, so the same one came first again at every tick and the list answered 500.
+   */
+  @Test
+  void aScheduleInAZoneThisServerDoesNotKnowIsListedAndDoesNotHoldOthersBack() {
+    String s = UUID.randomUUID().toString().substring(0, 8);
+    Fixtures.Tenant t = db.tenant("Sched zone " + s, "pro", "sched-zone-" + s + "@example.com");
+    db.exec("INSERT INTO app_users (id, email) VALUES (?, ?)", t.user(), t.email());
+    db.link(t.project(), "zone-" + s).insert();
+    TestApp.Res created = app.post(base(t.project()), t.token(), daily(t.email()).encode());
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    UUID good = UUID.fromString(created.data().getString("id"));
+    UUID unknown = db.uuid("INSERT INTO export_schedules (project_id, owner_id, request, cadence, run_time, timezone,"
+      + " recipients, time_window, next_run_at) SELECT project_id, owner_id, request, cadence, run_time,"
+      + " 'Mars/Olympus_Mons', recipients, time_window, now() - interval '2 hours' FROM export_schedules WHERE id = ?"
+      + " RETURNING id", good);
+    db.exec("UPDATE export_schedules SET next_run_at = now() - interval '1 hour' WHERE id = ?", good);
+
+    Await.until("the job of the schedule behind it", Duration.ofSeconds(30),
+      () -> db.count("SELECT count(*) FROM export_jobs WHERE schedule_id = ?", good) >= 1);
+    assertThat(db.count("SELECT count(*) FROM export_jobs WHERE schedule_id = ?", unknown)).isZero();
+    TestApp.Res listed = app.get(base(t.project()), t.token());
+    assertThat(listed.status()).as(listed.raw().body()).isEqualTo(200);
+    assertThat(listed.json().getJsonArray("data").stream().map(o -> ((JsonObject) o))
+      .filter(o -> o.getString("id").equals(unknown.toString())).map(o -> o.getString("timezone")).toList())
+      .containsExactly("Mars/Olympus_Mons");
+  }
+
+  /**
    * Verifies that the per-project limit holds against schedules sent at once: exactly the limit, the rest 409 (the
    * count and the insert were one statement without a lock, and concurrent ones passed the limit).
    */

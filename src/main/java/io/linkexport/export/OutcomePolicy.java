@@ -55,9 +55,9 @@ final class OutcomePolicy {
     }
     int used = job.attemptsUsed();
     if (used >= job.maxAttempts() && INVALID_FILTER.equals(failure.code())) {
-      // no later try of the same request can succeed on this version: say what to do instead
-      return new Outcome.Failed(failure.code(), "The export's " + failure.getMessage()
-        + ". Please start a new export.");
+      // no later try of the same request can succeed on this version: not "try again later" (the email offers a new
+      // export)
+      return new Outcome.Failed(failure.code(), "The export's " + failure.getMessage() + ".");
     }
     if (used >= job.maxAttempts()) {
       return new Outcome.Failed(failure.code(), "The export could not be completed after " + used

@@ -64,7 +64,8 @@ class OutcomePolicyTest {
       r -> assertThat(r.code()).isEqualTo("INVALID_FILTER"));
     assertThat(policy.decide(job(3, 3), refused, false)).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
       assertThat(f.code()).isEqualTo("INVALID_FILTER");
-      assertThat(f.message()).contains("sortBy must be one of").endsWith("Please start a new export.");
+      assertThat(f.message()).startsWith("The export's request is not valid here: sortBy must be one of")
+        .doesNotContain("try again later");
     });
     assertThat(policy.decide(job(1, 3), io.linkexport.bus.ServiceException.internal(), false))
       .as("a service's 500 is retried").isInstanceOf(Outcome.Retry.class);

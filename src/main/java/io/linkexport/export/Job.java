@@ -139,14 +139,18 @@ public record Job(
     return "links-" + slug + "-" + day;
   }
 
-  /**
-   * The stored {@code timezone}, or UTC when there is none or this JDK's zone data does not know it (queued by a
-   * node with newer data): the name of a job's file must never keep it from being listed, mailed or failed.
-   */
+  /** The stored {@code timezone} ({@link #zoneOrUtc(Object)}): a file's name never keeps a job from being read. */
   private ZoneId zoneOrUtc() {
-    Object tz = filters == null ? null : filters.getValue(FilterParam.TIMEZONE.param());
+    return zoneOrUtc(filters == null ? null : filters.getValue(FilterParam.TIMEZONE.param()));
+  }
+
+  /**
+   * A stored zone's name as a zone, or UTC when there is none or this JDK's zone data does not know it (stored by a
+   * node with newer data): rows of jobs and schedules are read whatever their zone.
+   */
+  static ZoneId zoneOrUtc(Object name) {
     try {
-      return tz == null ? ZoneOffset.UTC : ZoneId.of(tz.toString());
+      return name == null ? ZoneOffset.UTC : ZoneId.of(name.toString());
     } catch (java.time.DateTimeException unknown) {
       return ZoneOffset.UTC;
     }

@@ -54,14 +54,12 @@ final class OutcomePolicy {
       return new Outcome.Failed(failure.code(), failure.getMessage());
     }
     int used = job.attemptsUsed();
-    if (used >= job.maxAttempts() && INVALID_FILTER.equals(failure.code())) {
-      // no later try of the same request can succeed on this version: not "try again later" (the email offers a new
-      // export)
-      return new Outcome.Failed(failure.code(), "The export's " + failure.getMessage() + ".");
-    }
     if (used >= job.maxAttempts()) {
-      return new Outcome.Failed(failure.code(), "The export could not be completed after " + used
-        + " attempts (" + failure.getMessage() + "). Please try again later.");
+      // a request this version cannot run is not worth trying later (the email offers a new export)
+      return new Outcome.Failed(failure.code(), INVALID_FILTER.equals(failure.code())
+        ? "The export's " + failure.getMessage() + "."
+        : "The export could not be completed after " + used + " attempts (" + failure.getMessage()
+          + "). Please try again later.");
     }
     return new Outcome.Retry(failure.code(), backoff.delaySeconds(used), err);
   }

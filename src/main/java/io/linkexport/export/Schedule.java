@@ -4,10 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
-import java.time.DateTimeException;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,14 +19,8 @@ record Schedule(UUID id, UUID projectId, String projectName, UUID ownerId, JsonO
 
   static Schedule from(Row r) {
     String timezone = r.getString("timezone");
-    ZoneId zone;
-    try {
-      zone = ZoneId.of(timezone);
-    } catch (DateTimeException unknown) {
-      zone = ZoneOffset.UTC;
-    }
     ScheduleSpec spec = new ScheduleSpec(r.getString("cadence"), r.getInteger("weekday"),
-      r.getInteger("day_of_month"), r.getLocalTime("run_time"), zone);
+      r.getInteger("day_of_month"), r.getLocalTime("run_time"), Job.zoneOrUtc(timezone));
     String name = r.getColumnIndex("project_name") >= 0 ? r.getString("project_name") : null;
     return new Schedule(r.getUUID("id"), r.getUUID("project_id"), name, r.getUUID("owner_id"),
       r.getJsonObject("request"), spec, List.of(r.getArrayOfStrings("recipients")), r.getString("time_window"),

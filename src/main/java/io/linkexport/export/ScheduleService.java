@@ -3,6 +3,7 @@ package io.linkexport.export;
 import io.linkexport.bus.ErrorCode;
 import io.linkexport.bus.Fields;
 import io.linkexport.bus.ServiceException;
+import io.linkexport.db.ProjectLimit;
 import io.linkexport.db.SqlStatements;
 import io.linkexport.links.LinkFilter;
 import io.vertx.core.Future;
@@ -73,8 +74,7 @@ public final class ScheduleService {
       .addString(c.spec().zone().getId()).addArrayOfString(c.recipients().toArray(new String[0]))
       .addString(c.window()).addOffsetDateTime(c.spec().firstAtOrAfter(c.now()).atOffset(ZoneOffset.UTC))
       .addInteger(MAX_SCHEDULES);
-    return pool.withTransaction(tx -> tx.preparedQuery(SqlStatements.get("project_limit_lock"))
-      .execute(Tuple.of(projectId)).compose(v -> tx.preparedQuery(SqlStatements.get("schedule_insert")).execute(row)));
+    return ProjectLimit.insert(pool, projectId, "schedule_insert", row);
   }
 
   /** {@code {"projectId", "userId"}}: {@code {"schedules": [...]}}. */

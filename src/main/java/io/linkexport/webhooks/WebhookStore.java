@@ -1,5 +1,6 @@
 package io.linkexport.webhooks;
 
+import io.linkexport.db.ProjectLimit;
 import io.linkexport.db.SqlStatements;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -41,10 +42,9 @@ final class WebhookStore {
 
   /** The new endpoint, or null when the project has {@link #MAX_ENDPOINTS} already (counted under a lock). */
   Future<JsonObject> insert(UUID projectId, String url, List<String> events, String secret, UUID userId) {
-    return pool.withTransaction(c -> c.preparedQuery(SqlStatements.get("project_limit_lock"))
-      .execute(Tuple.of(projectId)).compose(v -> c.preparedQuery(SqlStatements.get("webhook_insert"))
-        .execute(Tuple.of(projectId, url, events.toArray(new String[0]), secret, userId, MAX_ENDPOINTS)))
-      .map(WebhookStore::firstEndpoint));
+    return ProjectLimit.insert(pool, projectId, "webhook_insert",
+        Tuple.of(projectId, url, events.toArray(new String[0]), secret, userId, MAX_ENDPOINTS))
+      .map(WebhookStore::firstEndpoint);
   }
 
   /** A project's endpoints, each with its last deliveries. */

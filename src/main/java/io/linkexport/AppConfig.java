@@ -217,7 +217,8 @@ public final class AppConfig implements ConfigKeys {
   public int exportPartSizeBytes() { return integer(EXPORT_PART_SIZE_MB, 5, 5, 2_047) * 1024 * 1024; }
   /** Part uploads under way at once per export; memory per export is about (this + 1) x 1.25 x the part size. */
   public int exportPartsInFlight() { return integer(EXPORT_PARTS_IN_FLIGHT, 2, 1, 16); }
-  public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 5000, 1, 100_000); }
+  /** Rows per FETCH; two batches of decoded rows are live at once, which a small heap pays for in GC (README). */
+  public int exportFetchSize() { return integer(EXPORT_FETCH_SIZE, 1000, 1, 100_000); }
   /** How the export's cursor is planned (export.ReadPlan): auto, fast-start or total. */
   public String exportReadPlan() {
     return oneOf(EXPORT_READ_PLAN, "AUTO", List.of("AUTO", "FAST-START", "TOTAL")).toLowerCase(Locale.ROOT);

@@ -24,7 +24,7 @@ final class DelimitedEncoder implements RowEncoder {
   /** Writes column {@code i} of a row. */
   @FunctionalInterface
   private interface Cell {
-    void write(Tuple row, int i, Buffer out);
+    void write(Tuple row, int i, RowBytes out);
   }
 
   private final ColumnSet columns;
@@ -32,6 +32,7 @@ final class DelimitedEncoder implements RowEncoder {
   private final boolean excel;
   private final Cell[] cells;
   private final ZoneId zone;
+  private final RowBytes line = new RowBytes(512);
 
   DelimitedEncoder(ColumnSet columns, Map<UUID, String> tagNames, ZoneId zone, char separator, boolean excel) {
     this.zone = zone;
@@ -62,14 +63,15 @@ final class DelimitedEncoder implements RowEncoder {
 
   @Override
   public void row(Tuple row, Buffer out) {
+    RowBytes l = line.clear();
     Cell[] cs = cells;
     for (int i = 0; i < cs.length; i++) {
       if (i > 0) {
-        out.appendByte((byte) separator);
+        l.put(separator);
       }
-      cs[i].write(row, i, out);
+      cs[i].write(row, i, l);
     }
-    out.appendByte((byte) '\r').appendByte((byte) '\n');
+    l.put('\r').put('\n').appendTo(out);
   }
 
   private Cell cell(ColumnType type, Map<UUID, String> tagNames) {
@@ -78,27 +80,27 @@ final class DelimitedEncoder implements RowEncoder {
       case INTEGER -> (row, i, out) -> {
         Long n = row.getLong(i);
         if (n != null) {
-          CsvEncoder.number(out, n);
+          out.number(n);
         }
       };
-      case TIMESTAMP -> (row, i, out) -> CsvEncoder.timestamp(out, row.getOffsetDateTime(i), zone);
+      case TIMESTAMP -> (row, i, out) -> out.time(row.getOffsetDateTime(i), zone);
       case BOOLEAN -> (row, i, out) -> {
         Boolean b = row.getBoolean(i);
         if (b != null) {
-          CsvEncoder.appendAscii(out, b ? "true" : "false");
+          out.ascii(b ? "true" : "false");
         }
       };
       case UUID -> (row, i, out) -> {
         UUID u = row.getUUID(i);
         if (u != null) {
-          CsvEncoder.appendAscii(out, u.toString());
+          out.ascii(u.toString());
         }
       };
       case TAG_NAMES -> (row, i, out) -> text(out, TagNames.joined(row.getArrayOfUUIDs(i), tagNames));
     };
   }
 
-  private void text(Buffer out, String s) {
+  private void text(RowBytes out, String s) {
     if (excel && ExcelText.turnsIntoANumber(s)) {
       ExcelText.write(out, s);
     } else {

@@ -1,7 +1,5 @@
 package io.linkexport.export;
 
-import io.vertx.core.buffer.Buffer;
-
 /**
  * Text that Excel would read as a number when it opens a CSV file: a slug or id of digits only that starts with a
  * zero ({@code 007} would show as 7) or is longer than 15 digits (Excel keeps 15 significant digits and shows the rest
@@ -32,10 +30,8 @@ public final class ExcelText {
   }
 
   /** {@code "=""007"""}: the formula {@code ="007"}, quoted as a CSV field. */
-  static void write(Buffer out, String digits) {
-    out.appendByte((byte) '"').appendByte((byte) '=').appendByte((byte) '"').appendByte((byte) '"');
-    CsvEncoder.appendAscii(out, digits);
-    out.appendByte((byte) '"').appendByte((byte) '"').appendByte((byte) '"');
+  static void write(RowBytes out, String digits) {
+    out.put('"').put('=').put('"').put('"').ascii(digits).put('"').put('"').put('"');
   }
 
   /** The inverse, for readers of a csv-excel file (after CSV parsing): {@code ="007"} gives {@code 007}. */

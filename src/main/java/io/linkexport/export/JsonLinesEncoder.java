@@ -1,6 +1,5 @@
 package io.linkexport.export;
 
-import io.linkexport.links.IsoTime;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 
@@ -26,22 +25,21 @@ final class JsonLinesEncoder implements RowEncoder {
   /** Writes the value of column {@code i} of a row. */
   @FunctionalInterface
   private interface Value {
-    void write(Tuple row, int i, Buffer out);
+    void write(Tuple row, int i, RowBytes out);
   }
 
   private final byte[][] names;
   private final Value[] values;
+  private final RowBytes line = new RowBytes(512);
 
   JsonLinesEncoder(ColumnSet columns, Map<UUID, String> tagNames, ZoneId zone) {
     List<Column> list = columns.columns();
     this.names = new byte[list.size()][];
     this.values = new Value[list.size()];
     for (int i = 0; i < list.size(); i++) {
-      Buffer name = Buffer.buffer();
-      name.appendByte((byte) (i == 0 ? '{' : ','));
+      RowBytes name = new RowBytes(32).put(i == 0 ? '{' : ',');
       string(name, list.get(i).id());
-      name.appendByte((byte) ':');
-      names[i] = name.getBytes();
+      names[i] = name.put(':').copy();
       values[i] = value(list.get(i).type(), tagNames, zone);
     }
   }
@@ -53,11 +51,12 @@ final class JsonLinesEncoder implements RowEncoder {
 
   @Override
   public void row(Tuple row, Buffer out) {
+    RowBytes l = line.clear();
     for (int i = 0; i < values.length; i++) {
-      out.appendBytes(names[i]);
-      values[i].write(row, i, out);
+      l.bytes(names[i]);
+      values[i].write(row, i, l);
     }
-    out.appendByte((byte) '}').appendByte((byte) '\n');
+    l.put('}').put('\n').appendTo(out);
   }
 
   private static Value value(ColumnType type, Map<UUID, String> tagNames, ZoneId zone) {
@@ -66,46 +65,46 @@ final class JsonLinesEncoder implements RowEncoder {
       case INTEGER -> (row, i, out) -> {
         Long n = row.getLong(i);
         if (n == null) {
-          out.appendBytes(NULL);
+          out.bytes(NULL);
         } else {
-          CsvEncoder.number(out, n);
+          out.number(n);
         }
       };
       case TIMESTAMP -> (row, i, out) -> time(out, row.getOffsetDateTime(i), zone);
       case BOOLEAN -> (row, i, out) -> {
         Boolean b = row.getBoolean(i);
-        CsvEncoder.appendAscii(out, b == null ? "null" : b ? "true" : "false");
+        out.ascii(b == null ? "null" : b ? "true" : "false");
       };
       case UUID -> (row, i, out) -> {
         UUID u = row.getUUID(i);
         string(out, u == null ? null : u.toString());
       };
       case TAG_NAMES -> (row, i, out) -> {
-        out.appendByte((byte) '[');
+        out.put('[');
         List<String> tags = TagNames.of(row.getArrayOfUUIDs(i), tagNames);
         for (int t = 0; t < tags.size(); t++) {
           if (t > 0) {
-            out.appendByte((byte) ',');
+            out.put(',');
           }
           string(out, tags.get(t));
         }
-        out.appendByte((byte) ']');
+        out.put(']');
       };
     };
   }
 
-  private static void time(Buffer out, OffsetDateTime t, ZoneId zone) {
+  private static void time(RowBytes out, OffsetDateTime t, ZoneId zone) {
     if (t == null) {
-      out.appendBytes(NULL);
+      out.bytes(NULL);
       return;
     }
-    out.appendByte((byte) '"').appendBytes(IsoTime.bytes(t, zone)).appendByte((byte) '"');
+    out.put('"').time(t, zone).put('"');
   }
 
   /** A JSON string (RFC 8259): {@code "} and {@code \} and control characters escaped; null as null. */
-  static void string(Buffer out, String s) {
+  static void string(RowBytes out, String s) {
     if (s == null) {
-      out.appendBytes(NULL);
+      out.bytes(NULL);
       return;
     }
     boolean plain = true;
@@ -113,13 +112,13 @@ final class JsonLinesEncoder implements RowEncoder {
       char c = s.charAt(i);
       plain = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
     }
-    out.appendByte((byte) '"');
+    out.put('"');
     if (plain) {
-      CsvEncoder.appendAscii(out, s);
+      out.ascii(s);
     } else {
-      out.appendString(escape(s), "UTF-8");
+      out.utf8(escape(s), false);
     }
-    out.appendByte((byte) '"');
+    out.put('"');
   }
 
   private static String escape(String s) {

@@ -321,7 +321,14 @@ public final class Bench {
     static Service start(Map<String, String> env, List<Process> children, String xmx) throws Exception {
       Map<String, String> e = new HashMap<>(env);
       e.put("HTTP_PORT", String.valueOf(EmbeddedServices.freePort()));
-      List<String> args = List.of("-Xmx" + xmx, "-Xms" + xmx, "-jar", "target/link-export.jar");
+      List<String> args = new ArrayList<>(List.of("-Xmx" + xmx, "-Xms" + xmx));
+      // BENCH_SERVICE_JVM_OPTS: extra options for the service's JVM only, e.g. a flight recording of an export
+      // (-XX:StartFlightRecording=filename=target/service.jfr); docs/benchmarks.md says which runs had them.
+      String extra = System.getenv().getOrDefault("BENCH_SERVICE_JVM_OPTS", "").trim();
+      if (!extra.isEmpty()) {
+        args.addAll(Arrays.asList(extra.split("\\s+")));
+      }
+      args.addAll(List.of("-jar", "target/link-export.jar"));
       ProcessBuilder pb = jar(e, args.toArray(new String[0]));
       pb.redirectOutput(Path.of("target/bench-service-" + xmx + ".log").toFile());
       Process p = pb.start();

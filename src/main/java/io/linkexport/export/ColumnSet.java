@@ -4,6 +4,7 @@ import io.linkexport.bus.ServiceException;
 import io.vertx.core.json.JsonArray;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,16 +64,12 @@ public record ColumnSet(List<Column> columns) {
     return new ColumnSet(out);
   }
 
-  /** The stored form (the job's {@code columns}, a list of ids); ids the table no longer has are dropped. */
-  public static ColumnSet ofIds(List<String> ids) {
-    List<Column> out = new ArrayList<>();
-    for (String id : ids) {
-      Column c = Column.byId(id);
-      if (c != null) {
-        out.add(c);
-      }
-    }
-    return out.isEmpty() ? DEFAULT : new ColumnSet(out);
+  /**
+   * The stored form (a job's {@code columns}, its ids in order), read as a request's: an id this version does not
+   * know is the same 400 naming {@code columns}; none stored is {@link #DEFAULT}.
+   */
+  public static ColumnSet stored(String[] ids) {
+    return ids == null || ids.length == 0 ? DEFAULT : parse(new JsonArray(Arrays.asList((Object[]) ids)));
   }
 
   public List<String> ids() {

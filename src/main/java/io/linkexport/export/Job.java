@@ -10,7 +10,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -60,8 +59,8 @@ public record Job(
     try {
       options = options(r);
     } catch (ServiceException unknown) {
-      // a format, compression or split this version does not know (another version queued the job): shown as the
-      // default file; a worker's claim refuses to run it (JobStore.Claim)
+      // a column, format, compression or split this version does not know (another version queued the job): shown
+      // as the default file; a worker's claim refuses to run it (JobStore.Claim)
       options = FileOptions.DEFAULT;
     }
     return new Job(
@@ -77,11 +76,11 @@ public record Job(
   }
 
   /**
-   * The row's file options as stored: a 400 naming the option this version does not know (unknown column ids are
-   * dropped, {@link ColumnSet#ofIds}).
+   * The row's file options as stored: a 400 naming the option this version does not know, a column included (a newer
+   * version queued the job: writing the file without that column would hand its user another file than asked for).
    */
   static FileOptions options(Row r) {
-    return new FileOptions(ColumnSet.ofIds(Arrays.asList(r.getArrayOfStrings("columns"))),
+    return new FileOptions(ColumnSet.stored(r.getArrayOfStrings("columns")),
       FileFormat.parse(r.getString("format")), Compression.parse(r.getString("compression")),
       Split.parse(r.getString("split")), r.getLong("max_rows_per_file"));
   }

@@ -10,28 +10,42 @@ import java.util.Arrays;
 /**
  * One row's bytes, built in an array the encoder reuses and handed to the part in one copy ({@link #appendTo}).
  * Why not straight into the part {@link Buffer}: each append there is a bounds and reference-count check, and text
- * went through a new {@code byte[]} per cell; at 300,000 rows the encoders allocated about 1 KiB per row of their own
- * (docs/benchmarks.md, "Less work per row"). Text is encoded here without an intermediate array: ASCII byte by byte,
- * other text as UTF-8 exactly as {@code String.getBytes(UTF_8)} writes it (an unpaired surrogate as {@code ?}).
- * Not thread-safe: one per encoder.
+ * went through a new {@code byte[]} per cell and timestamp; the threads that encode allocated 463 bytes per row, 200
+ * now, most of it the part buffers themselves (docs/benchmarks.md, "Less work per row"). Text is encoded here without
+ * an intermediate array: ASCII byte by byte, other text as UTF-8 exactly as {@code String.getBytes(UTF_8)} writes it
+ * (an unpaired surrogate as {@code ?}). An array grown past {@link #KEEP} by one long row is let go at the next
+ * {@link #clear}, so one huge cell does not stay held for the rest of the export. Not thread-safe: one per encoder.
  */
 final class RowBytes {
 
+  /** The largest array kept between rows. */
+  static final int KEEP = 64 * 1024;
+
+  private final int initial;
   private byte[] b;
   private int n;
 
   RowBytes(int capacity) {
-    b = new byte[Math.max(capacity, 64)];
+    initial = Math.max(capacity, 64);
+    b = new byte[initial];
   }
 
-  /** Empties it for the next row (the array is kept). */
+  /** Empties it for the next row (the array is kept unless a long row grew it past {@link #KEEP}). */
   RowBytes clear() {
     n = 0;
+    if (b.length > KEEP) {
+      b = new byte[initial];
+    }
     return this;
   }
 
   int length() {
     return n;
+  }
+
+  /** The array's size (tests: what it holds between rows). */
+  int capacity() {
+    return b.length;
   }
 
   /** A copy of the bytes so far. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The request's file options, parsed by the column, format, compression and split tables, without Vert.x. */
 class ColumnSetTest {
@@ -46,7 +47,12 @@ class ColumnSetTest {
     assertThat(o.columns().selectList()).isEqualTo("l.url, l.tag_ids, l.id, l.utm_source");
     assertThat(o.extension()).isEqualTo(".jsonl.gz");
     assertThat(o.contentType()).isEqualTo("application/gzip");
-    assertThat(ColumnSet.ofIds(o.columns().ids())).isEqualTo(o.columns());
+    assertThat(ColumnSet.stored(o.columns().ids().toArray(new String[0]))).isEqualTo(o.columns());
+    assertThat(ColumnSet.stored(null)).isEqualTo(ColumnSet.DEFAULT);
+    assertThatThrownBy(() -> ColumnSet.stored(new String[] {"name", "engagementScore"}))
+      .as("a column a newer version stored is this version's 400, not a file without it")
+      .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.field()).isEqualTo("columns"))
+      .hasMessageContaining("engagementScore");
     assertThat(Column.ids()).contains("id", "domain", "url", "tags", "folderId", "externalId", "tenantId", "archived",
       "expiresAt", "updatedAt", "ios", "android", "utm_source", "utm_medium", "utm_campaign", "utm_term",
       "utm_content", "name", "type", "key", "shortLink", "createdAt", "clicks", "newInstalls", "returningUsers",

@@ -175,20 +175,23 @@ class ExportIT {
    * Verifies that a queued job whose stored request this version does not accept (an older version queued it, or a
    * newer one during a rolling deploy) is listed, retried and then fails with INVALID_FILTER, the parser's message
    * naming the field and its email: the attempt's set-up threw outside its future (the job stayed processing with its
-   * heartbeat running), a zone or a date this version cannot read threw in every read of the job (its file name), and
-   * an unknown format threw in every read of the row, the claim's included, so no attempt ever counted.
+   * heartbeat running), a zone or a date this version cannot read threw in every read of the job (its file name),
+   * an unknown format threw in every read of the row, the claim's included, so no attempt ever counted, and an unknown
+   * column was dropped (the file came out complete without it).
    */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-    "{\"sortBy\":\"popularity\"} | csv | sortBy",
-    "{\"timezone\":\"Mars/Olympus_Mons\"} | csv | timezone",
-    "{\"metricsFrom\":\"2026-13-01\",\"metricsTo\":\"2026-14-01\"} | csv | metricsFrom",
-    "{} | parquet | format"})
+    "{\"sortBy\":\"popularity\"} | csv | {name,clicks} | sortBy",
+    "{\"timezone\":\"Mars/Olympus_Mons\"} | csv | {name,clicks} | timezone",
+    "{\"metricsFrom\":\"2026-13-01\",\"metricsTo\":\"2026-14-01\"} | csv | {name,clicks} | metricsFrom",
+    "{} | parquet | {name,clicks} | format",
+    "{} | csv | {name,engagementScore,clicks} | engagementScore"})
   void aQueuedJobWhoseStoredRequestDoesNotParseIsListedAndFailsWithItsReasonAndEmail(String filters, String format,
-                                                                                      String field) {
+                                                                                      String columns, String field) {
     String mine = "stale-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     UUID jobId = db.uuid("INSERT INTO export_jobs (project_id, requested_by, requester_email, filters, max_attempts,"
-      + " format) VALUES (?, ?, ?, ?::jsonb, 2, ?) RETURNING id", project, user, mine, filters, format);
+      + " format, columns) VALUES (?, ?, ?, ?::jsonb, 2, ?, ?::text[]) RETURNING id", project, user, mine, filters,
+      format, columns);
     String mineToken = TestTokens.session(user, mine);
     TestApp.Res listed = app.get(Exports.base(project), mineToken);
     assertThat(listed.status()).as(listed.raw().body()).isEqualTo(200);

@@ -75,4 +75,16 @@ class RowBytesTest {
     assertThat(r.length()).isEqualTo(expected.length());
     assertThat(new String(written(r), StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
   }
+
+  /** Verifies that a row grown past KEEP by one huge cell is let go at the next row; a usual row keeps its array. */
+  @Test
+  void aHugeRowIsNotHeldForTheRestOfTheExport() {
+    RowBytes r = new RowBytes(512);
+    r.clear().ascii("x".repeat(10_000));
+    assertThat(r.clear().capacity()).as("grown within KEEP: kept").isGreaterThanOrEqualTo(10_000);
+    r.ascii("y".repeat(RowBytes.KEEP + 1));
+    assertThat(r.capacity()).isGreaterThan(RowBytes.KEEP);
+    assertThat(r.clear().capacity()).as("past KEEP: let go").isEqualTo(512);
+    assertThat(written(r.ascii("after"))).isEqualTo("after".getBytes(StandardCharsets.US_ASCII));
+  }
 }

@@ -4,7 +4,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +25,30 @@ class ConfigCheckTest {
 
   static List<String> problems(JsonObject overrides) {
     return ConfigCheck.problems(AppConfig.from(usable().mergeIn(overrides)));
+  }
+
+  /**
+   * Verifies that conf/config.json writes out the code's defaults, which is what the README's configuration table
+   * documents: a default changed in one place only is a service that runs otherwise than documented (the shipped file
+   * kept EXPORT_FETCH_SIZE 5000 after the default became 1000, 2026-12-07). The instance counts are the exception:
+   * their defaults follow the machine's cores.
+   */
+  @Test
+  void theShippedConfigurationIsTheDefaults() throws Exception {
+    JsonObject shipped = new JsonObject(Files.readString(Path.of("conf/config.json")));
+    Map<String, String> fromFile = byKey(ConfigCheck.effective(AppConfig.from(usable().mergeIn(shipped))));
+    Map<String, String> defaults = byKey(ConfigCheck.effective(AppConfig.from(usable())));
+    for (String key : shipped.fieldNames()) {
+      if (!key.equals(ConfigKeys.HTTP_INSTANCES) && !key.equals(ConfigKeys.QUERY_INSTANCES)) {
+        assertThat(fromFile.get(key)).as(key).isNotNull().isEqualTo(defaults.get(key));
+      }
+    }
+  }
+
+  private static Map<String, String> byKey(List<String> lines) {
+    Map<String, String> out = new TreeMap<>();
+    lines.forEach(l -> out.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+    return out;
   }
 
   @Test

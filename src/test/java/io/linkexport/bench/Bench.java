@@ -5,6 +5,7 @@ import io.linkexport.export.ColumnSet;
 import io.linkexport.links.LinkFilter;
 import io.linkexport.links.LinkQuery;
 import io.linkexport.support.EmbeddedServices;
+import io.linkexport.support.TempDirs;
 import io.linkexport.support.TestTokens;
 import io.vertx.core.json.JsonObject;
 import org.postgresql.copy.CopyManager;
@@ -261,6 +262,9 @@ public final class Bench {
       children.forEach(Process::destroy);
       for (Process p : children) {
         p.waitFor();
+      }
+      if (!opt.containsKey("data")) {
+        TempDirs.remove(dir); // a --data directory is kept on purpose; a run's own one is not
       }
     }
     String table = report.markdown();

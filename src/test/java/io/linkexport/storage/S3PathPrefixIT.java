@@ -4,6 +4,7 @@ import io.linkexport.AppConfig;
 import io.linkexport.support.EmbeddedServices;
 import io.linkexport.support.Exports;
 import io.linkexport.support.Fixtures;
+import io.linkexport.support.TempDirs;
 import io.linkexport.support.TestApp;
 import io.vertx.core.json.JsonObject;
 import org.gaul.s3proxy.S3Proxy;
@@ -57,6 +58,7 @@ class S3PathPrefixIT {
     } finally {
       app.close();
       s3.stop();
+      TempDirs.remove(dir);
     }
   }
 }

@@ -29,6 +29,7 @@ public final class TestServices {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
             services.close();
+            TempDirs.remove(dir);
           } catch (Exception ignored) {
             // JVM is exiting
           }

@@ -29,9 +29,10 @@ public final class TestServices {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
             services.close();
+          } catch (Exception e) {
+            System.err.println("stopping the embedded servers: " + e); // JVM is exiting: removed all the same
+          } finally {
             TempDirs.remove(dir);
-          } catch (Exception ignored) {
-            // JVM is exiting
           }
         }));
         migrate(services);

@@ -12,6 +12,8 @@
 #                                absent), --parallelism 1,2,4 the export's readers, --plan-heap 64m the service's heap,
 #                                --plan-split split exports of those sizes (ten files) by readers,
 #                                --plan-list-load N the list's p99 alone and beside two exports of N readers
+#                                (--plan-busy 100,25 once per EXPORT_BUSY_PERCENT, in turn; --plans none skips the
+#                                export vs COPY part)
 #   --only window                issue 19: the export with a 30-day metrics window (Europe/Berlin) vs its COPY and the
 #                                all-time export, the list with that window under load, the day rollups' bytes
 #   --only metrics,replica       only the list load with metrics off vs on (issue 22: on within 3%), and from a

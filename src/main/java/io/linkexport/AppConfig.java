@@ -235,6 +235,8 @@ public final class AppConfig implements ConfigKeys {
   }
   /** An export of fewer rows reads through one cursor (cutting ranges costs more than it saves). */
   public long exportParallelMinRows() { return longValue(EXPORT_PARALLEL_MIN_ROWS, 50_000L, 1, Long.MAX_VALUE); }
+  /** Share of the time an export works while this node runs list queries (export.ExportPacing); 100: never yields. */
+  public int exportBusyPercent() { return integer(EXPORT_BUSY_PERCENT, 10, 1, 100); }
   /** Job lease; the heartbeat renews it every third (0.5 to 2 s). */
   public int exportLeaseSeconds() { return integer(EXPORT_LEASE_SECONDS, 30, 2, 3_600); }
   /** A read without progress for this long stops the attempt (retried); the heartbeat would keep it leased forever. */

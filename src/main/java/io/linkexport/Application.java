@@ -163,7 +163,7 @@ public final class Application {
         .onSuccess(id -> node.require("mail", id))))
       // EXPORT_WORKERS=0: a node that serves the API but runs no exports (the other nodes' workers do).
       .compose(v -> config.exportWorkers() <= 0 ? Future.<Void>succeededFuture()
-        : step("export workers", vertx.deployVerticle(() -> new ExportWorkerVerticle(replicas[0]),
+        : step("export workers", vertx.deployVerticle(() -> new ExportWorkerVerticle(replicas[0], gate::running),
           new DeploymentOptions(standard).setThreadingModel(ThreadingModel.WORKER)
             .setInstances(config.exportWorkers())).onSuccess(id -> workers[0] = id)))
       .compose(v -> config.ops().metricsPort() == 0 ? Future.<Void>succeededFuture()

@@ -30,6 +30,7 @@ final class AttemptFiles {
   private long streamMs;
   private long readMs;
   private long encodeMs;
+  private long pausedMs;
   private long batches;
 
   /** Writes one file (after the previous ones); a stop before it started stops it at once. */
@@ -44,9 +45,10 @@ final class AttemptFiles {
       doneBytes += result.bytes();
       uploadMs += writer.uploadMs();
       streamMs += writer.streamMs();
-      CursorPump p = writer.pump();
+      CursorPump<?> p = writer.pump();
       readMs += p.readMillis();
       encodeMs += p.encodeMillis();
+      pausedMs += p.pausedMillis();
       batches += p.batches();
       current = null;
       return null;
@@ -72,7 +74,7 @@ final class AttemptFiles {
   AttemptResult result(long total, long countMs) {
     FileResult download = done.get(done.size() - 1);
     return new AttemptResult(total, download.bytes(), download.sha256(), download.key(), List.copyOf(done), countMs,
-      uploadMs, streamMs, readMs, encodeMs, batches);
+      uploadMs, streamMs, readMs, encodeMs, pausedMs, batches);
   }
 
   void stop(String reason) {

@@ -38,6 +38,7 @@ final class ExportAttempt {
   private final ReadReplicas.Replica replica;
   /** Connections for the other readers of a parallel export, or null. */
   private final Pool readers;
+  private final ExportPacing pacing;
   /** What the snapshot is read from: "primary" or a replica's name; recorded on the job with its upload. */
   private final String readSource;
   private final JobStore jobs;
@@ -64,9 +65,10 @@ final class ExportAttempt {
    * (uploads, count, heartbeats, outcome) always go to the primary ({@code pool}).
    */
   ExportAttempt(Job job, Pool pool, JobStore jobs, S3Storage storage, AppConfig config,
-                Consumer<ExportAttempt> counted, ReadReplicas.Replica replica, Pool readers) {
+                Consumer<ExportAttempt> counted, ReadReplicas.Replica replica, ReadResources reads) {
     this.job = job;
-    this.readers = readers;
+    this.readers = reads.readers();
+    this.pacing = reads.pacing();
     this.replica = replica;
     this.snapshots = replica == null ? pool : replica.snapshots();
     this.readSource = ReadReplicas.name(replica);
@@ -104,7 +106,9 @@ final class ExportAttempt {
           .compose(plan -> recordCount(plan).compose(v -> planner.tagNames(job.projectId(), job.options().columns()))
             .compose(names -> {
               phase = "choosing the read plan";
-              return planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan())
+              // a window's aggregation is one statement whatever the plan: a fast start there is not paced, only risky
+              boolean yielding = pacing.yielding() && !query.windowed();
+              return planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan(), yielding)
                 .compose(chosen -> write(plan, query, names, chosen));
             }))
           .eventually(() -> bounded(tx.rollback())))
@@ -136,7 +140,7 @@ final class ExportAttempt {
     FileOptions options = job.options();
     String template = SqlStatements.get("links_export").replace("/*COLUMNS*/", options.columns().selectList());
     FileWriter.Scope scope = new FileWriter.Scope(job, jobs, storage, config, watchdog,
-      options.format().encoder(options.columns(), tagNames, query.zone()), readSource);
+      options.format().encoder(options.columns(), tagNames, query.zone()), readSource, pacing);
     List<FileSpec> specs = plan.files();
     List<Instant> starts = specs.stream().map(FileSpec::from).distinct().toList();
     long countMs = (countedNanos - started) / 1_000_000;

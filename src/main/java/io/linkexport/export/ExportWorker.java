@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.linkexport.db.ReadReplicas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +38,11 @@ final class ExportWorker {
   private boolean stopping;
   private Future<Void> current = Future.succeededFuture();
   private volatile ExportAttempt running;
-  private final ReadReplicas replicas;
-  /** Connections for a parallel export's other readers, or null (EXPORT_READ_PARALLELISM 1). */
-  private final Pool readers;
+  private final ReadResources reads;
 
   ExportWorker(Vertx vertx, Pool pool, S3Storage storage, AppConfig config, String workerId, OutcomePolicy policy,
-    ReadReplicas replicas, Pool readers) {
-    this.replicas = replicas;
-    this.readers = readers;
+    ReadResources reads) {
+    this.reads = reads;
     this.vertx = vertx;
     this.pool = pool;
     this.jobs = new JobStore(pool);
@@ -104,8 +100,8 @@ final class ExportWorker {
     long started = System.nanoTime();
     LOG.info("export {} attempt {} started (project {})", job.id(), job.attempt(), job.projectId());
     events.changed(job.event());
-    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config, events::progress, replicas.current(),
-      readers);
+    ExportAttempt attempt = new ExportAttempt(job, pool, jobs, storage, config, events::progress,
+      reads.replicas().current(), reads);
     running = attempt;
     long heartbeat = vertx.setPeriodic(heartbeatMs(), id -> heartbeat(attempt));
     Outcome.Failed exhausted = policy.exhausted(job);

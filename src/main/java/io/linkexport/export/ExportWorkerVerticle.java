@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * One export worker ({@link ExportWorker}): polls the job table every {@code EXPORT_POLL_MS} and is woken by
@@ -26,12 +27,17 @@ import java.util.concurrent.TimeUnit;
 public class ExportWorkerVerticle extends ServiceVerticle {
 
   private final ReadReplicas replicas;
+  private final IntSupplier foreground;
   private ExportWorker worker;
   private long pollTimer;
 
-  /** @param replicas where export snapshots may be read (the node's, {@link ReadReplicas}) */
-  public ExportWorkerVerticle(ReadReplicas replicas) {
+  /**
+   * @param replicas where export snapshots may be read (the node's, {@link ReadReplicas})
+   * @param foreground list and count queries running on this node now, which exports yield to ({@link ExportPacing})
+   */
+  public ExportWorkerVerticle(ReadReplicas replicas, IntSupplier foreground) {
     this.replicas = replicas;
+    this.foreground = foreground;
   }
 
   @Override
@@ -48,7 +54,8 @@ public class ExportWorkerVerticle extends ServiceVerticle {
     Pool readers = config.exportReadParallelism() > 1
       ? pool(config, Db.Workload.READER, config.exportReadParallelism() - 1) : null;
     worker = new ExportWorker(vertx, pool, S3Storage.create(vertx, http, config), config, workerId,
-      new OutcomePolicy(retries, config.exportMaxHandBacks()), replicas, readers);
+      new OutcomePolicy(retries, config.exportMaxHandBacks()),
+      new ReadResources(replicas, readers, new ExportPacing(vertx, foreground, config.exportBusyPercent())));
     pollTimer = vertx.setPeriodic(config.exportPollMillis(), id -> worker.claimNext());
     return vertx.eventBus().consumer(Addresses.EXPORT_WAKEUP, msg -> worker.claimNext()).completion()
       .onSuccess(v -> vertx.runOnContext(x -> worker.claimNext()));

@@ -26,7 +26,7 @@ final class FileWriter {
 
   /** What every file of an attempt shares; {@code readSource} is what the snapshot is read from (recorded). */
   record Scope(Job job, JobStore jobs, S3Storage storage, AppConfig config,
-               StallWatchdog watchdog, RowEncoder encoder, String readSource) {
+               StallWatchdog watchdog, RowEncoder encoder, String readSource, ExportPacing pacing) {
   }
 
   private final Scope scope;
@@ -36,7 +36,7 @@ final class FileWriter {
   private final String name;
   private final String disposition;
   private volatile UploadSink<Row> sink;
-  private volatile CursorPump pump;
+  private volatile CursorPump<Row> pump;
   private volatile String uploadId;
   private volatile String stopReason;
   /** Set once CompleteMultipartUpload is sent: from then on S3 may hold this file's object. */
@@ -87,7 +87,8 @@ final class FileWriter {
     if (stopReason != null) {
       s.stop(stopReason);
     }
-    CursorPump p = new CursorPump(scope.job(), rows, s, scope.watchdog(), spec.rows(), config.exportSlowBatchMillis());
+    CursorPump<Row> p = new CursorPump<>(scope.job(), rows, s, scope.watchdog(), scope.pacing(), spec.rows(),
+      config.exportSlowBatchMillis());
     pump = p;
     return p.run().compose(v -> s.end());
   }
@@ -131,7 +132,7 @@ final class FileWriter {
 
   /** What the file is doing, for the stall log. */
   String describe() {
-    CursorPump p = pump;
+    CursorPump<Row> p = pump;
     return name + ": " + (p == null ? phase : p.describe());
   }
 
@@ -155,7 +156,7 @@ final class FileWriter {
     return streamMs;
   }
 
-  CursorPump pump() {
+  CursorPump<Row> pump() {
     return pump;
   }
 

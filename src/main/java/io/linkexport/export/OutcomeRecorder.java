@@ -38,10 +38,10 @@ record OutcomeRecorder(JobStore jobs, ExportEvents events, ServiceMeters meters)
       }
       long ms = (System.nanoTime() - startedNanos) / 1_000_000;
       LOG.info("export {} completed: project {}, {} rows, {} files, {} bytes, {} ms ({} rows/s; count {} ms, create"
-          + " upload {} ms, stream {} ms (reading {} ms, encoding {} ms, {} batches; the rest waits for part uploads),"
-          + " record {} ms)", done.id(), done.projectId(), r.rows(), r.files().size(), r.bytes(), ms,
-        ms == 0 ? r.rows() : r.rows() * 1000 / ms, r.countMs(),
-        r.createUploadMs(), r.streamMs(), r.readMs(), r.encodeMs(), r.batches(),
+          + " upload {} ms, stream {} ms (reading {} ms, encoding {} ms, yielding to list pages {} ms, {} batches; the"
+          + " rest waits for part uploads), record {} ms)", done.id(), done.projectId(), r.rows(), r.files().size(),
+        r.bytes(), ms, ms == 0 ? r.rows() : r.rows() * 1000 / ms, r.countMs(),
+        r.createUploadMs(), r.streamMs(), r.readMs(), r.encodeMs(), r.pausedMs(), r.batches(),
         (System.nanoTime() - recording) / 1_000_000);
       events.changed(done.event());
       events.mailQueued();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -40,6 +41,8 @@ public final class ProjectQueryGate {
   private final LongSupplier nanoClock;
   /** The projects with a query running; guarded by {@code this}. */
   private final Map<UUID, Lane> lanes = new HashMap<>();
+  /** Queries running on this node, of every project: what exports yield to (export.ExportPacing). */
+  private final AtomicInteger running = new AtomicInteger();
 
   private static final class Lane {
     private int running;
@@ -112,13 +115,15 @@ public final class ProjectQueryGate {
   }
 
   private <T> void execute(UUID project, Supplier<Future<T>> query, Promise<T> result) {
-    Future<T> running;
+    Future<T> answer;
+    running.incrementAndGet();
     try {
-      running = query.get();
+      answer = query.get();
     } catch (RuntimeException e) {
-      running = Future.failedFuture(e);
+      answer = Future.failedFuture(e);
     }
-    running.onComplete(outcome -> {
+    answer.onComplete(outcome -> {
+      running.decrementAndGet();
       release(project);
       result.handle(outcome);
     });
@@ -152,6 +157,11 @@ public final class ProjectQueryGate {
   /** Nobody reads it (the caller answered 503 at its timeout); not a 5xx, so the bus does not log it as an error. */
   private static ServiceException callerLeft() {
     return new ServiceException(ErrorCode.RATE_LIMITED, "the caller stopped waiting before this project's turn came");
+  }
+
+  /** List and count queries running on this node now, of every project. */
+  public int running() {
+    return running.get();
   }
 
   /** Projects with a query running or waiting (tests: nothing is kept once a project is idle). */

@@ -234,12 +234,20 @@ public final class Bench {
       if (only.contains("plans")) {
         List<Size> plans = planSizes != null ? planSizes
           : memorySizes.stream().filter(z -> z.links() >= largest.links()).toList();
-        report.files(PlanBench.run(services, env, children, plans,
-          Arrays.asList(opt.getOrDefault("plans", "auto").split(",")),
-          Arrays.asList(opt.getOrDefault("parallelism", "1").split(",")), opt.getOrDefault("plan-heap", "256m"), runs,
-          dir));
-        if (opt.containsKey("plan-list-load")) {
-          report.files(PlanBench.listBeside(env, children, plans, opt.getOrDefault("plan-list-load", "2"), seconds));
+        if (!"none".equals(opt.get("plans"))) { // --plans none: only the list beside exports
+          report.files(PlanBench.run(services, env, children, plans,
+            Arrays.asList(opt.getOrDefault("plans", "auto").split(",")),
+            Arrays.asList(opt.getOrDefault("parallelism", "1").split(",")), opt.getOrDefault("plan-heap", "256m"), runs,
+            dir));
+        }
+        // --plan-busy 100,25,...: EXPORT_BUSY_PERCENT of each list-beside run in turn (alternated A/B of the pacing)
+        for (String busy : opt.containsKey("plan-list-load") ? opt.getOrDefault("plan-busy", "").split(",")
+          : new String[0]) {
+          Map<String, String> e = new HashMap<>(env);
+          if (!busy.isEmpty()) {
+            e.put("EXPORT_BUSY_PERCENT", busy);
+          }
+          report.files(PlanBench.listBeside(e, children, plans, opt.getOrDefault("plan-list-load", "2"), seconds));
         }
         if (opt.containsKey("plan-split")) {
           report.files(PlanBench.split(env, children, plans, Arrays.asList(opt.getOrDefault("parallelism", "1")

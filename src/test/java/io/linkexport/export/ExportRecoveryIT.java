@@ -76,7 +76,7 @@ class ExportRecoveryIT {
       assertThat(Storage.incompleteUploads(app, key)).isEmpty();
 
       // The dead attempt wakes up: every write it tries is refused by the fence.
-      assertThat(await(jobs.complete(claimed, new AttemptResult(1, 1, "00", key, List.of(), 0, 0, 0, 0, 0, 0))))
+      assertThat(await(jobs.complete(claimed, new AttemptResult(1, 1, "00", key, List.of(), 0, 0, 0, 0, 0, 0, 0))))
         .isNull();
       assertThat(await(jobs.fail(claimed, "X", "zombie"))).isNull();
       assertThat(await(jobs.heartbeat(claimed, "dead-worker", 30, 5))).isFalse();

@@ -47,6 +47,29 @@ class ReadPlanTest {
     assertThat(ReadPlan.choose("fast-start", 10, bench(256), false, false)).isEqualTo(ReadPlan.FAST_START);
   }
 
+  /**
+   * Verifies that an export starting while it yields to list pages starts fast whenever its share of the tables is
+   * cached, whatever its sort (the total plan's first FETCH does all of Postgres' work, which no pause spreads), and
+   * keeps the plan it would have otherwise when split, over shared_buffers or without statistics.
+   */
+  @Test
+  void anExportThatYieldsToListPagesStartsFastWhenItsShareIsCached() {
+    assertThat(ReadPlan.choose("auto", 300_000, bench(256), false, false, true)).isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("auto", 1_000_000, bench(2_048), true, false, true)).as("a quarter or more, cached")
+      .isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("auto", 300_000, bench(128), false, false, true)).as("over shared_buffers")
+      .isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 300_000, bench(128), true, false, true)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 10, bench(256), false, true, true)).as("split").isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 10, new ReadPlan.Tables(-1, MB, 128 * MB), false, false, true))
+      .as("no statistics").isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("total", 10, bench(256), false, false, true)).isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.describe(ReadPlan.FAST_START, "auto", 300_000, bench(256), false, false, true))
+      .startsWith("fast-start (yields to list pages, in shared_buffers;");
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 300_000, bench(128), false, false, true))
+      .startsWith("total (links-column sort;");
+  }
+
   /** Verifies that a split (always a sort), unknown statistics and statistics older than the count plan for total. */
   @Test
   void splitsAndUnknownOrStaleSizesArePlannedForTotalTime() {
@@ -65,16 +88,16 @@ class ReadPlanTest {
     assertThat(ReadPlan.TOTAL.tupleFraction()).isEqualTo("1");
     assertThatThrownBy(() -> ReadPlan.choose("fast", 1, bench(128), true, false))
       .isInstanceOf(IllegalArgumentException.class);
-    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 300_000, bench(128), true, false))
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 300_000, bench(128), true, false, false))
       .isEqualTo("total (over shared_buffers; 300000 rows of about 1410000, 21%, ~223 of 128 MB of shared_buffers)");
-    assertThat(ReadPlan.describe(ReadPlan.FAST_START, "auto", 100_000, bench(256), true, false))
+    assertThat(ReadPlan.describe(ReadPlan.FAST_START, "auto", 100_000, bench(256), true, false, false))
       .startsWith("fast-start (small, in shared_buffers;");
-    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, new ReadPlan.Tables(-1, MB, MB), true, false))
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, new ReadPlan.Tables(-1, MB, MB), true, false, false))
       .startsWith("total (no statistics; 1 rows of about -1, unknown,");
-    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, bench(128), false, false))
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, bench(128), false, false, false))
       .startsWith("total (links-column sort;");
-    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, bench(128), true, true)).startsWith("total (split;");
-    assertThat(ReadPlan.describe(ReadPlan.FAST_START, "fast-start", 1, bench(128), true, false))
+    assertThat(ReadPlan.describe(ReadPlan.TOTAL, "auto", 1, bench(128), true, true, false)).startsWith("total (split;");
+    assertThat(ReadPlan.describe(ReadPlan.FAST_START, "fast-start", 1, bench(128), true, false, false))
       .startsWith("fast-start (EXPORT_READ_PLAN;");
   }
 

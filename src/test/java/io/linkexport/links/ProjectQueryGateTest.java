@@ -66,6 +66,26 @@ class ProjectQueryGateTest {
     assertThat(gate.busyProjects()).as("nothing kept for an idle project").isZero();
   }
 
+  /** Verifies that the node's count of running queries (what exports yield to) counts running, not waiting, queries. */
+  @Test
+  void theNodeCountsItsRunningQueriesOfEveryProject() {
+    ProjectQueryGate gate = gate(1, 10);
+    List<Held> q = held(3);
+    gate.run(project, q.get(0)::start);
+    gate.run(project, q.get(1)::start);
+    gate.run(UUID.randomUUID(), q.get(2)::start);
+    assertThat(gate.running()).as("two projects' first queries; the second of one waits").isEqualTo(2);
+    q.get(0).done.fail(new IllegalStateException("db down"));
+    assertThat(gate.running()).as("the failed one ended, its waiter runs").isEqualTo(2);
+    q.get(1).done.complete("b");
+    q.get(2).done.complete("c");
+    assertThat(gate.running()).isZero();
+    gate.run(project, () -> {
+      throw new IllegalStateException("bad filter");
+    });
+    assertThat(gate.running()).as("a query that throws is not counted as running").isZero();
+  }
+
   /** Verifies that one project at its bound, with a full queue, does not delay another project's query at all. */
   @Test
   void anotherProjectRunsAtOnceWhileOneProjectIsAtItsBound() {

@@ -24,6 +24,7 @@ public final class TestServices {
   public static synchronized EmbeddedServices get() {
     if (services == null) {
       try {
+        TempDirs.sweep("link-export-it-", Duration.ofMinutes(30)); // what a killed or slow-to-exit fork left
         Path dir = Files.createTempDirectory("link-export-it-");
         services = EmbeddedServices.start(dir, 0, 0, 0);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -117,9 +117,16 @@ final class CursorPump<T> {
     }
     phase = "yielding to list pages after batch " + batches;
     long from = System.nanoTime();
-    turn.onComplete(t -> {
+    // a stop (cancel, lost lease, hand-back) during the wait fails whenWritable: no FETCH after it
+    turn.compose(t -> {
       pausedNanos += System.nanoTime() - from;
-      readNext();
+      return sink.whenWritable();
+    }).onComplete(w -> {
+      if (w.succeeded()) {
+        readNext();
+      } else {
+        pumped.tryFail(w.cause());
+      }
     });
   }
 

@@ -14,10 +14,12 @@ import java.util.function.LongFunction;
  * throughput and put its p99 at 2.0-2.1x its value alone; yielding (10%) put it at 1.2-1.8x (docs/benchmarks.md,
  * "Exports yield to list pages").
  *
- * <p>While this node runs list or count queries ({@code foreground}: the query gate's count), the cursor loop of
+ * <p>While this node runs list, count or picker queries ({@code foreground}: the query gate's count), the loop of
  * each export works at most {@code percent} of the time: after each batch it waits {@code (100 - percent) / percent}
  * times as long as the batch's read and encoding took, at most {@link #MAX_PAUSE_MS}. A wait for a part upload is
- * not counted: on a real S3 that time is not spent on these cores or the database's.
+ * not counted: on a real S3 that time is not spent on these cores or the database's. Neither is the FETCH the cursor
+ * reads ahead during a wait: a batch Postgres made then arrives at once and counts little, so the share is an upper
+ * bound on the loop's time, not on Postgres' (pacing it would need the read-ahead's own time from the cursor).
  * A batch is 1,000 rows, about 10 ms, so the export's share is spread finely under every page rather than in bursts.
  * With no list query running it never waits. {@code EXPORT_BUSY_PERCENT} 100 turns this off.
  *
@@ -26,31 +28,35 @@ import java.util.function.LongFunction;
  */
 public final class ExportPacing {
 
-  /** The longest wait after one batch: far inside the stall watchdog's time, and a cap on a slow batch's wait. */
+  /** The longest wait after one batch, a cap on a slow batch's wait (and at most a quarter of the stall time). */
   static final long MAX_PAUSE_MS = 1_000;
 
   private final IntSupplier foreground;
   private final int percent;
+  private final long maxPauseMs;
   private final LongFunction<Future<Void>> sleep;
 
   /**
    * @param foreground list and count queries running on this node now
    * @param percent share of the time an export works while {@code foreground} is above 0 (1-100)
+   * @param stallSeconds the stall watchdog's time ({@code EXPORT_STALL_SECONDS}): a wait is at most a quarter of it,
+   *                     so a wait and the read after it never look like a stall
    */
-  public ExportPacing(Vertx vertx, IntSupplier foreground, int percent) {
-    this(foreground, percent, ms -> {
+  public ExportPacing(Vertx vertx, IntSupplier foreground, int percent, int stallSeconds) {
+    this(foreground, percent, Math.min(MAX_PAUSE_MS, stallSeconds * 250L), ms -> {
       Promise<Void> slept = Promise.promise();
       vertx.setTimer(ms, id -> slept.complete());
       return slept.future();
     });
   }
 
-  ExportPacing(IntSupplier foreground, int percent, LongFunction<Future<Void>> sleep) {
+  ExportPacing(IntSupplier foreground, int percent, long maxPauseMs, LongFunction<Future<Void>> sleep) {
     if (percent < 1 || percent > 100) {
       throw new IllegalArgumentException("percent must be 1-100: " + percent);
     }
     this.foreground = foreground;
     this.percent = percent;
+    this.maxPauseMs = maxPauseMs;
     this.sleep = sleep;
   }
 
@@ -72,7 +78,7 @@ public final class ExportPacing {
       return 0;
     }
     long nanos = Math.min(workedNanos, TimeUnit.MILLISECONDS.toNanos(MAX_PAUSE_MS)) * (100 - percent) / percent;
-    return Math.min(MAX_PAUSE_MS, (nanos + 999_999) / 1_000_000);
+    return Math.min(maxPauseMs, (nanos + 999_999) / 1_000_000);
   }
 
   /** Completes when the next batch may be read. */

@@ -55,7 +55,8 @@ public class ExportWorkerVerticle extends ServiceVerticle {
       ? pool(config, Db.Workload.READER, config.exportReadParallelism() - 1) : null;
     worker = new ExportWorker(vertx, pool, S3Storage.create(vertx, http, config), config, workerId,
       new OutcomePolicy(retries, config.exportMaxHandBacks()),
-      new ReadResources(replicas, readers, new ExportPacing(vertx, foreground, config.exportBusyPercent())));
+      new ReadResources(replicas, readers, new ExportPacing(vertx, foreground, config.exportBusyPercent(),
+        config.exportStallSeconds())));
     pollTimer = vertx.setPeriodic(config.exportPollMillis(), id -> worker.claimNext());
     return vertx.eventBus().consumer(Addresses.EXPORT_WAKEUP, msg -> worker.claimNext()).completion()
       .onSuccess(v -> vertx.runOnContext(x -> worker.claimNext()));

@@ -107,9 +107,12 @@ enum ReadPlan {
     return tables.bytesOf(rows) >= tables.cacheBytes() ? "over shared_buffers" : null;
   }
 
-  /** A fast start because the export yields to list pages and its share of the tables is cached (see above). */
+  /**
+   * A fast start because the export yields to list pages and its share of the tables is cached (see above), by
+   * statistics that know at least its rows (older ones would plan on a table that has since grown).
+   */
   private static boolean pacedFastStart(long rows, Tables tables, boolean yielding) {
-    return yielding && tables.rows() >= 1 && tables.bytesOf(rows) < tables.cacheBytes();
+    return yielding && tables.rows() >= 1 && rows <= tables.rows() && tables.bytesOf(rows) < tables.cacheBytes();
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,8 +119,8 @@ public final class ProjectQueryGate {
     Future<T> answer;
     running.incrementAndGet();
     try {
-      answer = query.get();
-    } catch (RuntimeException e) {
+      answer = Objects.requireNonNull(query.get(), "the query answered no future");
+    } catch (Throwable e) { // an Error too: else the project's turn and the node's count would never be given back
       answer = Future.failedFuture(e);
     }
     answer.onComplete(outcome -> {

@@ -51,7 +51,7 @@ class CursorPumpTest {
   }
 
   private CursorPump<Integer> pump(UploadSink<Integer> sink) {
-    ExportPacing pacing = new ExportPacing(listQueries::get, 25, ms -> {
+    ExportPacing pacing = new ExportPacing(listQueries::get, 25, ExportPacing.MAX_PAUSE_MS, ms -> {
       Promise<Void> p = Promise.promise();
       wakeUps.add(p);
       return p.future();
@@ -98,7 +98,7 @@ class CursorPumpTest {
   void aStopWhileYieldingEndsTheLoopWithoutAnotherRead() {
     listQueries.set(1);
     StallWatchdog watchdog = new StallWatchdog(1, System::nanoTime);
-    ExportPacing pacing = new ExportPacing(listQueries::get, 25, ms -> {
+    ExportPacing pacing = new ExportPacing(listQueries::get, 25, ExportPacing.MAX_PAUSE_MS, ms -> {
       Promise<Void> p = Promise.promise();
       wakeUps.add(p);
       return p.future();
@@ -111,5 +111,18 @@ class CursorPumpTest {
 
     wakeUps.get(0).complete();
     assertThat(reads).as("a stopped loop does not read after its wait").isEqualTo(1);
+  }
+
+  @Test
+  void aStopDuringTheWaitIsSeenBeforeAnotherRead() {
+    listQueries.set(1);
+    UploadSink<Integer> sink = sink();
+    Future<Void> pumped = pump(sink).run();
+    assertThat(wakeUps).hasSize(1);
+    sink.stop("the export was cancelled");
+
+    wakeUps.get(0).complete();
+    assertThat(reads).as("no FETCH after the stop").isEqualTo(1);
+    assertThat(pumped.cause()).isInstanceOf(UploadSink.StoppedException.class);
   }
 }

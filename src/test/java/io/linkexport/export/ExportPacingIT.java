@@ -35,9 +35,10 @@ class ExportPacingIT {
   void anExportBesideARunningListQueryStartsFastYieldsAndWritesTheSameFile() throws Exception {
     TestApp app = TestApp.isolated(new JsonObject()
       .put(AppConfig.EXPORT_FETCH_SIZE, 20)
-      // the held list query waits for the test's lock (the export takes a second or two), not for these
-      .put(AppConfig.PG_LOCK_TIMEOUT_MS, 15_000).put(AppConfig.BUS_SEND_TIMEOUT_MS, 20_000)
-      .put(AppConfig.SMTP_TIMEOUT_MS, 5_000));
+      // the held list query waits for the test's lock (the export takes a second or two), not for these; the mail
+      // lease must outlast the bus and SMTP timeouts twice over (ConfigCheck)
+      .put(AppConfig.PG_LOCK_TIMEOUT_MS, 60_000).put(AppConfig.BUS_SEND_TIMEOUT_MS, 70_000)
+      .put(AppConfig.SMTP_TIMEOUT_MS, 5_000).put(AppConfig.MAIL_LEASE_SECONDS, 200));
     try (Fixtures db = Fixtures.of(app); Fixtures locker = Fixtures.of(app)) {
       String s = UUID.randomUUID().toString().substring(0, 8);
       UUID project = db.project("Pacing " + s, "pro");
@@ -84,14 +85,17 @@ class ExportPacingIT {
       assertThat(job.getLong("rowCount")).isEqualTo(400);
       byte[] file = Exports.download(app, job.getString("downloadUrl")).body();
       assertThat(Exports.parse(file)).hasSize(401);
-      String plan = only(plans.messages(), "reads with the ").replaceAll(".*reads with the ", "");
-      String done = only(outcomes.messages(), " completed: ").replaceAll(".*yielding to list pages ", "");
+      // the loggers are the JVM's: other services' exports may log beside this one
+      String plan = only(plans.messages(), "export " + jobId + " ", "reads with the ")
+        .replaceAll(".*reads with the ", "");
+      String done = only(outcomes.messages(), "export " + jobId + " ", " completed: ")
+        .replaceAll(".*yielding to list pages ", "");
       return new Result(plan, Long.parseLong(done.substring(0, done.indexOf(' '))), Exports.sha256(file));
     }
   }
 
-  private static String only(List<String> messages, String marker) {
-    List<String> found = messages.stream().filter(m -> m.contains(marker)).toList();
+  private static String only(List<String> messages, String job, String marker) {
+    List<String> found = messages.stream().filter(m -> m.startsWith(job) && m.contains(marker)).toList();
     assertThat(found).as("one line with '%s' in %s", marker, messages).hasSize(1);
     return found.get(0);
   }

@@ -20,7 +20,7 @@ class ExportPacingTest {
   private final List<Promise<Void>> wakeUps = new ArrayList<>();
 
   private ExportPacing pacing(int percent) {
-    return new ExportPacing(listQueries::get, percent, ms -> {
+    return new ExportPacing(listQueries::get, percent, ExportPacing.MAX_PAUSE_MS, ms -> {
       sleeps.add(ms);
       Promise<Void> p = Promise.promise();
       wakeUps.add(p);
@@ -69,6 +69,8 @@ class ExportPacingTest {
     listQueries.set(1);
     assertThat(pacing(25).pauseMillis(TimeUnit.SECONDS.toNanos(5))).isEqualTo(ExportPacing.MAX_PAUSE_MS);
     assertThat(pacing(1).pauseMillis(Long.MAX_VALUE)).as("no overflow").isEqualTo(ExportPacing.MAX_PAUSE_MS);
+    ExportPacing shortStall = new ExportPacing(listQueries::get, 10, 250, ms -> Future.succeededFuture());
+    assertThat(shortStall.pauseMillis(TimeUnit.SECONDS.toNanos(1))).as("a quarter of a 1 s stall time").isEqualTo(250);
   }
 
   @Test

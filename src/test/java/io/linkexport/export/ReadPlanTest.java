@@ -63,6 +63,8 @@ class ReadPlanTest {
     assertThat(ReadPlan.choose("auto", 10, bench(256), false, true, true)).as("split").isEqualTo(ReadPlan.TOTAL);
     assertThat(ReadPlan.choose("auto", 10, new ReadPlan.Tables(-1, MB, 128 * MB), false, false, true))
       .as("no statistics").isEqualTo(ReadPlan.TOTAL);
+    assertThat(ReadPlan.choose("auto", 5_000, new ReadPlan.Tables(1_000, MB, 128 * MB), true, false, true))
+      .as("statistics older than the count").isEqualTo(ReadPlan.TOTAL);
     assertThat(ReadPlan.choose("total", 10, bench(256), false, false, true)).isEqualTo(ReadPlan.TOTAL);
     assertThat(ReadPlan.describe(ReadPlan.FAST_START, "auto", 300_000, bench(256), false, false, true))
       .startsWith("fast-start (yields to list pages, in shared_buffers;");

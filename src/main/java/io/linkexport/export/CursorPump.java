@@ -33,13 +33,6 @@ final class CursorPump<T> {
   private long readNanos;
   private long encodeNanos;
   private long pausedNanos;
-  /** When the loop last asked for a batch. */
-  private long cycleStart;
-  /**
-   * The last batch's work: its read and its encoding, which the pause after it is measured against; not the wait for
-   * a part upload (S3's time, which on a real S3 is not on these cores or the database's).
-   */
-  private long worked;
 
   CursorPump(Job job, RowSlices<T>.Slice rows, UploadSink<T> sink, StallWatchdog watchdog, ExportPacing pacing,
              long expectedRows, long slowBatchMs) {
@@ -65,7 +58,6 @@ final class CursorPump<T> {
     }
     phase = "reading batch " + (batches + 1);
     long asked = System.nanoTime();
-    cycleStart = asked;
     watchdog.watched(rows::read).onComplete(ar -> {
       if (ar.failed()) {
         pumped.tryFail(ar.cause());
@@ -98,35 +90,30 @@ final class CursorPump<T> {
       finish();
       return;
     }
-    worked = System.nanoTime() - cycleStart;
+    // the batch's read and encoding, which the wait for list pages is measured against; not the wait for a part
+    // upload (S3's time, which on a real S3 is not on these cores or the database's)
+    long worked = System.nanoTime() - asked;
     phase = "waiting for a part upload after batch " + batches;
-    sink.whenWritable().onComplete(w -> {
+    sink.whenWritable().compose(v -> yieldTurn(worked)).onComplete(w -> {
       if (w.succeeded()) {
-        yieldThenRead();
+        readNext();
       } else {
         pumped.tryFail(w.cause());
       }
     });
   }
 
-  private void yieldThenRead() {
+  /** Waits while the node serves list pages ({@link ExportPacing}); a stop during the wait fails it: no FETCH after. */
+  private Future<Void> yieldTurn(long worked) {
     Future<Void> turn = pacing.after(worked);
     if (turn.isComplete()) {
-      readNext();
-      return;
+      return turn;
     }
     phase = "yielding to list pages after batch " + batches;
     long from = System.nanoTime();
-    // a stop (cancel, lost lease, hand-back) during the wait fails whenWritable: no FETCH after it
-    turn.compose(t -> {
+    return turn.compose(t -> {
       pausedNanos += System.nanoTime() - from;
       return sink.whenWritable();
-    }).onComplete(w -> {
-      if (w.succeeded()) {
-        readNext();
-      } else {
-        pumped.tryFail(w.cause());
-      }
     });
   }
 

@@ -37,7 +37,7 @@ public final class ExportPacing {
   private final LongFunction<Future<Void>> sleep;
 
   /**
-   * @param foreground list and count queries running on this node now
+   * @param foreground list, count and picker queries running on this node now
    * @param percent share of the time an export works while {@code foreground} is above 0 (1-100)
    * @param stallSeconds the stall watchdog's time ({@code EXPORT_STALL_SECONDS}): a wait is at most a quarter of it,
    *                     so a wait and the read after it never look like a stall
@@ -74,7 +74,7 @@ public final class ExportPacing {
    * rounded up to whole milliseconds (a timer's unit), at most {@link #MAX_PAUSE_MS}.
    */
   long pauseMillis(long workedNanos) {
-    if (percent == 100 || workedNanos <= 0 || foreground.getAsInt() <= 0) {
+    if (workedNanos <= 0 || !yielding()) {
       return 0;
     }
     long nanos = Math.min(workedNanos, TimeUnit.MILLISECONDS.toNanos(MAX_PAUSE_MS)) * (100 - percent) / percent;

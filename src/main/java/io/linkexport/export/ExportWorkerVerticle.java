@@ -33,7 +33,8 @@ public class ExportWorkerVerticle extends ServiceVerticle {
 
   /**
    * @param replicas where export snapshots may be read (the node's, {@link ReadReplicas})
-   * @param foreground list and count queries running on this node now, which exports yield to ({@link ExportPacing})
+   * @param foreground list, count and picker queries running on this node now, which exports yield to
+   *                   ({@link ExportPacing})
    */
   public ExportWorkerVerticle(ReadReplicas replicas, IntSupplier foreground) {
     this.replicas = replicas;

@@ -140,7 +140,7 @@ enum ReadPlan {
     String share = tables.rows() < 1 ? "unknown"
       : String.format(Locale.ROOT, "%.0f%%", 100.0 * rows / tables.rows());
     String reason = reason(rows, tables, rollupSort, split, yielding);
-    String fast = !split && pacedFastStart(rows, tables, yielding) ? "yields to list pages, in shared_buffers"
+    String fast = pacedFastStart(rows, tables, yielding) ? "yields to list pages, in shared_buffers"
       : "small, in shared_buffers";
     String why = !"auto".equals(configured) ? "EXPORT_READ_PLAN" : reason == null ? fast : reason;
     String name = plan.name().toLowerCase(Locale.ROOT).replace('_', '-');

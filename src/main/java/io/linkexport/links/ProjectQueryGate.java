@@ -160,7 +160,7 @@ public final class ProjectQueryGate {
     return new ServiceException(ErrorCode.RATE_LIMITED, "the caller stopped waiting before this project's turn came");
   }
 
-  /** List and count queries running on this node now, of every project. */
+  /** List, count and picker (tags, folders) queries running on this node now, of every project. */
   public int running() {
     return running.get();
   }

@@ -51,13 +51,16 @@ class CursorPumpTest {
   }
 
   private CursorPump<Integer> pump(UploadSink<Integer> sink) {
+    return pump(sink, new StallWatchdog(TimeUnit.SECONDS.toNanos(10), System::nanoTime));
+  }
+
+  private CursorPump<Integer> pump(UploadSink<Integer> sink, StallWatchdog watchdog) {
     ExportPacing pacing = new ExportPacing(listQueries::get, 25, ExportPacing.MAX_PAUSE_MS, ms -> {
       Promise<Void> p = Promise.promise();
       wakeUps.add(p);
       return p.future();
     });
-    return new CursorPump<>(null, rows(), sink, new StallWatchdog(TimeUnit.SECONDS.toNanos(10), System::nanoTime),
-      pacing, 10, Long.MAX_VALUE);
+    return new CursorPump<>(null, rows(), sink, watchdog, pacing, 10, Long.MAX_VALUE);
   }
 
   @Test
@@ -98,13 +101,7 @@ class CursorPumpTest {
   void aStopWhileYieldingEndsTheLoopWithoutAnotherRead() {
     listQueries.set(1);
     StallWatchdog watchdog = new StallWatchdog(1, System::nanoTime);
-    ExportPacing pacing = new ExportPacing(listQueries::get, 25, ExportPacing.MAX_PAUSE_MS, ms -> {
-      Promise<Void> p = Promise.promise();
-      wakeUps.add(p);
-      return p.future();
-    });
-    CursorPump<Integer> pump = new CursorPump<>(null, rows(), sink(), watchdog, pacing, 10, Long.MAX_VALUE);
-    Future<Void> pumped = pump.run();
+    Future<Void> pumped = pump(sink(), watchdog).run();
     assertThat(watchdog.check(0, false)).isEqualTo(StallWatchdog.Verdict.FINE);
     assertThat(watchdog.check(0, false)).as("no progress past the stall time").isEqualTo(StallWatchdog.Verdict.STOPPED);
     assertThat(pumped.failed()).isTrue();

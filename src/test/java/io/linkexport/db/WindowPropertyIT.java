@@ -38,6 +38,7 @@ class WindowPropertyIT {
   private static final long[] NUDGES_MS = {0, 1, -1, 1_000, -1_000, 59 * 60_000, -59 * 60_000, 2 * 3_600_000,
     -5 * 3_600_000, 13 * 3_600_000};
   private static final String[] DEVICES = {"desktop", "mobile", "tablet", null};
+  private static final String[] OSES = {"iOS", "Android", null};
   private static final String[] COUNTRIES = {"US", "DE", "NP", "CA", "AU", null};
   /**
    * Every run draws a new seed, so runs add up to more cases than one run holds: 30 batches of 12 windows took 39 s of
@@ -174,13 +175,16 @@ class WindowPropertyIT {
 
   private static String operation(Connection c, Random rnd, List<UUID> links) throws SQLException {
     int op = rnd.nextInt(100);
-    if (op < 35) {
+    if (op < 20) {
       int n = 1 + rnd.nextInt(20);
       for (int i = 0; i < n; i++) {
-        exec(c, "INSERT INTO link_clicks (link_id, clicked_at, device, country) VALUES (?, ?, ?, ?)",
-          links.get(rnd.nextInt(links.size())), Timestamp.from(edge(rnd)), one(rnd, DEVICES), one(rnd, COUNTRIES));
+        exec(c, "INSERT INTO link_clicks (link_id, clicked_at, device, os, country) VALUES (?, ?, ?, ?, ?)",
+          links.get(rnd.nextInt(links.size())), Timestamp.from(edge(rnd)), one(rnd, DEVICES), one(rnd, OSES),
+          one(rnd, COUNTRIES));
       }
       return "insertClicks" + n;
+    } else if (op < 35) {
+      return insertClickStatement(c, rnd, links);
     } else if (op < 55) {
       List<Long> clicks = ids(c, "link_clicks", links);
       int n = 1 + rnd.nextInt(6);
@@ -211,6 +215,35 @@ class WindowPropertyIT {
         pick(rnd, ids(c, "link_installs", links), 2));
       return "changeInstalls";
     }
+  }
+
+  /**
+   * Many clicks in one statement, so the INSERT trigger (V17) aggregates several clicks of one link and day: with one
+   * value of a dimension (its map built directly), with several (its clicks unpivoted), with NULLs beside a value.
+   */
+  private static String insertClickStatement(Connection c, Random rnd, List<UUID> links) throws SQLException {
+    int n = 2 + rnd.nextInt(40);
+    Instant[] days = {edge(rnd), edge(rnd)};
+    UUID[] linkIds = new UUID[n];
+    Timestamp[] times = new Timestamp[n];
+    String[][] dims = new String[3][n];
+    for (int i = 0; i < n; i++) {
+      linkIds[i] = links.get(rnd.nextInt(2));
+      times[i] = Timestamp.from(days[rnd.nextInt(2)].plusMillis(rnd.nextInt(3) * 1_000L));
+      dims[0][i] = rnd.nextInt(3) == 0 ? "mobile" : one(rnd, DEVICES);
+      dims[1][i] = one(rnd, OSES);
+      dims[2][i] = rnd.nextBoolean() ? "US" : one(rnd, COUNTRIES);
+    }
+    try (var ps = c.prepareStatement("INSERT INTO link_clicks (link_id, clicked_at, device, os, country)"
+      + " SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[])")) {
+      ps.setArray(1, c.createArrayOf("uuid", linkIds));
+      ps.setArray(2, c.createArrayOf("timestamptz", times));
+      for (int d = 0; d < 3; d++) {
+        ps.setArray(3 + d, c.createArrayOf("text", dims[d]));
+      }
+      ps.execute();
+    }
+    return "insertClickStatement" + n;
   }
 
   private static List<Long> ids(Connection c, String table, List<UUID> links) throws SQLException {

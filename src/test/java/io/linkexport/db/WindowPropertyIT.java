@@ -39,6 +39,7 @@ class WindowPropertyIT {
     -5 * 3_600_000, 13 * 3_600_000};
   private static final String[] DEVICES = {"desktop", "mobile", "tablet", null};
   private static final String[] OSES = {"iOS", "Android", null};
+  private static final String[] BROWSERS = {"Chrome", "", null};
   private static final String[] COUNTRIES = {"US", "DE", "NP", "CA", "AU", null};
   /**
    * Every run draws a new seed, so runs add up to more cases than one run holds: 30 batches of 12 windows took 39 s of
@@ -224,26 +225,32 @@ class WindowPropertyIT {
   private static String insertClickStatement(Connection c, Random rnd, List<UUID> links) throws SQLException {
     int n = 2 + rnd.nextInt(40);
     Instant[] days = {edge(rnd), edge(rnd)};
+    // a third of the statements give each dimension one value (or none) for all their clicks: large groups whose map
+    // is built directly; the others mix values, NULLs and empty strings
+    boolean oneValue = rnd.nextInt(3) == 0;
+    String[][] pools = {DEVICES, OSES, BROWSERS, COUNTRIES};
+    String[] fixed = {one(rnd, DEVICES), one(rnd, OSES), one(rnd, BROWSERS), one(rnd, COUNTRIES)};
     UUID[] linkIds = new UUID[n];
     Timestamp[] times = new Timestamp[n];
-    String[][] dims = new String[3][n];
+    String[][] dims = new String[4][n];
     for (int i = 0; i < n; i++) {
       linkIds[i] = links.get(rnd.nextInt(2));
       times[i] = Timestamp.from(days[rnd.nextInt(2)].plusMillis(rnd.nextInt(3) * 1_000L));
-      dims[0][i] = rnd.nextInt(3) == 0 ? "mobile" : one(rnd, DEVICES);
-      dims[1][i] = one(rnd, OSES);
-      dims[2][i] = rnd.nextBoolean() ? "US" : one(rnd, COUNTRIES);
+      for (int d = 0; d < 4; d++) {
+        dims[d][i] = oneValue ? (rnd.nextInt(4) == 0 ? null : fixed[d])
+          : rnd.nextInt(3) == 0 ? fixed[d] : one(rnd, pools[d]);
+      }
     }
-    try (var ps = c.prepareStatement("INSERT INTO link_clicks (link_id, clicked_at, device, os, country)"
-      + " SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[])")) {
+    try (var ps = c.prepareStatement("INSERT INTO link_clicks (link_id, clicked_at, device, os, browser, country)"
+      + " SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[])")) {
       ps.setArray(1, c.createArrayOf("uuid", linkIds));
       ps.setArray(2, c.createArrayOf("timestamptz", times));
-      for (int d = 0; d < 3; d++) {
+      for (int d = 0; d < 4; d++) {
         ps.setArray(3 + d, c.createArrayOf("text", dims[d]));
       }
       ps.execute();
     }
-    return "insertClickStatement" + n;
+    return "insertClickStatement" + n + (oneValue ? "OneValue" : "");
   }
 
   private static List<Long> ids(Connection c, String table, List<UUID> links) throws SQLException {

@@ -139,8 +139,14 @@ class RollupPropertyIT {
       exec(c, "DELETE FROM links WHERE id = ?", gone);
       return "deleteLink";
     } else {
-      // A link and its first clicks in one statement: the clicks trigger may run before the links trigger.
-      try (PreparedStatement ps = c.prepareStatement("""
+      // A link and its first clicks in one statement. With the clicks in the WITH, their trigger runs before the links
+      // trigger has created the link's link_stats row, so link_stats_lock must create it (V18's rare path).
+      boolean clicksFirst = rnd.nextBoolean();
+      try (PreparedStatement ps = c.prepareStatement(clicksFirst ? """
+          WITH e AS (INSERT INTO link_clicks (link_id, device, country) VALUES (gen_random_uuid(), 'mobile', 'US')
+                     RETURNING link_id)
+          INSERT INTO links (id, project_id, domain, slug, url) SELECT e.link_id, ?, 'prop.test', ?, 'https://x.test'
+          FROM e RETURNING id""" : """
           WITH l AS (INSERT INTO links (project_id, domain, slug, url) VALUES (?, 'prop.test', ?, 'https://x.test')
                      RETURNING id)
           INSERT INTO link_clicks (link_id, device, country) SELECT id, 'mobile', 'US' FROM l
@@ -152,7 +158,7 @@ class RollupPropertyIT {
           links.add(rs.getObject(1, UUID.class));
         }
       }
-      return "insertLinkWithClicks";
+      return clicksFirst ? "insertClicksWithTheirLink" : "insertLinkWithClicks";
     }
   }
 

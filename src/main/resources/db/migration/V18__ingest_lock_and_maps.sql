@@ -4,14 +4,19 @@
 --
 -- 1. link_stats_lock locks the rows that exist first and creates missing rows only when some are missing. V2's
 --    version ran its INSERT ... WHERE NOT EXISTS at every call: one primary-key probe per touched link (about 0.1 s of
---    a statement touching 10,000 links) to find the rows links_stats_insert created with every link. A row is missing
---    only when a link and its events come in one statement (a data-modifying CTE, V2's comment), and then V2's path
---    runs as before (create, then lock in link order).
---    Exactness (V2's proof, step 1): every caller still holds the row lock of each touched link before its statement
---    reads anything, and takes the locks of existing rows in link_id order. In the rare path the rows that existed are
---    locked first, then the missing ones are created in link order and locked. No deadlock is added: a writer waits on
---    another's existing row only during its first pass, before it has created anything, and two writers creating the
---    same missing rows meet them in the same (link) order on the unique index.
+--    a statement touching 10,000 links) to find the rows links_stats_insert created with every link. Fewer rows than
+--    links are locked when a link and its events come in one statement with the events' INSERT first (their trigger
+--    runs before links_stats_insert: RollupPropertyIT), when a caller passes links deleted in its own transaction
+--    (the cascades of a deleted link through link_clicks_refs and the leads' and sales' update triggers), and when a
+--    row was deleted by hand (rebuild-stats repairs that); then V2's insert runs (in link order) and the lock pass
+--    again, which finds the rows it already holds and the created ones.
+--    Exactness (V2's proof, step 1): every caller still holds the row lock of each touched link that has a row before
+--    its statement reads anything, and takes the locks of existing rows in link_id order, as V2 did.
+--    Deadlocks: V2 created rows before it held any lock; this path creates them while holding the first pass's. That
+--    can only make a writer wait out of order for a row another transaction can see or lock: a committed link without
+--    a row, which only a row deleted by hand leaves (a link created in this statement is invisible to others, and a
+--    deleted link gets no row). There two writers can deadlock; Postgres fails one (40P01), which loses or doubles no
+--    count, and rebuild-stats removes the cause.
 -- 2. The day rollups' INSERT trigger (V17) counts the map of a (link, day) with several values of a dimension by
 --    one GROUP BY per dimension over that group's clicks, instead of unpivoting every click into four rows (a lateral
 --    VALUES) and grouping those. Live traffic puts nearly every (link, day) of a statement on this path.
@@ -19,7 +24,9 @@
 --    key "x:" || value, exactly the unpivoted rows V17 counted (V17 dropped a row when "x:" || value was NULL, which is
 --    when value is NULL). The maps and everything else are the same as V17's.
 -- 3. The all-time INSERT trigger (V6, re-created in V17) reads a counter of the old map as jsonb cast to bigint
---    (->) instead of as text parsed to bigint (->>): the same value, one conversion less per changed counter.
+--    (->) instead of as text parsed to bigint (->>): one conversion less per changed counter, and the same value for
+--    every map written here, whose values are all integer JSON numbers (V5, V6, V17, V18 and the rebuilds count; the
+--    two differ only on values no writer stores, such as 1.5 or "3").
 
 CREATE OR REPLACE FUNCTION link_stats_lock(p_links uuid[], p_ensure boolean) RETURNS void
 LANGUAGE plpgsql AS $$

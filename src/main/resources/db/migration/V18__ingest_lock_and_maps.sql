@@ -1,6 +1,6 @@
 -- V18: cheaper rollup maintenance on click ingestion (issue 19: with every rollup on, bulk click ingestion must cost
--- at most 2.5x the clicks alone; after V17 it cost 2.7-3.5x). Three changes, each measured on the bench database with
--- the same statements alternated (docs/benchmarks.md, "Issue 19: V18"):
+-- at most 2.5x the clicks alone; after V17 it cost 2.7-3.5x). Two changes, measured together on the bench database
+-- with the same statements alternated (docs/benchmarks.md, "Issue 19: V18"):
 --
 -- 1. link_stats_lock locks the rows that exist first and creates missing rows only when some are missing. V2's
 --    version ran its INSERT ... WHERE NOT EXISTS at every call: one primary-key probe per touched link (about 0.1 s of
@@ -23,10 +23,6 @@
 --    Exactness: for each dimension, GROUP BY (link, day, value) over the clicks whose value is not NULL counts, per
 --    key "x:" || value, exactly the unpivoted rows V17 counted (V17 dropped a row when "x:" || value was NULL, which is
 --    when value is NULL). The maps and everything else are the same as V17's.
--- 3. The all-time INSERT trigger (V6, re-created in V17) reads a counter of the old map as jsonb cast to bigint
---    (->) instead of as text parsed to bigint (->>): one conversion less per changed counter, and the same value for
---    every map written here, whose values are all integer JSON numbers (V5, V6, V17, V18 and the rebuilds count; the
---    two differ only on values no writer stores, such as 1.5 or "3").
 
 CREATE OR REPLACE FUNCTION link_stats_lock(p_links uuid[], p_ensure boolean) RETURNS void
 LANGUAGE plpgsql AS $$
@@ -102,78 +98,6 @@ BEGIN
   ON CONFLICT (link_id, day) DO UPDATE SET
     clicks = t.clicks + excluded.clicks,
     dim_counts = link_dims_plus(t.dim_counts, excluded.dim_counts)
-  $stmt$;
-  RETURN NULL;
-END $$;
-
--- The all-time INSERT trigger of clicks (V6, as V17 re-created it) with change 3.
-CREATE OR REPLACE FUNCTION link_clicks_stats_insert() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  -- Step 1 of V2's proof: lock (and create if missing) the touched links' rollup rows, in link order.
-  PERFORM link_stats_lock(ARRAY(SELECT DISTINCT e.link_id FROM new_rows e), true);
-  -- Step 2: this statement's snapshot is taken after the lock. EXECUTE: planned at every firing (V17).
-  EXECUTE $stmt$
-  WITH per_link AS (
-    SELECT e.link_id, count(*) AS clicks, max(e.clicked_at) AS last_at FROM new_rows e GROUP BY e.link_id
-  ), per_key AS (
-    -- the statement's clicks per (link, dimension, value); dimensions 1-4 = d: o: b: c: of the map
-    SELECT e.link_id, 1 AS dim, e.device AS v, count(*) AS n
-    FROM new_rows e WHERE e.device IS NOT NULL GROUP BY e.link_id, e.device
-    UNION ALL
-    SELECT e.link_id, 2, e.os, count(*) FROM new_rows e WHERE e.os IS NOT NULL GROUP BY e.link_id, e.os
-    UNION ALL
-    SELECT e.link_id, 3, e.browser, count(*) FROM new_rows e WHERE e.browser IS NOT NULL GROUP BY e.link_id, e.browser
-    UNION ALL
-    SELECT e.link_id, 4, e.country, count(*) FROM new_rows e WHERE e.country IS NOT NULL GROUP BY e.link_id, e.country
-  ), cur AS (
-    -- the touched links' maps, tops and the tops' counts as the previous writer committed them
-    SELECT s.link_id, s.dim_counts AS old, s.top_device, s.top_os, s.top_browser, s.top_country,
-           (s.dim_counts -> ('d:' || s.top_device))::bigint AS n_d,
-           (s.dim_counts -> ('o:' || s.top_os))::bigint AS n_o,
-           (s.dim_counts -> ('b:' || s.top_browser))::bigint AS n_b,
-           (s.dim_counts -> ('c:' || s.top_country))::bigint AS n_c
-    FROM link_stats s JOIN per_link p ON p.link_id = s.link_id
-  ), changed AS (
-    -- each changed counter's key and new count, beside the old top's count of its dimension
-    SELECT x.link_id, x.dim, x.v, k.k, coalesce((c.old -> k.k)::bigint, 0) + x.n AS n,
-           CASE x.dim WHEN 1 THEN c.n_d WHEN 2 THEN c.n_o WHEN 3 THEN c.n_b ELSE c.n_c END AS top_n
-    FROM per_key x JOIN cur c ON c.link_id = x.link_id
-    CROSS JOIN LATERAL (SELECT (CASE x.dim WHEN 1 THEN 'd:' WHEN 2 THEN 'o:' WHEN 3 THEN 'b:' ELSE 'c:' END) || x.v
-                        AS k) k
-  ), candidates AS (
-    -- who can be a dimension's top now: its old top, and the changed counters that reach the old top's count
-    SELECT x.link_id, x.dim, x.v, x.n FROM changed x WHERE x.top_n IS NULL OR x.n >= x.top_n
-    UNION ALL
-    SELECT c.link_id, t.dim, t.v, t.n
-    FROM cur c
-    CROSS JOIN LATERAL (VALUES (1, c.top_device, c.n_d), (2, c.top_os, c.n_o), (3, c.top_browser, c.n_b),
-                               (4, c.top_country, c.n_c)) t(dim, v, n)
-    WHERE t.n IS NOT NULL
-  ), tops AS (
-    SELECT t.link_id,
-           max(t.v) FILTER (WHERE t.dim = 1) AS top_device, max(t.v) FILTER (WHERE t.dim = 2) AS top_os,
-           max(t.v) FILTER (WHERE t.dim = 3) AS top_browser, max(t.v) FILTER (WHERE t.dim = 4) AS top_country
-    FROM (SELECT DISTINCT ON (x.link_id, x.dim) x.link_id, x.dim, x.v
-          FROM candidates x
-          ORDER BY x.link_id, x.dim, x.n DESC, x.v COLLATE "C") t
-    GROUP BY t.link_id
-  ), merged AS (
-    -- the changed counters as one map per link, merged into the old map below (|| keeps the other keys)
-    SELECT x.link_id, jsonb_object_agg(x.k, x.n) AS counts FROM changed x GROUP BY x.link_id
-  )
-  UPDATE link_stats s SET
-    clicks = s.clicks + d.clicks,
-    last_clicked_at = greatest(s.last_clicked_at, d.last_at),
-    dim_counts = s.dim_counts || coalesce(m.counts, '{}'::jsonb),
-    top_device = coalesce(t.top_device, s.top_device),
-    top_os = coalesce(t.top_os, s.top_os),
-    top_browser = coalesce(t.top_browser, s.top_browser),
-    top_country = coalesce(t.top_country, s.top_country)
-  FROM per_link d
-  LEFT JOIN merged m ON m.link_id = d.link_id
-  LEFT JOIN tops t ON t.link_id = d.link_id
-  WHERE s.link_id = d.link_id
   $stmt$;
   RETURN NULL;
 END $$;

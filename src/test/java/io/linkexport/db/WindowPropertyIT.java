@@ -219,8 +219,8 @@ class WindowPropertyIT {
   }
 
   /**
-   * Many clicks in one statement, so the INSERT trigger (V17) aggregates several clicks of one link and day: with one
-   * value of a dimension (its map built directly), with several (its clicks unpivoted), with NULLs beside a value.
+   * Many clicks in one statement, so the INSERT trigger (V17, V18) aggregates several clicks of one link and day: with
+   * one value of a dimension (its map built directly), with several (counted per dimension), with NULLs beside a value.
    */
   private static String insertClickStatement(Connection c, Random rnd, List<UUID> links) throws SQLException {
     int n = 2 + rnd.nextInt(40);

@@ -415,6 +415,11 @@ public final class Bench {
 
   /** One export of {@code s}'s project with {@code filter} (JSON) through the API, its CSV downloaded and counted. */
   static ExportResult export(Service service, Size s, String filter) throws Exception {
+    return export(service, s, filter, () -> { });
+  }
+
+  /** As above; {@code atEnd} runs when the job is seen finished, before its file is downloaded (a CPU sample). */
+  static ExportResult export(Service service, Size s, String filter, Runnable atEnd) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String api = service.api(s);
     long t0 = System.nanoTime();
@@ -435,6 +440,7 @@ public final class Bench {
       }
       Thread.sleep(20);
     }
+    atEnd.run();
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     if (!"completed".equals(job.getString("status"))) {
       throw new IllegalStateException("export failed: " + job.encode());

@@ -14,11 +14,15 @@ import java.util.Map;
  * each read plan ({@code EXPORT_READ_PLAN}: {@code auto}, and with {@code --plans auto,fast-start,total} the forced
  * ones beside it), each seeded size and both sorts (createdAt, clicks), the export job against the parallel COPY of
  * its own SELECT, alternating (medians), with the plan {@code auto} chose as the service logged it. Run it with
- * {@code --stock-pg} as well: the plan that wins depends on the cache the tables fit in.
+ * {@code --stock-pg} as well: the plan that wins depends on the cache the tables fit in. Beside each median, the CPU
+ * the COPY and the export took in Postgres, the service and s3proxy ({@link CpuMeter}), after warming the service up
+ * until its JIT is nearly done ({@link #warmUp}).
  */
 final class PlanBench {
 
   static final List<String> SORTS = List.of("createdAt", "clicks");
+  /** At most this many unmeasured exports before the measured ones ({@link #warmUp}). */
+  private static final int MAX_WARM_UPS = 10;
 
   private PlanBench() {
   }
@@ -26,9 +30,11 @@ final class PlanBench {
   static String run(EmbeddedServices services, Map<String, String> env, List<Process> children, List<Bench.Size> sizes,
                     List<String> plans, List<String> parallelisms, String heap, int runs, Path dir) throws Exception {
     StringBuilder md = new StringBuilder(String.format("Export vs COPY by read plan and readers (service at %s;"
-      + " issue 23: the export within 1.1x of the parallel COPY of its SELECT at every size, both sorts):%n%n| links"
-      + " | sort | plan | chosen | readers | COPY | export | export / COPY | peak heap |%n"
-      + "|---|---|---|---|---|---|---|---|---|%n", heap));
+      + " issue 23: the export within 1.1x of the parallel COPY of its SELECT at every size, both sorts; CPU in ms,"
+      + " medians, from /proc: Postgres with its workers, the service's JVM, s3proxy's threads):%n%n| links | sort"
+      + " | plan | chosen | readers | COPY | export | export / COPY | peak heap | CPU of the COPY: Postgres"
+      + " | CPU of the export: Postgres / service / s3proxy |%n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|%n", heap));
     for (String plan : plans) {
       for (String readers : parallelisms) {
         Map<String, String> e = new HashMap<>(env);
@@ -38,28 +44,73 @@ final class PlanBench {
         for (Bench.Size s : sizes) {
           for (String sort : SORTS) {
             String filter = "{\"showArchived\":true,\"sortBy\":\"" + sort + "\"}";
-            Bench.export(service, s, filter); // unmeasured: the JIT and the cache
+            CpuMeter meter = new CpuMeter(dir, service.process.pid());
+            String warmUps = warmUp(service, s, filter, meter);
             List<Long> copy = new ArrayList<>();
             List<Bench.ExportResult> exports = new ArrayList<>();
+            List<CpuMeter.Sample> copyCpu = new ArrayList<>();
+            List<CpuMeter.Sample> exportCpu = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
+              CpuMeter.Sample before = meter.take();
               copy.add(Bench.copyBaseline(services, s, dir, false, filter)[0]);
-              exports.add(Bench.export(service, s, filter));
+              copyCpu.add(meter.take().minus(before));
+              CpuMeter.Sample start = meter.take();
+              var threadsBefore = meter.serviceThreads();
+              CpuMeter.Sample[] end = new CpuMeter.Sample[1];
+              List<java.util.Map<String, Long>> threadsAfter = new ArrayList<>();
+              exports.add(Bench.export(service, s, filter, () -> {
+                end[0] = meter.take();
+                threadsAfter.add(meter.serviceThreads());
+              }));
+              exportCpu.add(end[0].minus(start));
+              System.out.printf("service CPU ms by thread, %,d links by %s: %s%n", s.links(), sort,
+                CpuMeter.growth(threadsBefore, threadsAfter.get(0)));
             }
             long c = Bench.median(copy, x -> x);
             long x = Bench.median(exports, Bench.ExportResult::processingMs);
             String chosen = chosen(heap, "reads with the ", "?");
             String ranges = chosen(heap, "reads ", "1").replaceAll("[^0-9].*", "");
             long peak = exports.stream().mapToLong(Bench.ExportResult::peakHeapBytes).max().orElse(0);
-            md.append(String.format("| %,d | %s | %s | %s | %s | %,d ms | %,d ms | **%.2f** | %d MB |%n", s.links(),
-              sort, plan, chosen, ranges, c, x, c == 0 ? 0.0 : (double) x / c, peak >> 20));
-            System.out.printf("plan %s, %s readers, %,d links by %s (%s, %s ranges): COPY %d ms, export %d ms%n", plan,
-              readers, s.links(), sort, chosen, ranges, c, x);
+            md.append(String.format("| %,d | %s | %s | %s | %s | %,d ms | %,d ms | **%.2f** | %d MB | %s | %s |%n",
+              s.links(), sort, plan, chosen, ranges, c, x, c == 0 ? 0.0 : (double) x / c, peak >> 20,
+              String.format("%,d", Bench.median(copyCpu, CpuMeter.Sample::postgresMs)),
+              String.format("%,d / %,d / %,d", Bench.median(exportCpu, CpuMeter.Sample::postgresMs),
+                Bench.median(exportCpu, CpuMeter.Sample::serviceMs),
+                Bench.median(exportCpu, CpuMeter.Sample::s3proxyMs))));
+            System.out.printf("plan %s, %s readers, %,d links by %s (%s, %s ranges; %s): COPY %d"
+              + " ms, export %d ms; CPU ms COPY %s, export %s%n", plan, readers, s.links(), sort, chosen, ranges,
+              warmUps, c, x, copyCpu, exportCpu);
           }
         }
         service.stop();
       }
     }
     return md.append(String.format("%n")).toString();
+  }
+
+  /**
+   * Unmeasured exports until the service runs the export near its steady state, as a service that has exported
+   * before does: the cache warm and the JIT mostly done, i.e. the compiler threads took under a sixth of the service's
+   * CPU in the last one, or {@link #MAX_WARM_UPS} of them. One warm-up export was not enough: in the 2026-12-07 runs
+   * C1 and C2 still took 340-790 of 860-1,050 ms of the service's CPU in each 100,000-row export that followed it,
+   * and 130-440 ms at 300,000 rows after eight. Answers how many it took and the compilers' share in the last.
+   */
+  private static String warmUp(Bench.Service service, Bench.Size s, String filter, CpuMeter meter) throws Exception {
+    for (int i = 1; ; i++) {
+      var before = meter.serviceThreads();
+      List<java.util.Map<String, Long>> after = new ArrayList<>();
+      Bench.export(service, s, filter, () -> after.add(meter.serviceThreads()));
+      long all = 0;
+      long compilers = 0;
+      for (var e : after.get(0).entrySet()) {
+        long grew = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        all += grew;
+        compilers += e.getKey().contains("CompilerThre") ? grew : 0;
+      }
+      if (compilers * 6 < all || i == MAX_WARM_UPS) {
+        return String.format("%d exports to warm up, compilers %d of %d ms in the last", i, compilers, all);
+      }
+    }
   }
 
   /**

@@ -6,11 +6,14 @@ import java.util.Locale;
  * How Postgres plans the export's cursor: for a fast start ({@code cursor_tuple_fraction} 0.1, Postgres' default for a
  * declared cursor) or for the whole result (1.0, what COPY and a plain query get). The export reads every row, so
  * only the total time counts. The fast start still wins for an export sorted by a rollup (clicks, installs,
- * lastClicked, saleAmount) that is a small share of the tables: it walks the project's slice of the rollups' index,
- * no sort (100,000 of 1,110,000 links by clicks: 1.2-1.4 s against 1.7 s tuned, 1.7-1.8 s against 1.9 s on a stock
- * Postgres). When the export is most of the tables, that walk is a random probe per row into tables that no longer
- * fit the cache, and a sequential read, a hash join and a sort are faster (1,000,000 links by clicks: 7.7-10.4 s
- * against 11.9 s tuned, 7.9-11.7 s against 14.4 s stock). Sorted by a column of the links, the fast start walks the
+ * lastClicked, saleAmount) whose share of the tables fits in shared_buffers: it walks the project's slice of the
+ * rollups' index, no sort, and streams from its first row while the service encodes (100,000 of 1,110,000 links by
+ * clicks: 1.2-1.4 s against 1.7 s tuned, 1.7-1.8 s against 1.9 s on a stock Postgres; 300,000 of 431,000 links,
+ * ~206 of 256 MB: 2.2 s against 2.4-2.8 s, where the total plan took 1.3-1.5 s to its first row). When the share does
+ * not fit, that walk is a random probe per row into pages that are not cached, and a sequential read, a hash join
+ * and a sort are faster (1,000,000 links by clicks: 7.7-10.4 s against 11.9 s tuned, 7.9-11.7 s against 14.4 s
+ * stock; 300,000 of 1,410,000, ~220 MB, with 128 MB: 3.9 against 4.8 s). Sorted by a column of the links, the fast
+ * start walks the
  * creation index and probes the rollups row by row, which never won: 100,000 links by createdAt 1.5 s either way
  * tuned, 1.6 s against 2.1-2.3 s stock; 1,000,000 links 5.8-5.9 s against 16.1 s tuned, 6.6-7.7 s against 22.3 s
  * stock (docs/benchmarks.md, "Which plan").
@@ -30,9 +33,6 @@ import java.util.Locale;
 enum ReadPlan {
   FAST_START("0.1"),
   TOTAL("1");
-
-  /** From this share of the tables' rows on, a rollup-sorted export is planned for its total time. */
-  static final double TOTAL_FROM_SHARE = 0.25;
 
   /**
    * The tables the export reads: about {@code rows} links (below 1: unknown, as before the first ANALYZE) in
@@ -63,9 +63,11 @@ enum ReadPlan {
   /**
    * The plan for an export of {@code rows} rows from {@code tables}, sorted by a rollup or not, split or not, with
    * {@code configured} = {@code auto}, {@code fast-start} or {@code total}: a fast start only for an unsplit export
-   * sorted by a rollup that is under a quarter of the table's rows and whose share of the tables fits in
-   * shared_buffers (300,000 of 1,410,000 links by clicks, 21% and about 220 MB: the fast start won with 256 MB, 3.1
-   * against 3.5 s, and lost with 128 MB, 4.8 against 3.9 s).
+   * sorted by a rollup whose share of the tables fits in shared_buffers, by statistics that know its rows (300,000 of
+   * 1,410,000 links by clicks, 21% and about 220 MB: the fast start won with 256 MB, 3.1 against 3.5 s, and lost with
+   * 128 MB, 4.8 against 3.9 s). Until 2026-12-07 a share of a quarter of the table or more was planned for its total
+   * time too, cached or not; the one export measured there that fit the cache, 300,000 of 431,000 links (70%, ~206 of
+   * 256 MB), took 2.2 s with the fast start against 2.4-2.8 s (docs/benchmarks.md, "Where the cores go").
    */
   static ReadPlan choose(String configured, long rows, Tables tables, boolean rollupSort, boolean split) {
     return choose(configured, rows, tables, rollupSort, split, false);
@@ -101,8 +103,8 @@ enum ReadPlan {
     if (tables.rows() < 1) {
       return "no statistics";
     }
-    if (rows >= TOTAL_FROM_SHARE * Math.max(rows, tables.rows())) {
-      return "a quarter of the table or more";
+    if (rows > tables.rows()) {
+      return "statistics older than the count";
     }
     return tables.bytesOf(rows) >= tables.cacheBytes() ? "over shared_buffers" : null;
   }
@@ -141,7 +143,7 @@ enum ReadPlan {
       : String.format(Locale.ROOT, "%.0f%%", 100.0 * rows / tables.rows());
     String reason = reason(rows, tables, rollupSort, split, yielding);
     String fast = pacedFastStart(rows, tables, yielding) ? "yields to list pages, in shared_buffers"
-      : "small, in shared_buffers";
+      : "fits in shared_buffers";
     String why = !"auto".equals(configured) ? "EXPORT_READ_PLAN" : reason == null ? fast : reason;
     String name = plan.name().toLowerCase(Locale.ROOT).replace('_', '-');
     return String.format(Locale.ROOT, "%s (%s; %d rows of about %d, %s, ~%d of %d MB of shared_buffers)", name, why,

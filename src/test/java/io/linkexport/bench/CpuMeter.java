@@ -53,8 +53,9 @@ final class CpuMeter {
   }
 
   /**
-   * CPU milliseconds of the service's threads by kind (the name without its number: vert.x-eventloop-thread,
-   * GC Thread, C2 CompilerThre...), cumulative, for a printed breakdown of where the service's share went.
+   * CPU milliseconds of the service's live threads by kind, cumulative, for a printed breakdown of where the
+   * service's share went. A kind is the thread's name as /proc keeps it (15 characters) without a trailing number, so
+   * every event loop is "vert.x-eventloo" and every worker thread "vert.x-worker-t", each summed.
    */
   java.util.Map<String, Long> serviceThreads() {
     java.util.Map<String, Long> byKind = new java.util.TreeMap<>();

@@ -107,8 +107,8 @@ final class ExportAttempt {
             .compose(names -> {
               phase = "choosing the read plan";
               // a window's aggregation is one statement whatever the plan: a fast start there is not paced, only risky
-              boolean yielding = pacing.yielding() && !query.windowed();
-              return planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan(), yielding)
+              return planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan(),
+                  pacing.yielding() && !query.windowed(), query.windowed())
                 .compose(chosen -> write(plan, query, names, chosen));
             }))
           .eventually(() -> bounded(tx.rollback())))

@@ -71,14 +71,16 @@ final class ExportPlanner {
    * Chooses how the export's cursor is planned ({@link ReadPlan}) from the count, the tables' size and whether the
    * export yields to list pages, and sets it for the rest of the snapshot's transaction.
    */
-  Future<ReadPlan.Chosen> readPlan(Job job, Plan plan, boolean rollupSort, String configured, boolean yielding) {
+  Future<ReadPlan.Chosen> readPlan(Job job, Plan plan, boolean rollupSort, String configured, boolean yielding,
+                                   boolean windowed) {
     return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_table_rows")).execute())
       .compose(rows -> {
         Row r = rows.iterator().next();
         ReadPlan.Tables tables = new ReadPlan.Tables(r.getLong(0), r.getLong(1), r.getLong(2));
-        ReadPlan read = ReadPlan.choose(configured, plan.total(), tables, rollupSort, plan.split(), yielding);
+        ReadPlan read = ReadPlan.choose(configured, plan.total(), tables, rollupSort, plan.split(), yielding,
+          windowed);
         LOG.info("export {} (project {}) reads with the {} plan", job.id(), job.projectId(),
-          ReadPlan.describe(read, configured, plan.total(), tables, rollupSort, plan.split(), yielding));
+          ReadPlan.describe(read, configured, plan.total(), tables, rollupSort, plan.split(), yielding, windowed));
         return watchdog.watched(() -> conn.preparedQuery(SqlStatements.get("export_read_plan"))
           .execute(Tuple.of(read.tupleFraction()))).map(v -> new ReadPlan.Chosen(read, tables, rollupSort));
       });

@@ -9,14 +9,13 @@ import java.util.Locale;
  * lastClicked, saleAmount) whose share of the tables fits in shared_buffers: it walks the project's slice of the
  * rollups' index, no sort, and streams from its first row while the service encodes (100,000 of 1,110,000 links by
  * clicks: 1.2-1.4 s against 1.7 s tuned, 1.7-1.8 s against 1.9 s on a stock Postgres; 300,000 of 431,000 links,
- * ~206 of 256 MB: 2.2 s against 2.4-2.8 s, where the total plan took 1.3-1.5 s to its first row). When the share does
- * not fit, that walk is a random probe per row into pages that are not cached, and a sequential read, a hash join
- * and a sort are faster (1,000,000 links by clicks: 7.7-10.4 s against 11.9 s tuned, 7.9-11.7 s against 14.4 s
+ * ~206 of 256 MB: 2.2 s against 2.8 s in one run, where the total plan took 1.5 s to its first row). When the share
+ * does not fit, that walk is a random probe per row into pages that are not cached, and a sequential read, a hash
+ * join and a sort are faster (1,000,000 links by clicks: 7.7-10.4 s against 11.9 s tuned, 7.9-11.7 s against 14.4 s
  * stock; 300,000 of 1,410,000, ~220 MB, with 128 MB: 3.9 against 4.8 s). Sorted by a column of the links, the fast
- * start walks the
- * creation index and probes the rollups row by row, which never won: 100,000 links by createdAt 1.5 s either way
- * tuned, 1.6 s against 2.1-2.3 s stock; 1,000,000 links 5.8-5.9 s against 16.1 s tuned, 6.6-7.7 s against 22.3 s
- * stock (docs/benchmarks.md, "Which plan").
+ * start walks the creation index and probes the rollups row by row, which never won: 100,000 links by createdAt
+ * 1.5 s either way tuned, 1.6 s against 2.1-2.3 s stock; 1,000,000 links 5.8-5.9 s against 16.1 s tuned, 6.6-7.7 s
+ * against 22.3 s stock (docs/benchmarks.md, "Which plan").
  *
  * <p>Decided from what the attempt knows after its count: the rows, the tables' size (the planner's own estimate,
  * {@code pg_class.reltuples} of {@code links}), the sort, and whether the export is split (ordered by file first: no
@@ -49,6 +48,9 @@ enum ReadPlan {
   record Chosen(ReadPlan plan, Tables tables, boolean rollupSort) {
   }
 
+  /** From this share of the table's rows on, an export sorted by a window's number is planned for its total time. */
+  static final double WINDOWED_TOTAL_FROM_SHARE = 0.25;
+
   private final String tupleFraction;
 
   ReadPlan(String tupleFraction) {
@@ -67,7 +69,8 @@ enum ReadPlan {
    * 1,410,000 links by clicks, 21% and about 220 MB: the fast start won with 256 MB, 3.1 against 3.5 s, and lost with
    * 128 MB, 4.8 against 3.9 s). Until 2026-12-07 a share of a quarter of the table or more was planned for its total
    * time too, cached or not; the one export measured there that fit the cache, 300,000 of 431,000 links (70%, ~206 of
-   * 256 MB), took 2.2 s with the fast start against 2.4-2.8 s (docs/benchmarks.md, "Where the cores go").
+   * 256 MB), took 2.2 s with the fast start against 2.8 s (docs/benchmarks.md, "Where the cores go"). Measured up to
+   * that share; a windowed export keeps the old rule (below).
    */
   static ReadPlan choose(String configured, long rows, Tables tables, boolean rollupSort, boolean split) {
     return choose(configured, rows, tables, rollupSort, split, false);
@@ -76,6 +79,17 @@ enum ReadPlan {
   /** {@link #choose}, for an export that starts while it must yield to list pages ({@code yielding}) or not. */
   static ReadPlan choose(String configured, long rows, Tables tables, boolean rollupSort, boolean split,
                          boolean yielding) {
+    return choose(configured, rows, tables, rollupSort, split, yielding, false);
+  }
+
+  /**
+   * {@link #choose}, for an export with a metrics window ({@code windowed}) or not. A windowed export sorted by a
+   * window's number keeps the rule all rollup sorts had until 2026-12-07: from a quarter of the table on, the total
+   * plan. Its rows come from one aggregation of the project's day rollups, which the cache estimate (links and
+   * link_stats) does not count, and no windowed export that large was measured with a fast start.
+   */
+  static ReadPlan choose(String configured, long rows, Tables tables, boolean rollupSort, boolean split,
+                         boolean yielding, boolean windowed) {
     switch (configured) {
       case "fast-start":
         return FAST_START;
@@ -86,11 +100,12 @@ enum ReadPlan {
       default:
         throw new IllegalArgumentException("unknown read plan: " + configured);
     }
-    return reason(rows, tables, rollupSort, split, yielding) == null ? FAST_START : TOTAL;
+    return reason(rows, tables, rollupSort, split, yielding, windowed) == null ? FAST_START : TOTAL;
   }
 
   /** Why {@code auto} plans for the total time, or null for a fast start. */
-  private static String reason(long rows, Tables tables, boolean rollupSort, boolean split, boolean yielding) {
+  private static String reason(long rows, Tables tables, boolean rollupSort, boolean split, boolean yielding,
+                               boolean windowed) {
     if (split) {
       return "split";
     }
@@ -105,6 +120,9 @@ enum ReadPlan {
     }
     if (rows > tables.rows()) {
       return "statistics older than the count";
+    }
+    if (windowed && rows >= WINDOWED_TOTAL_FROM_SHARE * tables.rows()) {
+      return "windowed, a quarter of the table or more";
     }
     return tables.bytesOf(rows) >= tables.cacheBytes() ? "over shared_buffers" : null;
   }
@@ -139,9 +157,15 @@ enum ReadPlan {
   /** For the attempt's log: the plan and why. */
   static String describe(ReadPlan plan, String configured, long rows, Tables tables, boolean rollupSort,
                          boolean split, boolean yielding) {
+    return describe(plan, configured, rows, tables, rollupSort, split, yielding, false);
+  }
+
+  /** {@link #describe}, for a windowed export or not. */
+  static String describe(ReadPlan plan, String configured, long rows, Tables tables, boolean rollupSort,
+                         boolean split, boolean yielding, boolean windowed) {
     String share = tables.rows() < 1 ? "unknown"
       : String.format(Locale.ROOT, "%.0f%%", 100.0 * rows / tables.rows());
-    String reason = reason(rows, tables, rollupSort, split, yielding);
+    String reason = reason(rows, tables, rollupSort, split, yielding, windowed);
     String fast = pacedFastStart(rows, tables, yielding) ? "yields to list pages, in shared_buffers"
       : "fits in shared_buffers";
     String why = !"auto".equals(configured) ? "EXPORT_READ_PLAN" : reason == null ? fast : reason;

@@ -108,7 +108,7 @@ final class PlanBench {
    * CPU in the last one, or {@link #MAX_WARM_UPS} of them. One warm-up export was not enough: in the 2026-12-07 runs
    * C1 and C2 still took 290-790 of 670-1,350 ms of the service's CPU in each 100,000-row export that followed it,
    * and 180-520 ms at 300,000 rows after eight. Answers how many it took and the compilers' CPU in the last. A thread
-   * that ended between the samples counts nothing (not its negative growth).
+   * kind that lost a thread between the samples counts nothing (not a negative growth).
    */
   private static String warmUp(Bench.Service service, Bench.Size s, String filter, CpuMeter meter) throws Exception {
     for (int i = 1; ; i++) {

@@ -106,9 +106,8 @@ final class ExportAttempt {
           .compose(plan -> recordCount(plan).compose(v -> planner.tagNames(job.projectId(), job.options().columns()))
             .compose(names -> {
               phase = "choosing the read plan";
-              // a window's aggregation is one statement whatever the plan: a fast start there is not paced, only risky
-              return planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan(),
-                  pacing.yielding() && !query.windowed(), query.windowed())
+              return planner.readPlan(job, plan, filter.sortBy().rollups(), config.exportReadPlan(), pacing.yielding(),
+                  query.windowed())
                 .compose(chosen -> write(plan, query, names, chosen));
             }))
           .eventually(() -> bounded(tx.rollback())))

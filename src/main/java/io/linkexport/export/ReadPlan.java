@@ -109,7 +109,7 @@ enum ReadPlan {
     if (split) {
       return "split";
     }
-    if (pacedFastStart(rows, tables, yielding)) {
+    if (pacedFastStart(rows, tables, yielding, windowed)) {
       return null;
     }
     if (!rollupSort) {
@@ -129,10 +129,13 @@ enum ReadPlan {
 
   /**
    * A fast start because the export yields to list pages and its share of the tables is cached (see above), by
-   * statistics that know at least its rows (older ones would plan on a table that has since grown).
+   * statistics that know at least its rows (older ones would plan on a table that has since grown). Never for a
+   * windowed export: its window is one aggregation before the first row whatever the plan, which pauses between
+   * batches cannot pace, so there a fast start would only be a risk.
    */
-  private static boolean pacedFastStart(long rows, Tables tables, boolean yielding) {
-    return yielding && tables.rows() >= 1 && rows <= tables.rows() && tables.bytesOf(rows) < tables.cacheBytes();
+  private static boolean pacedFastStart(long rows, Tables tables, boolean yielding, boolean windowed) {
+    return yielding && !windowed && tables.rows() >= 1 && rows <= tables.rows()
+      && tables.bytesOf(rows) < tables.cacheBytes();
   }
 
   /**
@@ -166,7 +169,7 @@ enum ReadPlan {
     String share = tables.rows() < 1 ? "unknown"
       : String.format(Locale.ROOT, "%.0f%%", 100.0 * rows / tables.rows());
     String reason = reason(rows, tables, rollupSort, split, yielding, windowed);
-    String fast = pacedFastStart(rows, tables, yielding) ? "yields to list pages, in shared_buffers"
+    String fast = pacedFastStart(rows, tables, yielding, windowed) ? "yields to list pages, in shared_buffers"
       : "fits in shared_buffers";
     String why = !"auto".equals(configured) ? "EXPORT_READ_PLAN" : reason == null ? fast : reason;
     String name = plan.name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -70,6 +70,8 @@ class ReadPlanTest {
     assertThat(ReadPlan.choose("auto", 300_000, bench(256), false, false, true)).isEqualTo(ReadPlan.FAST_START);
     assertThat(ReadPlan.choose("auto", 1_000_000, bench(2_048), true, false, true)).as("most of the table, cached")
       .isEqualTo(ReadPlan.FAST_START);
+    assertThat(ReadPlan.choose("auto", 300_000, bench(256), false, false, true, true)).as("windowed: not paced")
+      .isEqualTo(ReadPlan.TOTAL);
     assertThat(ReadPlan.choose("auto", 300_000, bench(128), false, false, true)).as("over shared_buffers")
       .isEqualTo(ReadPlan.TOTAL);
     assertThat(ReadPlan.choose("auto", 300_000, bench(128), true, false, true)).isEqualTo(ReadPlan.TOTAL);
